@@ -1,0 +1,45 @@
+"""Fixtures every app's tests share: users per role and enterprises with valid codes."""
+import datetime as dt
+import itertools
+
+import pytest
+
+from kechuang.registry.validators import uscc_check_char
+
+_serial = itertools.count(1)
+
+
+def valid_uscc(serial: int, region: str = "120116") -> str:
+    """A valid 统一社会信用代码: 91 (enterprise), 6-digit region, 9-character organisation code, check."""
+    first17 = f"91{region}MA{serial:07d}"
+    return first17 + uscc_check_char(first17)
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    def make(role: str, username: str | None = None, **fields):
+        username = username or f"{role}{next(_serial)}"
+        return django_user_model.objects.create_user(username=username, password="Kc-test-pass-2022", role=role, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_enterprise(db):
+    from kechuang.registry.models import Enterprise
+
+    def make(name: str | None = None, region_id: str = "120116406", **fields):
+        serial = next(_serial)
+        fields.setdefault("established", dt.date(2016, 4, 12))
+        fields.setdefault("industry_id", "6513")
+        fields.setdefault("high_tech_domain_id", "10")
+        return Enterprise.objects.create(
+            uscc=fields.pop("uscc", valid_uscc(serial)), name=name or f"测试企业{serial}", region_id=region_id, **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user("officer")

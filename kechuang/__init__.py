@@ -1,0 +1,1 @@
+"""科创 Kechuang: a district's science-and-technology innovation platform."""

@@ -1,0 +1,19 @@
+"""The top navigation, gathered from each app's `AppConfig.nav` = [(label, url_name, roles)]."""
+from django.apps import apps
+from django.urls import reverse
+
+
+def items_for(user) -> list[dict]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items = []
+    for config in apps.get_app_configs():
+        for label, url_name, roles in getattr(config, "nav", ()):
+            if roles and user.role not in roles:
+                continue
+            items.append({"label": label, "url": reverse(url_name), "name": url_name})
+    return items
+
+
+def navigation(request):
+    return {"nav_items": items_for(getattr(request, "user", None))}

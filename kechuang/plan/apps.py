@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanConfig(AppConfig):
+    name = "kechuang.plan"
+    label = "plan"
+    verbose_name = _("Plan")
+    nav = []

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PolicyConfig(AppConfig):
+    name = "kechuang.policy"
+    label = "policy"
+    verbose_name = _("Policy rule sets")
+    nav = []

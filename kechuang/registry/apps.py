@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "kechuang.registry"
+    label = "registry"
+    verbose_name = _("Enterprise registry")
+    nav = []

@@ -1,0 +1,71 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistrationStatus(models.TextChoices):
+    SUBSISTING = "subsisting", "存续"
+    OPERATING = "operating", "在业"
+    MOVED_OUT = "moved_out", "迁出"
+    CANCELLED = "cancelled", "注销"
+    REVOKED = "revoked", "吊销"
+
+
+# A firm in one of these states is no longer counted in the district, whatever its address.
+GONE_STATUSES = (RegistrationStatus.MOVED_OUT, RegistrationStatus.CANCELLED, RegistrationStatus.REVOKED)
+
+
+class DataSource(models.TextChoices):
+    ENTERPRISE_REPORT = "enterprise", _("Enterprise report")
+    STATISTICS_BUREAU = "statistics", _("Statistics bureau")
+    TAX = "tax", _("Tax bureau")
+    IMPORT_FILE = "import", _("Import file")
+
+
+class IPStatus(models.TextChoices):
+    VALID = "valid", "有效"
+    INVALID = "invalid", "失效"
+    PENDING = "pending", "审中"
+
+
+class AcquiredBy(models.TextChoices):
+    SELF = "self", "自主研发"
+    TRANSFER = "transfer", "受让"
+    GIFT = "gift", "受赠"
+    MERGER = "merger", "并购"
+
+
+class CertificateKind(models.TextChoices):
+    HNTE = "hnte", "国家高新技术企业"
+    TJ_HNTE = "tj_hnte", "天津市高新技术企业"
+    TSME = "tsme", "科技型中小企业"
+    CHUYING = "chuying", "雏鹰企业"
+    DENGLING = "dengling", "瞪羚企业"
+    LINGJUN = "lingjun", "科技领军企业"
+    LINGJUN_PEIYU = "lingjun_peiyu", "科技领军培育企业"
+    SOFTWARE_ENTERPRISE = "software_enterprise", "软件企业"
+
+
+class Level(models.TextChoices):
+    NATIONAL = "national", "国家级"
+    PROVINCIAL = "provincial", "省部级"
+
+
+class StandardLevel(models.TextChoices):
+    INTERNATIONAL = "international", "国际标准"
+    NATIONAL = "national", "国家标准"
+    INDUSTRY = "industry", "行业标准"
+    LOCAL = "local", "地方标准"
+    GROUP = "group", "团体标准"
+    ENTERPRISE = "enterprise", "企业标准"
+
+
+class StandardRole(models.TextChoices):
+    LEAD = "lead", "主导"
+    PARTICIPANT = "participant", "参与"
+
+
+class CompetitionAward(models.TextChoices):
+    EXCELLENCE = "excellence", "优秀奖"
+    FIRST = "first", "一等奖"
+    SECOND = "second", "二等奖"
+    THIRD = "third", "三等奖"

@@ -1,0 +1,361 @@
+"""The matching engine: demand → achievements and achievement → demands.
+
+Pure Python: records come from CSV files or from the database through the same ``Record`` type.
+
+Score of a candidate d for a query q::
+
+    score = BM25(q_expanded, d) × domain_factor × industry_factor
+
+* q_expanded: q's own terms (weight 1, 1.5 when the term is in the title or keywords) plus
+  - concept tokens from the business→technical map (weight 0.6): both sides carry a token ``§k``
+    when they mention any cue or term of concept k, so "电费太高" meets "能效诊断";
+  - 同义词词林 synonyms (weight 0.45) and word-vector neighbours (weight 0.5·cos, cos ≥ 0.7),
+  each scaled by the weight of the original term, never above an original term.
+* documents index title ×2, description ×1, keywords ×2 (field-weighted term frequency).
+* domain_factor: both records carry a high-tech domain → ×1.2 same / ×0.8 different; otherwise the
+  domains are inferred from domain-dictionary terms in the text and the factor is 0.8 + 0.4·cos of
+  the two domain profiles (1 when either side has no domain term).
+* industry_factor: both carry an industry → ×1.1 same / ×0.95 different.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .index import BM25Index
+from .lexicon import DomainLexicon, Segmenter, Thesaurus, get_lexicon, get_segmenter, get_thesaurus, normalize
+
+FIELD_WEIGHTS = {"title": 2.0, "description": 1.0, "keywords": 2.0}
+
+
+@dataclass
+class Record:
+    id: str
+    title: str
+    description: str = ""
+    keywords: str | list[str] = ""
+    domain: str | None = None  # high-tech domain code/name when known (DB records)
+    industry: str | None = None
+
+    def keyword_text(self) -> str:
+        if isinstance(self.keywords, (list, tuple)):
+            return " ".join(self.keywords)
+        return (self.keywords or "").replace("；", " ").replace(";", " ").replace("、", " ").replace(",", " ").replace("，", " ")
+
+
+@dataclass
+class Match:
+    id: str
+    score: float
+    reasons: list[str]
+
+    def as_dict(self, key: str = "achievement") -> dict:
+        return {key: self.id, "score": round(self.score, 3), "reasons": self.reasons}
+
+
+@dataclass
+class Analysis:
+    tf: dict[str, float]  # field-weighted term frequencies (incl. concept tokens)
+    title_kw_terms: set[str]
+    concepts: dict[int, list[str]]  # concept id -> surface triggers
+    profile: dict[str, float]  # inferred domain profile
+    text: str  # normalized full text
+    surface: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Options:
+    concepts: bool = True
+    cilin: bool = True
+    vectors: bool = True
+    domain: bool = True
+    concept_weight: float = 0.6
+    cilin_weight: float = 0.45
+    vector_weight: float = 0.5
+    vector_threshold: float = 0.7
+    vector_k: int = 5
+
+
+class _Side(BM25Index):
+    """BM25 index plus per-slot domain/industry data for one kind of record."""
+
+    def __init__(self, n_domains: int):
+        super().__init__()
+        self.n_domains = n_domains
+        self.profiles = np.zeros((self._cap, n_domains), dtype=np.float32)
+        self.dom = np.full(self._cap, -1, dtype=np.int32)
+        self.ind = np.full(self._cap, -1, dtype=np.int32)
+        self.analyses: list[Analysis | None] = []
+
+    def on_grow(self, cap: int) -> None:
+        for name, fill in (("profiles", 0), ("dom", -1), ("ind", -1)):
+            old = getattr(self, name)
+            new = np.full((cap,) + old.shape[1:], fill, dtype=old.dtype)
+            new[: len(old)] = old
+            setattr(self, name, new)
+
+    def compact_slots(self, keep: np.ndarray) -> None:
+        n = len(keep)
+        for name, fill in (("profiles", 0), ("dom", -1), ("ind", -1)):
+            arr = getattr(self, name)
+            arr[:n] = arr[keep]
+            arr[n:] = fill
+        self.analyses = [self.analyses[s] for s in keep]
+
+
+class MatchEngine:
+    """Holds an achievement index and a demand index; both accept add/update/remove at any time."""
+
+    def __init__(self, options: Options | None = None, *, store_text: bool = True):
+        self.opt = options or Options()
+        self.lex: DomainLexicon = get_lexicon()
+        self.seg: Segmenter = get_segmenter()
+        self.thes: Thesaurus | None = get_thesaurus() if (self.opt.cilin or self.opt.vectors) else None
+        self.domains = self.lex.domains
+        self._codes: dict[str, int] = {}
+        self.store_text = store_text
+        self.achievements = _Side(len(self.domains))
+        self.demands = _Side(len(self.domains))
+
+    # -------------------------------------------------------------- analysis
+
+    def analyze(self, rec: Record) -> Analysis:
+        fields = {"title": rec.title, "description": rec.description, "keywords": rec.keyword_text()}
+        tf: Counter = Counter()
+        surface: dict[str, str] = {}
+        title_kw: set[str] = set()
+        for name, raw in fields.items():
+            text = normalize(raw)
+            if not text:
+                continue
+            for t in self.seg.tokens(text):
+                tf[t] += FIELD_WEIGHTS[name]
+                if name != "description":
+                    title_kw.add(t)
+        full = normalize(" ".join(v for v in fields.values() if v))
+        concepts = self.lex.find_concepts(full) if self.opt.concepts else {}
+        for cid in concepts:
+            tf[self.lex.concepts[cid].token] += 1.0
+        profile = self.lex.domain_profile(full, concepts) if self.opt.domain else {}
+        return Analysis(dict(tf), title_kw, concepts, profile, full if self.store_text else "", surface)
+
+    def _code(self, value: str | None) -> int:
+        if not value:
+            return -1
+        return self._codes.setdefault(str(value), len(self._codes))
+
+    def _profile_vec(self, profile: dict[str, float]) -> np.ndarray:
+        v = np.zeros(len(self.domains), dtype=np.float32)
+        for d, x in profile.items():
+            v[self.domains.index(d)] = x
+        n = float(np.linalg.norm(v))
+        return v / n if n else v
+
+    # -------------------------------------------------------------- writes
+
+    def _upsert(self, side: _Side, rec: Record) -> Analysis:
+        a = self.analyze(rec)
+        slot = side.add(str(rec.id), a.tf)
+        while len(side.analyses) <= slot:
+            side.analyses.append(None)
+        side.analyses[slot] = a
+        side.profiles[slot] = self._profile_vec(a.profile)
+        side.dom[slot] = self._code(rec.domain and f"d:{rec.domain}")
+        side.ind[slot] = self._code(rec.industry and f"i:{rec.industry}")
+        return a
+
+    def upsert_achievement(self, rec: Record) -> None:
+        self._upsert(self.achievements, rec)
+
+    def upsert_demand(self, rec: Record) -> None:
+        self._upsert(self.demands, rec)
+
+    def remove_achievement(self, rec_id: str) -> bool:
+        return self.achievements.remove(str(rec_id))
+
+    def remove_demand(self, rec_id: str) -> bool:
+        return self.demands.remove(str(rec_id))
+
+    def bulk_achievements(self, records) -> None:
+        for r in records:
+            self.upsert_achievement(r)
+
+    def bulk_demands(self, records) -> None:
+        for r in records:
+            self.upsert_demand(r)
+
+    # -------------------------------------------------------------- queries
+
+    def expand(self, a: Analysis) -> tuple[dict[str, float], dict[str, tuple[str, str]]]:
+        """Weighted query terms and, for each expanded term, (origin, kind) for the reasons."""
+        q: dict[str, float] = {}
+        origin: dict[str, tuple[str, str]] = {}
+        for t in a.tf:
+            if t.startswith("§"):
+                continue
+            q[t] = 1.5 if t in a.title_kw_terms else 1.0
+        words = [t for t in q if not t.isascii()]
+        if self.thes is not None:
+            if self.opt.cilin:
+                for t in words:
+                    for s in self.thes.cilin_synonyms(t):
+                        w = self.opt.cilin_weight * q[t]
+                        if s not in q or (s in origin and q[s] < w):
+                            q[s] = w
+                            origin[s] = (t, "cilin")
+            if self.opt.vectors:
+                nn = self.thes.neighbours(words, self.opt.vector_k, self.opt.vector_threshold)
+                for t, lst in nn.items():
+                    for s, cos in lst:
+                        w = self.opt.vector_weight * cos * q[t]
+                        if s not in q or (s in origin and q[s] < w):
+                            q[s] = w
+                            origin[s] = (t, "vector")
+        for cid in a.concepts:
+            tok = self.lex.concepts[cid].token
+            q[tok] = self.opt.concept_weight
+            origin[tok] = ("", "concept")
+        return q, origin
+
+    def _rank(self, side: _Side, a: Analysis, domain: str | None, industry: str | None, top: int,
+              exclude: str | None = None) -> list[Match]:
+        if not len(side):
+            return []
+        q, origin = self.expand(a)
+        scores = side.score(q)
+        n = len(scores)
+        factor = np.ones(n, dtype=np.float32)
+        if self.opt.domain:
+            qd = self._codes.get(f"d:{domain}", -2) if domain else -1
+            dom = side.dom[:n]
+            if qd != -1:
+                known = dom >= 0
+                factor[known] = np.where(dom[known] == qd, 1.2, 0.8)
+            qv = self._profile_vec(a.profile)
+            if qv.any():
+                prof = side.profiles[:n]
+                has = prof.any(axis=1)
+                if qd != -1:
+                    has &= dom < 0
+                cos = prof[has] @ qv
+                factor[has] *= 0.8 + 0.4 * cos
+            qi = self._codes.get(f"i:{industry}", -2) if industry else -1
+            if qi != -1:
+                ind = side.ind[:n]
+                known = ind >= 0
+                factor[known] *= np.where(ind[known] == qi, 1.1, 0.95)
+        final = scores * factor
+        if exclude is not None and exclude in side.slot_of:
+            final[side.slot_of[exclude]] = 0
+        cand = np.flatnonzero(final > 0)
+        if not len(cand):
+            return []
+        if len(cand) > top:
+            part = np.argpartition(-final[cand], top - 1)[:top]
+            cand = cand[part]
+        order = cand[np.lexsort((np.array([side.ids[s] for s in cand]), -final[cand]))]
+        return [
+            Match(side.ids[s], float(final[s]), self._reasons(side, s, a, q, origin, domain, industry))
+            for s in order
+        ]
+
+    def match_demand(self, demand: Record | str, top: int = 10) -> list[Match]:
+        """Achievements for a demand (a Record, or the id of an indexed demand)."""
+        rec_a, dom, ind = self._query(self.demands, demand)
+        return self._rank(self.achievements, rec_a, dom, ind, top)
+
+    def match_achievement(self, achievement: Record | str, top: int = 10) -> list[Match]:
+        """Demands for an achievement (a Record, or the id of an indexed achievement)."""
+        rec_a, dom, ind = self._query(self.achievements, achievement)
+        return self._rank(self.demands, rec_a, dom, ind, top)
+
+    def _query(self, side: _Side, q: Record | str):
+        if isinstance(q, Record):
+            return self.analyze(q), q.domain, q.industry
+        slot = side.slot_of[str(q)]
+        a = side.analyses[slot]
+        rev = {v: k for k, v in self._codes.items()}
+        dom = rev.get(int(side.dom[slot]), "d:")[2:] or None
+        ind = rev.get(int(side.ind[slot]), "i:")[2:] or None
+        return a, dom, ind
+
+    # -------------------------------------------------------------- reasons
+
+    def _reasons(self, side: _Side, slot: int, qa: Analysis, q: dict[str, float],
+                 origin: dict[str, tuple[str, str]], domain: str | None, industry: str | None) -> list[str]:
+        contrib = side.term_weights(slot, q)
+        da = side.analyses[slot]
+        direct = sorted((t for t in contrib if t not in origin), key=lambda t: -contrib[t])
+        # drop sub-words of a longer shared term ("能效" when "能效诊断" is shared too)
+        shown: list[str] = []
+        for t in direct:
+            if not any(t in s for s in shown):
+                shown.append(t)
+        reasons = []
+        if shown:
+            reasons.append("共同关键词：" + "、".join(shown[:4]))
+        links = []
+        for t in sorted((t for t in contrib if t in origin), key=lambda t: -contrib[t]):
+            src, kind = origin[t]
+            if kind == "concept":
+                cid = int(t[1:])
+                qs = qa.concepts.get(cid, [])
+                ds = da.concepts.get(cid, []) if da else []
+                pair = next(((x, y) for x in qs for y in ds if x != y), None)
+                if pair:
+                    links.append(f"{pair[0]}→{pair[1]}")
+                elif ds:
+                    links.append(f"{self.lex.concepts[cid].label}（{ds[0]}）")
+            else:
+                links.append(f"{src}≈{t}")
+        if links:
+            seen: list[str] = []
+            for l in links:
+                if l not in seen:
+                    seen.append(l)
+            reasons.append("语义关联：" + "、".join(seen[:3]))
+        if self.opt.domain:
+            ddom = self._rev(int(side.dom[slot]))
+            if domain and ddom:
+                if ddom == domain:
+                    reasons.append(f"同属高新技术领域：{domain}")
+            else:
+                shared = self._shared_domain(qa.profile, da.profile if da else {})
+                if shared:
+                    reasons.append(f"领域相近：{shared}（按术语推断）")
+            dind = self._rev(int(side.ind[slot]))
+            if industry and dind and dind == industry:
+                reasons.append(f"同一行业：{industry}")
+        return reasons
+
+    def _rev(self, code: int) -> str | None:
+        if code < 0:
+            return None
+        for k, v in self._codes.items():
+            if v == code:
+                return k[2:]
+        return None
+
+    @staticmethod
+    def _shared_domain(p: dict[str, float], r: dict[str, float]) -> str | None:
+        both = {d: math.sqrt(p[d] * r[d]) for d in p.keys() & r.keys()}
+        return max(both, key=both.get) if both else None
+
+
+def rank_owners(matches: list[Match], owner_of: dict[str, str], top: int = 10) -> list[tuple[str, float, list[str]]]:
+    """Institutions behind the matched achievements: best score plus a small bonus per further match."""
+    agg: dict[str, list[float]] = {}
+    ids: dict[str, list[str]] = {}
+    for m in matches:
+        o = owner_of.get(m.id)
+        if o is None:
+            continue
+        agg.setdefault(o, []).append(m.score)
+        ids.setdefault(o, []).append(m.id)
+    ranked = [(o, max(s) + 0.1 * (sum(s) - max(s)), ids[o]) for o, s in agg.items()]
+    ranked.sort(key=lambda x: (-x[1], x[0]))
+    return ranked[:top]
