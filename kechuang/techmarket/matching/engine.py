@@ -305,6 +305,8 @@ class MatchEngine:
                 cid = int(t[1:])
                 qs = qa.concepts.get(cid, [])
                 ds = da.concepts.get(cid, []) if da else []
+                terms = self.lex.concepts[cid].terms
+                ds = [y for y in ds if y in terms] + [y for y in ds if y not in terms]
                 pair = next(((x, y) for x in qs for y in ds if x != y), None)
                 if pair:
                     links.append(f"{pair[0]}→{pair[1]}")

@@ -156,7 +156,7 @@ STOPWORDS = set(
     使用 问题 项目 产品 相关 方面 情况 主要 包括 具有 具备 以及 如何 怎么 什么 没有 不能 不会 不够 比较 非常 很多 大量 较 高 低
     本 成果 本成果 该成果 团队 课题组 我们的 自主 国内 国际 领先 先进 新型 一体 有效 显著 提高 提升 降低 减少 解决 实现了 完成
     已 已在 已于 可以 适用 适用于 用于 方案 目标 预期 达到 左右 以上 以下 万元 年 月 日 个 家 次 种 项 台 套 上 下 中 内 外 后 前
-    多 少 大 小 好 差 新 老 为了 因为 所以 但是 但 如果 同时 其中 之一 每 各 所 有 无 不 没 让 使 给 用 做 做到 得 地 着 过""".split()
+    多 少 大 小 好 差 新 老 一次 每次 每天 一天 每月 每年 两次 多次 为了 因为 所以 但是 但 如果 同时 其中 之一 每 各 所 有 无 不 没 让 使 给 用 做 做到 得 地 着 过""".split()
 )
 
 
@@ -230,17 +230,17 @@ class Thesaurus:
     def _load(path: Path):
         st = path.stat()
         key = hashlib.sha1(f"{path}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:16]
-        cached = cache_dir() / f"csw-{key}.npz"
+        cached = cache_dir() / f"csw2-{key}.npz"
         raw_codes = raw_lines = None
         if cached.exists():
             try:
                 z = np.load(cached, allow_pickle=False)
-                words = z["words"].tolist()
+                words = str(z["words"]).split("\n")
                 matrix = z["matrix"]
-                wc = dict(zip(z["cw"].tolist(), z["cc"].tolist()))
-                cl = dict(zip(z["lc"].tolist(), z["lw"].tolist()))
-                return words, matrix, {k: v.split() for k, v in wc.items()}, {k: v.split() for k, v in cl.items()}
-            except Exception:  # corrupt cache: rebuild
+                codes = dict(x.split("\t", 1) for x in str(z["codes"]).split("\n"))
+                lines = dict(x.split("\t", 1) for x in str(z["lines"]).split("\n"))
+                return words, matrix, {k: v.split() for k, v in codes.items()}, {k: v.split() for k, v in lines.items()}
+            except Exception:  # corrupt or old cache: rebuild
                 log.warning("vector cache %s unreadable, rebuilding", cached)
         with gzip.open(path, "rb") as f:
             vec_lines, raw_codes, raw_lines = _NoGlobals(f).load()
@@ -255,12 +255,10 @@ class Thesaurus:
             tmp = cached.with_suffix(f".{os.getpid()}.tmp.npz")
             np.savez(
                 tmp,
-                words=np.array(words),
+                words=np.array("\n".join(words)),
                 matrix=matrix,
-                cw=np.array(list(raw_codes.keys())),
-                cc=np.array(list(raw_codes.values())),
-                lc=np.array(list(raw_lines.keys())),
-                lw=np.array(list(raw_lines.values())),
+                codes=np.array("\n".join(f"{k}\t{v}" for k, v in raw_codes.items())),
+                lines=np.array("\n".join(f"{k}\t{v}" for k, v in raw_lines.items())),
             )
             os.replace(tmp, cached)
         except OSError:
