@@ -88,7 +88,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_from_url(env_str("DATABASE_URL", "sqlite:///var/kechuang.sqlite3"), BASE_DIR)}
+DATABASES = {"default": database_from_url(env_str("DATABASE_URL", "") or "sqlite:///var/kechuang.sqlite3", BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
