@@ -9,7 +9,7 @@ Score of a candidate d for a query q::
 * q_expanded: q's own terms (weight 1, 1.5 when the term is in the title or keywords) plus
   - concept tokens from the business→technical map (weight 0.6): both sides carry a token ``§k``
     when they mention any cue or term of concept k, so "电费太高" meets "能效诊断";
-  - 同义词词林 synonyms (weight 0.45) and word-vector neighbours (weight 0.5·cos, cos ≥ 0.7),
+  - 同义词词林 synonyms (weight 0.45) and word-vector neighbours (weight 0.5·cos, cos ≥ 0.75),
   each scaled by the weight of the original term, never above an original term.
 * documents index title ×2, description ×1, keywords ×2 (field-weighted term frequency).
 * domain_factor: both records carry a high-tech domain → ×1.2 same / ×0.8 different; otherwise the
@@ -76,7 +76,7 @@ class Options:
     concept_weight: float = 0.6
     cilin_weight: float = 0.45
     vector_weight: float = 0.5
-    vector_threshold: float = 0.7
+    vector_threshold: float = 0.75
     vector_k: int = 5
 
 
@@ -138,8 +138,15 @@ class MatchEngine:
                     title_kw.add(t)
         full = normalize(" ".join(v for v in fields.values() if v))
         concepts = self.lex.find_concepts(full) if self.opt.concepts else {}
-        for cid in concepts:
-            tf[self.lex.concepts[cid].token] += 1.0
+        # A concept link must bridge technical wording on at least one side: a document gets ``§k``
+        # when it uses a technical term of concept k and ``§k~`` when it only uses business cues;
+        # a query built from cues looks for ``§k`` only (cue-to-cue overlap is plain BM25's job).
+        for cid, trig in concepts.items():
+            tok = self.lex.concepts[cid].token
+            if any(self.lex.is_term(cid, t) for t in trig):
+                tf[tok] += 1.0
+            else:
+                tf[tok + "~"] += 1.0
         profile = self.lex.domain_profile(full, concepts) if self.opt.domain else {}
         return Analysis(dict(tf), title_kw, concepts, profile, full if self.store_text else "", surface)
 
@@ -215,10 +222,13 @@ class MatchEngine:
                         if s not in q or (s in origin and q[s] < w):
                             q[s] = w
                             origin[s] = (t, "vector")
-        for cid in a.concepts:
+        for cid, trig in a.concepts.items():
             tok = self.lex.concepts[cid].token
             q[tok] = self.opt.concept_weight
             origin[tok] = ("", "concept")
+            if any(self.lex.is_term(cid, t) for t in trig):
+                q[tok + "~"] = self.opt.concept_weight
+                origin[tok + "~"] = ("", "concept")
         return q, origin
 
     def _rank(self, side: _Side, a: Analysis, domain: str | None, industry: str | None, top: int,
@@ -289,12 +299,10 @@ class MatchEngine:
                  origin: dict[str, tuple[str, str]], domain: str | None, industry: str | None) -> list[str]:
         contrib = side.term_weights(slot, q)
         da = side.analyses[slot]
-        direct = sorted((t for t in contrib if t not in origin), key=lambda t: -contrib[t])
+        direct = [t for t in contrib if t not in origin]
         # drop sub-words of a longer shared term ("能效" when "能效诊断" is shared too)
-        shown: list[str] = []
-        for t in direct:
-            if not any(t in s for s in shown):
-                shown.append(t)
+        direct = [t for t in direct if not any(t != s and t in s for s in direct)]
+        shown = sorted(direct, key=lambda t: -contrib[t])
         reasons = []
         if shown:
             reasons.append("共同关键词：" + "、".join(shown[:4]))
@@ -302,7 +310,7 @@ class MatchEngine:
         for t in sorted((t for t in contrib if t in origin), key=lambda t: -contrib[t]):
             src, kind = origin[t]
             if kind == "concept":
-                cid = int(t[1:])
+                cid = int(t[1:].rstrip("~"))
                 qs = qa.concepts.get(cid, [])
                 ds = da.concepts.get(cid, []) if da else []
                 terms = self.lex.concepts[cid].terms

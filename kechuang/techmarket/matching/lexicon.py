@@ -132,6 +132,10 @@ class DomainLexicon:
                     lst.append(m.group(0))
         return found
 
+    def is_term(self, cid: int, trigger: str) -> bool:
+        """Whether a trigger is one of the concept's technical terms (else a business cue)."""
+        return trigger in self.concepts[cid].terms
+
     def domain_profile(self, text: str, concepts: dict[int, list[str]] | None = None) -> dict[str, float]:
         """Counts of domain terms in the text (+ half weight for concepts met through business cues)."""
         prof: dict[str, float] = {}
@@ -173,23 +177,28 @@ class Segmenter:
         words = set(lexicon.term_domain)
         for c in lexicon.concepts:
             words.update(w for w in c.terms if len(w) >= 2)
-            words.update(w for w in c.cues if len(w) <= 4)
         for w in sorted(words):
             if " " not in w:
                 tok.add_word(w, freq=max(tok.suggest_freq(w, False), 200))
         self._tok = tok
+        self.terms = frozenset(words)
 
     def tokens(self, text: str) -> list[str]:
-        """Search-mode segmentation (long terms and their sub-words), stop words and 1-char tokens dropped."""
-        out = []
-        for t in self._tok.cut_for_search(text, HMM=True):
-            t = t.strip()
-            if len(t) < 2 or t in STOPWORDS or not re.search(r"[\w\u4e00-\u9fff]", t) or t.isdigit():
-                continue
-            if re.fullmatch(r"[\d.%]+[a-z]*", t):  # numbers with units (30%, 2kg)
-                continue
-            out.append(t)
+        """jieba search mode (each word plus the dictionary words inside it, so 能效诊断 also yields
+        能效 and 诊断); stop words, 1-character tokens and numbers are dropped. Search mode also yields
+        fragments (务器 from 服务器); they cost little in ranking and the reasons hide sub-words."""
+        out: list[str] = []
+        for w in self._tok.cut_for_search(text, HMM=True):
+            self._keep(w.strip(), out)
         return out
+
+    @staticmethod
+    def _keep(t: str, out: list[str]) -> None:
+        if len(t) < 2 or t in STOPWORDS or t.isdigit() or not re.search(r"[\w\u4e00-\u9fff]", t):
+            return
+        if re.fullmatch(r"[\d.%]+[a-z]*", t):  # numbers with units (30%, 2kg)
+            return
+        out.append(t)
 
 
 # ---------------------------------------------------------------- thesaurus + vectors
@@ -209,6 +218,7 @@ class Thesaurus:
 
     MAX_CODES = 2  # skip very polysemous words: their Cilin groups drag in other senses
     MAX_GROUP = 12  # skip loose Cilin groups
+    CILIN_MIN_COS = 0.45  # Cilin synonym kept only if the word vectors agree at least this much
 
     def __init__(self, path: Path):
         self.path = path
@@ -275,7 +285,17 @@ class Thesaurus:
             if len(group) > self.MAX_GROUP:
                 continue
             out.extend(w for w in group if w != word and len(w) >= 2 and w not in out)
-        return out
+        # The packaged Cilin lost the =/#/@ flags, so "related" groups (效果: 灯光 道具 服装) are mixed
+        # with true synonym groups; keep a Cilin synonym only when the vectors do not contradict it.
+        i = self.index.get(word)
+        if i is None:
+            return out
+        keep = []
+        for w in out:
+            j = self.index.get(w)
+            if j is None or float(self.matrix[i] @ self.matrix[j]) >= self.CILIN_MIN_COS:
+                keep.append(w)
+        return keep
 
     def neighbours(self, words: list[str], k: int = 5, threshold: float = 0.7) -> dict[str, list[tuple[str, float]]]:
         """Nearest words by cosine over the shipped vectors (batched; cached per word)."""
