@@ -1,0 +1,764 @@
+"""The one spreadsheet importer every import in the product uses: all-or-nothing, errors in Chinese.
+
+How an import runs
+------------------
+1. ``read_table(data, filename)`` turns the uploaded bytes into a ``Table`` (header + rows with the row
+   numbers the user sees in Excel). It accepts .xlsx (by content: a zip holding an Excel workbook) and
+   .csv in UTF-8 (with or without BOM) or GBK/GB18030, and refuses, with a Chinese reason, a file that is
+   empty, too large (``settings.KECHUANG_IMPORT_MAX_BYTES``), not a spreadsheet, in another encoding, or
+   holds no data row. A cell holding a formula is a row error ("单元格含公式，请粘贴为数值").
+2. ``Importer.check(table)`` validates every row before anything is written: each cell through its
+   field's parser, then ``clean_row`` (checks across the fields of one row), then the duplicate natural
+   key check inside the file (naming both rows), then ``check_rows`` (checks that need the database for
+   the whole file at once, e.g. "does this enterprise exist"). It returns a ``Check`` with the parsed
+   rows, the problems and the counts of rows that would be created / updated / left unchanged.
+3. ``Importer.run(table)`` re-checks and, only when there is no problem, writes every row in one
+   transaction (``write``), upserting on the natural key with bulk_create / bulk_update in batches and an
+   audit entry (``kechuang.core.audit.record_bulk``) for each row created or changed. Importing the same
+   file twice changes nothing the second time.
+
+Writing an importer
+-------------------
+Subclass ``ModelImporter`` (or ``Importer`` for something that is not one model) and declare::
+
+    class WidgetImporter(ModelImporter):
+        title = "小部件"
+        model = Widget
+        key = ("code",)                      # natural key: field attrs, unique inside a file
+        fields = [
+            Field("编码", "code", text(max_length=20), required=True),
+            Field("数量", "quantity", integer(minimum=0), synonyms=("个数",)),
+            Field("金额(万元)", "amount", money()),
+            Field("日期", "day", date()),
+            Field("类别", "kind", choice({"甲类": "a", "乙类": "b"}, synonyms={"甲": "a"})),
+        ]
+
+A parser (or the name of an importer method, for parsers that read what ``prepare()`` loaded) is a
+callable taking a non-empty cell value (str, int, float, datetime) and returning the
+Python value, or raising ``CellError("reason in Chinese")``. Empty cells never reach a parser: they are
+``None`` (and an error when the field is ``required``). A column that is absent from the file is absent
+from ``row.values``, so a file with fewer columns updates only the columns it has.
+
+Hooks: ``prepare()`` (load reference sets once), ``clean_row(row)`` (``row.error(header, reason)``),
+``check_rows(rows)`` (whole-file checks), ``instance_values(row)`` (model attnames to write),
+``provenance()`` (values stamped on created or changed rows but never compared), ``after_write(...)``
+(related rows, e.g. many-to-many). ``progress(stage, done, total)`` is called while checking and writing.
+
+Apps publish their importers as ``IMPORTERS = {"kind": ImporterClass}`` in ``<app>/importers.py``;
+``importers()`` merges them in INSTALLED_APPS order and refuses a kind declared twice.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import importlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from kechuang.core.audit import record_bulk, snapshot
+from kechuang.core.choices import AuditAction
+from kechuang.core.exports import workbook_bytes
+
+ERROR_COLUMN = "错误"
+FORMULA_REASON = "单元格含公式，请粘贴为数值"
+BATCH_SIZE = 2000
+# Stay under SQLite's bound-parameter limit when looking rows up by key.
+LOOKUP_CHUNK = 900
+
+Progress = Callable[[str, int, int], None]
+
+
+class CellError(Exception):
+    """A parser's refusal of one cell; the message is the reason shown to the user."""
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be read (not a spreadsheet, too large, empty, wrong encoding...)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None  # the row number as the user sees it in Excel; None for the file as a whole
+    column: str
+    reason: str
+
+    def __str__(self):
+        where = f"第 {self.row} 行 " if self.row else ""
+        column = f"[{self.column}] " if self.column else ""
+        return f"{where}{column}{self.reason}"
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[tuple[int, list[Any]]]  # (row number in the file, cell values aligned with headers)
+    filename: str = ""
+
+
+class _Formula:
+    """A cell that held a formula: kept as a marker so the row reports it instead of a computed value."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __str__(self):
+        return self.text
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def read_table(data: bytes, filename: str = "") -> Table:
+    """Read an uploaded .xlsx or .csv into a Table, or raise FileRejected with the reason in Chinese."""
+    limit = settings.KECHUANG_IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise FileRejected(f"文件大小 {_size_text(len(data))} 超过上限 {limit // 1024 // 1024} MB")
+    if not data.strip():
+        raise FileRejected("文件为空")
+    if data.startswith(b"PK\x03\x04"):
+        headers, rows = _read_xlsx(data)
+    elif data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileRejected("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入")
+    else:
+        headers, rows = _read_csv(_decode(data))
+    if headers is None:
+        raise FileRejected("文件为空")
+    if not rows:
+        raise FileRejected("文件只有表头，没有数据行")
+    return Table(headers, rows, filename)
+
+
+def _read_xlsx(data: bytes):
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise FileRejected("文件不是电子表格（.xlsx 或 .csv），无法读取") from exc
+    try:
+        sheet = book.worksheets[0]
+        cells = (
+            (next((cell.row for cell in cells if hasattr(cell, "row")), None), [_xlsx_value(cell) for cell in cells])
+            for cells in sheet.iter_rows()
+        )
+        return _split_header(cells)
+    finally:
+        book.close()
+
+
+def _xlsx_value(cell):
+    if cell.data_type == "f":
+        return _Formula(str(cell.value))
+    return cell.value
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    if b"\x00" in data:
+        # NUL bytes never occur in UTF-8/GBK text files: this is a binary file or UTF-16.
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise FileRejected("文件编码无法识别，请保存为 UTF-8 或 GBK")
+        raise FileRejected("文件不是电子表格（.xlsx 或 .csv），无法读取")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not _looks_like_text(text):
+            break
+        return text
+    if not _looks_like_text(data.decode("latin-1")):
+        raise FileRejected("文件不是电子表格（.xlsx 或 .csv），无法读取")
+    raise FileRejected("文件编码无法识别，请保存为 UTF-8 或 GBK")
+
+
+def _looks_like_text(text: str) -> bool:
+    sample = text[:20000]
+    controls = sum(1 for char in sample if ord(char) < 32 and char not in "\r\n\t")
+    return controls <= len(sample) // 1000
+
+
+def _read_csv(text: str):
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # A CSV saved by Excel holds computed values; a cell starting with "=" is a formula typed as text,
+    # which Excel would run when the file (or our error report) is opened.
+    return _split_header(
+        (reader.line_num, [_Formula(cell) if cell.startswith("=") else cell for cell in row]) for row in reader
+    )
+
+
+def _split_header(numbered_rows: Iterable[tuple[int | None, list]]):
+    """Find the first non-blank row as the header; the data rows keep the numbers the user sees."""
+    headers, rows = None, []
+    for position, (number, values) in enumerate(numbered_rows, start=1):
+        number = number or position
+        if all(_blank(value) for value in values):
+            continue
+        if headers is None:
+            headers = [_header_text(value) for value in values]
+            while headers and not headers[-1]:
+                headers.pop()
+            continue
+        values = list(values[: len(headers)]) + [None] * (len(headers) - len(values))
+        rows.append((number, values))
+    return headers, rows
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+_FULL_WIDTH = str.maketrans({"（": "(", "）": ")", "\u3000": " ", "：": ":"})
+
+
+def _header_text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def normalise_header(text: str) -> str:
+    """What two spellings of a header have in common: no spaces, half-width brackets, no '*' marker."""
+    return re.sub(r"\s+", "", str(text).translate(_FULL_WIDTH)).strip("*")
+
+
+# --- parsers -------------------------------------------------------------------------------------
+
+
+def _as_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
+    return str(value).strip()
+
+
+def text(max_length: int | None = None, upper: bool = False) -> Callable[[Any], str]:
+    def parse(value) -> str:
+        result = _as_text(value)
+        if upper:
+            result = result.upper().replace(" ", "")
+        if max_length and len(result) > max_length:
+            raise CellError(f"长度 {len(result)} 超过上限 {max_length} 个字符")
+        return result
+
+    return parse
+
+
+def integer(minimum: int | None = None, maximum: int | None = None) -> Callable[[Any], int]:
+    def parse(value) -> int:
+        if isinstance(value, bool):
+            raise CellError("应为整数")
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise CellError(f"应为整数，实际为 {value}")
+            number = int(value)
+        elif isinstance(value, int):
+            number = value
+        else:
+            cleaned = _as_text(value).replace(",", "")
+            if not re.fullmatch(r"[+-]?\d+(\.0+)?", cleaned):
+                raise CellError(f"应为整数，实际为「{_as_text(value)}」")
+            number = int(decimal.Decimal(cleaned))
+        if minimum is not None and number < minimum:
+            raise CellError(f"不能小于 {minimum}，实际为 {number}")
+        if maximum is not None and number > maximum:
+            raise CellError(f"不能大于 {maximum}，实际为 {number}")
+        return number
+
+    return parse
+
+
+def money(allow_negative: bool = False, places: int = 2) -> Callable[[Any], decimal.Decimal]:
+    """An amount in 万元 as Decimal, rounded half-up to `places`; negative refused unless allowed."""
+    quantum = decimal.Decimal(1).scaleb(-places)
+
+    def parse(value) -> decimal.Decimal:
+        if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):
+            raise CellError(f"应为金额（万元），实际为「{_as_text(value)}」")
+        raw = repr(value) if isinstance(value, float) else _as_text(value).replace(",", "").replace("，", "")
+        try:
+            amount = decimal.Decimal(raw)
+        except decimal.InvalidOperation:
+            raise CellError(f"应为金额（万元），实际为「{_as_text(value)}」") from None
+        if not amount.is_finite():
+            raise CellError(f"应为金额（万元），实际为「{_as_text(value)}」")
+        if amount < 0 and not allow_negative:
+            raise CellError(f"金额不能为负数，实际为 {amount}")
+        return amount.quantize(quantum, rounding=decimal.ROUND_HALF_UP)
+
+    return parse
+
+
+# Day 0 of Excel's 1900 date system as Python sees it (Excel's phantom 1900-02-29 is before every date
+# this product meets).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+
+
+def date(earliest: dt.date = dt.date(1900, 1, 1), latest: dt.date = dt.date(2100, 12, 31)) -> Callable[[Any], dt.date]:
+    """Excel date cells, Excel serial numbers, and text YYYY-MM-DD or YYYY/MM/DD (also 年月日)."""
+
+    def parse(value) -> dt.date:
+        if isinstance(value, dt.datetime):
+            result = value.date()
+        elif isinstance(value, dt.date):
+            result = value
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not 1 <= value < 2958466:
+                raise CellError(f"不是有效日期：{_as_text(value)}")
+            result = _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        else:
+            match = _DATE_TEXT.match(_as_text(value))
+            if not match:
+                raise CellError(f"不是有效日期：「{_as_text(value)}」，应为 YYYY-MM-DD")
+            try:
+                result = dt.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                raise CellError(f"不是有效日期：「{_as_text(value)}」") from None
+        if not earliest <= result <= latest:
+            raise CellError(f"日期 {result.isoformat()} 超出范围 {earliest.isoformat()} 至 {latest.isoformat()}")
+        return result
+
+    return parse
+
+
+def label_key(text_value: str) -> str:
+    """How labels are compared: no spaces, half-width brackets."""
+    return normalise_header(text_value)
+
+
+def choice(labels: Mapping[str, Any], synonyms: Mapping[str, Any] | None = None) -> Callable[[Any], Any]:
+    """A value chosen by its Chinese label; `synonyms` map other spellings to the same values."""
+    lookup = {label_key(label): value for label, value in {**(synonyms or {}), **labels}.items()}
+    allowed = "、".join(labels)
+
+    def parse(value):
+        key = label_key(_as_text(value))
+        if key in lookup:
+            return lookup[key]
+        raise CellError(f"「{_as_text(value)}」不是允许的取值，应为：{allowed}")
+
+    parse.labels = tuple(labels)
+    return parse
+
+
+def choices_labels(choices_class, synonyms: Mapping[str, Any] | None = None):
+    """A choice parser over a Django TextChoices whose labels are the Chinese cell labels."""
+    return choice({str(label): value for value, label in choices_class.choices}, synonyms)
+
+
+def from_validator(parse_or_raise: Callable[[str], Any]) -> Callable[[Any], Any]:
+    """Adapt a Django-style validator/normaliser (raising ValidationError) to a cell parser."""
+
+    def parse(value):
+        try:
+            return parse_or_raise(_as_text(value))
+        except ValidationError as exc:
+            raise CellError("；".join(exc.messages)) from None
+
+    return parse
+
+
+# --- declaring and checking ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column. `parse` is a parser, or the name of an importer method when parsing looks things up
+    in the database (the method reads what `prepare()` loaded)."""
+
+    header: str
+    attr: str
+    parse: Callable[[Any], Any] | str
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+    help: str = ""  # shown in the template's explanation sheet
+
+    def accepts(self, header: str) -> bool:
+        wanted = normalise_header(header)
+        return wanted in {normalise_header(name) for name in (self.header, *self.synonyms)}
+
+
+@dataclass
+class Row:
+    number: int
+    raw: list[Any]
+    values: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, column: str, reason: str) -> None:
+        self.problems.append(Problem(self.number, column, reason))
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+@dataclass
+class Check:
+    table: Table
+    rows: list[Row]
+    problems: list[Problem]
+    warnings: list[str]
+    counts: Counts | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class ImportFailed(Exception):
+    def __init__(self, check: Check):
+        super().__init__(f"{len(check.problems)} 处错误")
+        self.check = check
+
+
+class Importer:
+    """Validates a whole table first, then writes it all or nothing. Subclasses declare `fields`."""
+
+    title = ""
+    fields: Sequence[Field] = ()
+    key: tuple[str, ...] = ()
+
+    def __init__(self, progress: Progress | None = None):
+        self.progress = progress or (lambda stage, done, total: None)
+
+    # The hooks subclasses fill in.
+    def prepare(self) -> None:
+        """Load once whatever the parsers look up (reference codes)."""
+
+    def clean_row(self, row: Row) -> None:
+        """Checks across the fields of one row; report with row.error(header, reason)."""
+
+    def check_rows(self, rows: list[Row]) -> None:
+        """Checks that need the database or the whole file; runs on rows without errors so far."""
+
+    def plan(self, rows: list[Row]) -> Counts:
+        """How many rows would be created, updated and left unchanged."""
+        raise NotImplementedError
+
+    def write(self, rows: list[Row]) -> Counts:
+        raise NotImplementedError
+
+    # The machinery.
+    def header_of(self, attr: str) -> str:
+        return next(f.header for f in self.fields if f.attr == attr)
+
+    def _columns(self, headers: list[str]):
+        """Map each field to its column index; report missing required and duplicate columns."""
+        problems, warnings, positions = [], [], {}
+        for index, header in enumerate(headers):
+            matched = [f for f in self.fields if f.accepts(header)]
+            if not matched:
+                if header:
+                    warnings.append(f"未识别的列「{header}」已忽略")
+                continue
+            found = matched[0]
+            if found.attr in positions:
+                problems.append(Problem(1, header, f"列重复：与「{headers[positions[found.attr]]}」是同一列"))
+                continue
+            positions[found.attr] = index
+        problems += [
+            Problem(None, f.header, "缺少必需的列") for f in self.fields if f.required and f.attr not in positions
+        ]
+        return positions, problems, warnings
+
+    def check(self, table: Table) -> Check:
+        positions, problems, warnings = self._columns(table.headers)
+        if problems:
+            return Check(table, [], problems, warnings)
+        self.prepare()
+        rows, total = [], len(table.rows)
+        present = [(f, positions[f.attr], self._parser(f)) for f in self.fields if f.attr in positions]
+        for done, (number, raw) in enumerate(table.rows, start=1):
+            row = Row(number, raw)
+            for spec, index, parse in present:
+                row.values[spec.attr] = self._cell(row, spec, parse, raw[index])
+            if not row.problems:
+                self.clean_row(row)
+            rows.append(row)
+            if done % 1000 == 0 or done == total:
+                self.progress("校验", done, total)
+        self._check_duplicates(rows)
+        self.check_rows([row for row in rows if not row.problems])
+        problems = [problem for row in rows for problem in row.problems]
+        result = Check(table, rows, problems, warnings)
+        if result.ok:
+            result.counts = self.plan(rows)
+        return result
+
+    def _parser(self, spec: Field) -> Callable[[Any], Any]:
+        return getattr(self, spec.parse) if isinstance(spec.parse, str) else spec.parse
+
+    def _cell(self, row: Row, spec: Field, parse, value):
+        if isinstance(value, _Formula):
+            row.error(spec.header, FORMULA_REASON)
+            return None
+        if _blank(value):
+            if spec.required:
+                row.error(spec.header, "必填项为空")
+            return None
+        try:
+            return parse(value)
+        except CellError as exc:
+            row.error(spec.header, str(exc))
+            return None
+
+    def _check_duplicates(self, rows: list[Row]) -> None:
+        if not self.key:
+            return
+        seen: dict[tuple, int] = {}
+        for row in rows:
+            key = tuple(row.values.get(attr) for attr in self.key)
+            if any(part is None for part in key):
+                continue
+            if key in seen:
+                shown = "、".join(str(part) for part in key)
+                row.error(self.header_of(self.key[0]), f"与第 {seen[key]} 行重复（{shown}），同一文件中不能出现两次")
+            else:
+                seen[key] = row.number
+
+    def run(self, table: Table, dry_run: bool = False) -> Check:
+        """Check every row; unless there is a problem or `dry_run`, write them all in one transaction.
+        Raises ImportFailed (nothing written) when any row is bad."""
+        with transaction.atomic():
+            result = self.check(table)
+            if not result.ok:
+                raise ImportFailed(result)
+            if not dry_run:
+                result.counts = self.write(result.rows)
+        return result
+
+
+def error_workbook(check: Check) -> bytes:
+    """The uploaded rows with an 错误 column naming each row's problems, plus the file-level problems.
+    The user can correct the rows in this workbook and import it again (the 错误 column is ignored)."""
+    by_row: dict[int, list[str]] = {}
+    for problem in check.problems:
+        if problem.row:
+            by_row.setdefault(problem.row, []).append(f"[{problem.column}] {problem.reason}" if problem.column else problem.reason)
+    rows = (
+        [_plain_cell(value) for value in raw] + ["；".join(by_row.get(number, []))]
+        for number, raw in check.table.rows
+    )
+    sheets = [("数据", [*check.table.headers, ERROR_COLUMN], rows)]
+    file_problems = [[str(problem)] for problem in check.problems if not problem.row]
+    if file_problems:
+        sheets.append(("文件问题", [ERROR_COLUMN], file_problems))
+    return workbook_bytes(sheets)
+
+
+def _plain_cell(value):
+    return str(value) if isinstance(value, _Formula) else value
+
+
+def problem_lines(problems: Iterable[Problem]) -> list[str]:
+    return [str(problem) for problem in problems]
+
+
+# --- writing one model ---------------------------------------------------------------------------
+
+
+class ModelImporter(Importer):
+    """Upserts one model on its natural key. `instance_values(row)` gives the model attnames to write
+    (by default each present field's attr); `model_key` names the model attnames that identify a row."""
+
+    model: type[models.Model]
+    model_key: tuple[str, ...] = ()
+    batch_size = BATCH_SIZE
+
+    def instance_values(self, row: Row) -> dict[str, Any]:
+        """The row's values by model attname; an empty cell in a NOT NULL text column becomes ''."""
+        return {name: self._stored(name, value) for name, value in row.values.items()}
+
+    def _stored(self, name: str, value):
+        if value is None:
+            model_field = self._fields_by_attname.get(name)
+            if model_field is not None and not model_field.null and isinstance(model_field, (models.CharField, models.TextField)):
+                return ""
+        return value
+
+    @cached_property
+    def _fields_by_attname(self) -> dict[str, models.Field]:
+        return {f.attname: f for f in self.model._meta.concrete_fields}
+
+    def provenance(self) -> dict[str, Any]:
+        return {}
+
+    def after_write(self, pairs: list[tuple[Row, models.Model]], created: set[int], changed: set[int]) -> set[int]:
+        """Write related rows; return the ids (from created/unchanged) that this made changed."""
+        return set()
+
+    def _model_key(self) -> tuple[str, ...]:
+        return self.model_key or self.key
+
+    def _existing(self, keyed_rows: list[tuple[tuple, Row]]) -> dict[tuple, models.Model]:
+        names = self._model_key()
+        first_values = sorted({key[0] for key, _ in keyed_rows}, key=str)
+        found = {}
+        for start in range(0, len(first_values), LOOKUP_CHUNK):
+            chunk = first_values[start : start + LOOKUP_CHUNK]
+            for obj in self.model._base_manager.filter(**{f"{names[0]}__in": chunk}):
+                found[tuple(getattr(obj, name) for name in names)] = obj
+        return found
+
+    def _diff(self, rows: list[Row]):
+        """(row, instance, values, is_new, changed field names) for every row."""
+        names = self._model_key()
+        keyed = []
+        for row in rows:
+            values = self.instance_values(row)
+            keyed.append((tuple(values[name] for name in names), row, values))
+        existing = self._existing([(key, row) for key, row, _ in keyed])
+        for key, row, values in keyed:
+            obj = existing.get(key)
+            if obj is None:
+                yield row, self.model(**values), values, True, set(values)
+            else:
+                changed = {name for name, value in values.items() if getattr(obj, name) != value}
+                yield row, obj, values, False, changed
+
+    def plan(self, rows: list[Row]) -> Counts:
+        counts = Counts()
+        for _row, _obj, _values, is_new, changed in self._diff(rows):
+            if is_new:
+                counts.created += 1
+            elif changed:
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+        return counts
+
+    def write(self, rows: list[Row]) -> Counts:
+        counts, total, done = Counts(), len(rows), 0
+        stamp = self.provenance()
+        auto_now = [f.attname for f in self.model._meta.concrete_fields if getattr(f, "auto_now", False)]
+        pairs, created_ids, changed_ids, befores = [], set(), set(), {}
+        batch_new, batch_changed, update_fields = [], [], set()
+
+        def flush():
+            nonlocal done
+            self.model._base_manager.bulk_create(batch_new, batch_size=self.batch_size)
+            if batch_changed:
+                self.model._base_manager.bulk_update(batch_changed, sorted(update_fields), batch_size=self.batch_size)
+            created_ids.update(obj.pk for obj in batch_new)
+            changed_ids.update(obj.pk for obj in batch_changed)
+            done += len(batch_new) + len(batch_changed)
+            batch_new.clear()
+            batch_changed.clear()
+            update_fields.clear()
+
+        now = timezone.now()
+        for row, obj, values, is_new, changed in self._diff(rows):
+            pairs.append((row, obj))
+            if is_new:
+                for name, value in stamp.items():
+                    setattr(obj, name, value)
+                batch_new.append(obj)
+            elif changed:
+                befores[obj.pk] = snapshot(obj)
+                for name in changed:
+                    setattr(obj, name, values[name])
+                for name, value in {**stamp, **dict.fromkeys(auto_now, now)}.items():
+                    setattr(obj, name, value)
+                update_fields.update(changed, stamp, auto_now)
+                batch_changed.append(obj)
+            else:
+                done += 1
+            if len(batch_new) + len(batch_changed) >= self.batch_size:
+                flush()
+                self.progress("写入", done, total)
+        flush()
+        self.progress("写入", done, total)
+        related = self.after_write(pairs, created_ids, changed_ids) - created_ids
+        for row, obj in pairs:
+            if obj.pk in related and obj.pk not in befores:
+                befores[obj.pk] = None  # only its related rows changed; after_write audited those
+        changed_ids |= related
+        counts.created, counts.updated = len(created_ids), len(changed_ids)
+        counts.unchanged = len(pairs) - counts.created - counts.updated
+        self._audit(pairs, created_ids, befores)
+        return counts
+
+    def _audit(self, pairs, created_ids: set, befores: dict) -> None:
+        batch = []
+        for _row, obj in pairs:
+            if obj.pk in created_ids:
+                batch.append((AuditAction.CREATE, str(obj.pk), str(obj), None, snapshot(obj)))
+            elif befores.get(obj.pk) is not None:
+                batch.append((AuditAction.UPDATE, str(obj.pk), str(obj), befores[obj.pk], snapshot(obj)))
+            if len(batch) >= self.batch_size:
+                record_bulk(self.model, batch)
+                batch = []
+        record_bulk(self.model, batch)
+
+
+# --- discovery -----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def importers() -> dict[str, type[Importer]]:
+    """Every app's IMPORTERS merged in INSTALLED_APPS order; a kind declared twice is a start-up error."""
+    merged: dict[str, type[Importer]] = {}
+    owner: dict[str, str] = {}
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.importers")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.importers":
+                raise
+            continue
+        for kind, importer in getattr(module, "IMPORTERS", {}).items():
+            if kind in merged:
+                raise ImproperlyConfigured(f"Import kind {kind!r} is declared by both {owner[kind]} and {config.name}")
+            merged[kind], owner[kind] = importer, config.name
+    return merged
+
+
+def importer_for(kind: str) -> type[Importer]:
+    known = importers()
+    if kind not in known:
+        raise KeyError(f"未知的导入类型「{kind}」，可选：{'、'.join(known)}")
+    return known[kind]
+
+
+def template_workbook(importer: type[Importer]) -> bytes:
+    """An empty import template: the headers, and a second sheet explaining each column."""
+    explanation = []
+    for spec in importer.fields:
+        allowed = "、".join(getattr(spec.parse, "labels", ()))
+        explanation.append([spec.header, "是" if spec.required else "否", spec.help or allowed, "、".join(spec.synonyms)])
+    return workbook_bytes(
+        [
+            (importer.title or "导入", [spec.header for spec in importer.fields], []),
+            ("填写说明", ["列名", "必填", "允许的取值 / 格式", "也接受的列名"], explanation),
+        ]
+    )
