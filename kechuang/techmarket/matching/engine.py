@@ -21,6 +21,8 @@ Score of a candidate d for a query q::
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -137,6 +139,11 @@ class MatchEngine:
                 if name != "description":
                     title_kw.add(t)
         full = normalize(" ".join(v for v in fields.values() if v))
+        for t in tf:
+            if re.search(r"[a-z]", t):  # show "COD", "VOCs治理" as written, not lower-cased
+                m = re.search(re.escape(t), unicodedata.normalize("NFKC", " ".join(fields.values())), re.I)
+                if m:
+                    surface[t] = m.group(0)
         concepts = self.lex.find_concepts(full) if self.opt.concepts else {}
         # A concept link must bridge technical wording on at least one side: a document gets ``§k``
         # when it uses a technical term of concept k and ``§k~`` when it only uses business cues;
@@ -304,8 +311,11 @@ class MatchEngine:
         direct = [t for t in direct if not any(t != s and t in s for s in direct)]
         shown = sorted(direct, key=lambda t: -contrib[t])
         reasons = []
+        def show(t: str) -> str:
+            return (da.surface.get(t) if da else None) or qa.surface.get(t) or t
+
         if shown:
-            reasons.append("共同关键词：" + "、".join(shown[:4]))
+            reasons.append("共同关键词：" + "、".join(show(t) for t in shown[:4]))
         links = []
         for t in sorted((t for t in contrib if t in origin), key=lambda t: -contrib[t]):
             src, kind = origin[t]
@@ -317,11 +327,11 @@ class MatchEngine:
                 ds = [y for y in ds if y in terms] + [y for y in ds if y not in terms]
                 pair = next(((x, y) for x in qs for y in ds if x != y), None)
                 if pair:
-                    links.append(f"{pair[0]}→{pair[1]}")
+                    links.append(f"{show(pair[0])}→{show(pair[1])}")
                 elif ds:
-                    links.append(f"{self.lex.concepts[cid].label}（{ds[0]}）")
+                    links.append(f"{show(self.lex.concepts[cid].label)}（{show(ds[0])}）")
             else:
-                links.append(f"{src}≈{t}")
+                links.append(f"{show(src)}≈{show(t)}")
         if links:
             seen: list[str] = []
             for l in links:

@@ -12,7 +12,7 @@ average length at query time, so:
 * compaction rewrites the postings once tombstones exceed a quarter of the slots (amortised).
 
 Scoring follows bm25s's ``method="lucene"`` formula exactly (idf = ln(1 + (N-df+.5)/(df+.5)),
-tf part = tf·(k1+1)/(tf + k1·(1-b+b·dl/avgdl))); a test checks the scores against bm25s on a static
+tf part = tf/(tf + k1·(1-b+b·dl/avgdl)), Lucene's form without Robertson's constant (k1+1)); a test checks the scores against bm25s on a static
 corpus. Postings are ``array.array`` buffers viewed as numpy arrays without copying, so one query
 term costs one vectorised pass over its postings.
 """
@@ -172,7 +172,7 @@ class BM25Index:
             docs = np.frombuffer(self.post_docs[tid], dtype=np.int32)
             tfs = np.frombuffer(self.post_tf[tid], dtype=np.float32)
             idf = self.idf(term)
-            scores[docs] += (w * idf) * tfs * (k1 + 1.0) / (tfs + norm[docs])
+            scores[docs] += (w * idf) * tfs / (tfs + norm[docs])
             del docs, tfs  # release the buffer exports so the arrays can grow again
         scores *= self.alive[:n]
         return scores
@@ -187,5 +187,5 @@ class BM25Index:
             term = self.terms[tid]
             w = query.get(term)
             if w:
-                out[term] = w * self.idf(term) * f * (self.k1 + 1.0) / (f + norm)
+                out[term] = w * self.idf(term) * f / (f + norm)
         return out
