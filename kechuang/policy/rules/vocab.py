@@ -1,0 +1,88 @@
+"""The profile vocabulary shared by the loader, both evaluators and the schema."""
+from __future__ import annotations
+
+MONEY_FIELDS = (
+    "revenue", "sales_revenue", "total_income", "cost_total", "rd_expense",
+    "rd_expense_domestic", "high_tech_revenue", "total_assets", "net_assets",
+)
+PEOPLE_FIELDS = ("employees", "tech_staff")
+YEAR_FIELDS = PEOPLE_FIELDS + MONEY_FIELDS
+
+FIELD_LABELS = {
+    "revenue": "营业收入",
+    "sales_revenue": "销售收入",
+    "total_income": "总收入",
+    "cost_total": "成本费用支出总额",
+    "rd_expense": "研发费用",
+    "rd_expense_domestic": "境内研发费用",
+    "high_tech_revenue": "高新技术产品(服务)收入",
+    "total_assets": "资产总额",
+    "net_assets": "净资产",
+    "employees": "职工总数",
+    "tech_staff": "科技人员",
+    "region_code": "注册地区划代码",
+    "industry_code": "行业代码",
+    "high_tech_domain": "高新技术领域",
+    "software_certified": "软件产品证书",
+    "established": "注册成立日期",
+}
+
+SCALAR_FIELDS = ("region_code", "industry_code", "high_tech_domain", "software_certified")
+FLAGS = ("serious_dishonesty", "abnormal_operation", "major_incident", "research_misconduct")
+
+IP_KINDS_CLASS_1 = (
+    "invention_patent", "defense_patent", "ic_layout", "plant_variety",
+    "national_crop_variety", "national_new_drug", "tcm_protection_1",
+)
+IP_KINDS_CLASS_2 = ("utility_model", "design_patent", "software_copyright")
+IP_KINDS = IP_KINDS_CLASS_1 + IP_KINDS_CLASS_2
+IP_STATUS = ("valid", "invalid", "pending")
+IP_ACQUIRED = ("self", "transfer", "gift", "merger")
+CERT_KINDS = ("tsme", "chuying", "dengling", "lingjun_peiyu", "lingjun", "hnte", "tj_hnte",
+              "software_enterprise")
+LEVELS = ("national", "provincial")
+STANDARD_LEVELS = ("international", "national", "industry", "local", "group", "enterprise")
+STANDARD_ROLES = ("lead", "participant")
+COMPETITION_AWARDS = ("excellence", "first", "second", "third")
+
+# list name -> {field: type}; type is one of str, int, date, money
+LISTS = {
+    "ip": {"kind": "str", "number": "str", "granted": "date", "expires": "date",
+           "status": "str", "acquired_by": "str"},
+    "certificates": {"kind": "str", "number": "str", "issued": "date", "expires": "date"},
+    "awards": {"level": "str", "year": "int", "rank": "int"},
+    "rd_institutions": {"level": "str", "name": "str"},
+    "standards": {"level": "str", "year": "int", "role": "str"},
+    "investments": {"date": "date", "amount": "money", "investor": "str"},
+    "projects": {"level": "str", "year": "int"},
+    "competitions": {"level": "str", "award": "str", "year": "int"},
+}
+LIST_ENUMS = {
+    ("ip", "kind"): IP_KINDS,
+    ("ip", "status"): IP_STATUS,
+    ("ip", "acquired_by"): IP_ACQUIRED,
+    ("certificates", "kind"): CERT_KINDS,
+    ("awards", "level"): LEVELS,
+    ("rd_institutions", "level"): LEVELS,
+    ("projects", "level"): LEVELS,
+    ("standards", "level"): STANDARD_LEVELS,
+    ("standards", "role"): STANDARD_ROLES,
+    ("competitions", "level"): LEVELS,
+    ("competitions", "award"): COMPETITION_AWARDS,
+}
+
+IP_KIND_LABELS = {
+    "invention_patent": "发明专利", "defense_patent": "国防专利", "ic_layout": "集成电路布图设计",
+    "plant_variety": "植物新品种", "national_crop_variety": "国家级农作物品种",
+    "national_new_drug": "国家新药", "tcm_protection_1": "国家一级中药保护品种",
+    "utility_model": "实用新型专利", "design_patent": "外观设计专利",
+    "software_copyright": "软件著作权",
+}
+
+
+def to_cents(value):
+    """Money (万元) -> integer hundredths of 万元. Both evaluators use this one conversion, so sums
+    are exact and the two paths agree to the bit."""
+    if value is None:
+        return None
+    return int(round(float(value) * 100))
