@@ -62,7 +62,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -368,17 +368,6 @@ def choices_labels(choices_class, synonyms: Mapping[str, Any] | None = None):
     return choice({str(label): value for value, label in choices_class.choices}, synonyms)
 
 
-def from_validator(parse_or_raise: Callable[[str], Any]) -> Callable[[Any], Any]:
-    """Adapt a Django-style validator/normaliser (raising ValidationError) to a cell parser."""
-
-    def parse(value):
-        try:
-            return parse_or_raise(_as_text(value))
-        except ValidationError as exc:
-            raise CellError("；".join(exc.messages)) from None
-
-    return parse
-
 
 # --- declaring and checking ----------------------------------------------------------------------
 
@@ -596,8 +585,11 @@ class ModelImporter(Importer):
     batch_size = BATCH_SIZE
 
     def instance_values(self, row: Row) -> dict[str, Any]:
-        """The row's values by model attname; an empty cell in a NOT NULL text column becomes ''."""
-        return {name: self._stored(name, value) for name, value in row.values.items()}
+        """The row's values that are model fields (by attname; lookup-only values such as a USCC that
+        `check_rows` resolved to `enterprise_id` are left out); an empty cell in a NOT NULL text column
+        becomes ''."""
+        model_fields = self._fields_by_attname
+        return {name: self._stored(name, value) for name, value in row.values.items() if name in model_fields}
 
     def _stored(self, name: str, value):
         if value is None:
@@ -613,8 +605,12 @@ class ModelImporter(Importer):
     def provenance(self) -> dict[str, Any]:
         return {}
 
-    def after_write(self, pairs: list[tuple[Row, models.Model]], created: set[int], changed: set[int]) -> set[int]:
-        """Write related rows; return the ids (from created/unchanged) that this made changed."""
+    def related_changes(self, pairs: list[tuple[Row, models.Model]]) -> set:
+        """The pks of stored rows whose related rows (e.g. many-to-many) the file changes."""
+        return set()
+
+    def after_write(self, pairs: list[tuple[Row, models.Model]], created: set) -> set:
+        """Write related rows once every row has its pk; return the pks whose related rows changed."""
         return set()
 
     def _model_key(self) -> tuple[str, ...]:
@@ -647,14 +643,16 @@ class ModelImporter(Importer):
                 yield row, obj, values, False, changed
 
     def plan(self, rows: list[Row]) -> Counts:
-        counts = Counts()
-        for _row, _obj, _values, is_new, changed in self._diff(rows):
+        counts, stored = Counts(), []
+        for row, obj, _values, is_new, changed in self._diff(rows):
             if is_new:
                 counts.created += 1
             elif changed:
                 counts.updated += 1
             else:
-                counts.unchanged += 1
+                stored.append((row, obj))
+        counts.unchanged = len(stored) - len(self.related_changes(stored))
+        counts.updated += len(stored) - counts.unchanged
         return counts
 
     def write(self, rows: list[Row]) -> Counts:
@@ -698,7 +696,7 @@ class ModelImporter(Importer):
                 self.progress("写入", done, total)
         flush()
         self.progress("写入", done, total)
-        related = self.after_write(pairs, created_ids, changed_ids) - created_ids
+        related = self.after_write(pairs, created_ids) - created_ids
         for row, obj in pairs:
             if obj.pk in related and obj.pk not in befores:
                 befores[obj.pk] = None  # only its related rows changed; after_write audited those
@@ -726,9 +724,8 @@ class ModelImporter(Importer):
 
 @lru_cache(maxsize=1)
 def importers() -> dict[str, type[Importer]]:
-    """Every app's IMPORTERS merged in INSTALLED_APPS order; a kind declared twice is a start-up error."""
-    merged: dict[str, type[Importer]] = {}
-    owner: dict[str, str] = {}
+    """Every app's IMPORTERS (in <app>/importers.py) merged in INSTALLED_APPS order."""
+    declared = []
     for config in apps.get_app_configs():
         try:
             module = importlib.import_module(f"{config.name}.importers")
@@ -736,10 +733,19 @@ def importers() -> dict[str, type[Importer]]:
             if exc.name != f"{config.name}.importers":
                 raise
             continue
-        for kind, importer in getattr(module, "IMPORTERS", {}).items():
+        declared.append((config.name, getattr(module, "IMPORTERS", {})))
+    return merge_importers(declared)
+
+
+def merge_importers(declared: Iterable[tuple[str, Mapping[str, type[Importer]]]]) -> dict[str, type[Importer]]:
+    """Merge (app name, IMPORTERS) pairs; a kind declared twice is a start-up error."""
+    merged: dict[str, type[Importer]] = {}
+    owner: dict[str, str] = {}
+    for app_name, declared_here in declared:
+        for kind, importer in declared_here.items():
             if kind in merged:
-                raise ImproperlyConfigured(f"Import kind {kind!r} is declared by both {owner[kind]} and {config.name}")
-            merged[kind], owner[kind] = importer, config.name
+                raise ImproperlyConfigured(f"Import kind {kind!r} is declared by both {owner[kind]} and {app_name}")
+            merged[kind], owner[kind] = importer, app_name
     return merged
 
 
