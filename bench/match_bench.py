@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kechuang.techmarket.matching import MatchEngine, Record  # noqa: E402
-from kechuang.techmarket.matching.evaluate import load_evalset, run_all  # noqa: E402
+from kechuang.techmarket.matching.evaluate import hard_pairs, load_evalset, run_all  # noqa: E402
 from kechuang.techmarket.matching.lexicon import get_lexicon, get_segmenter, get_thesaurus  # noqa: E402
 
 OPENERS = ["基于", "面向", "一种", "新型", "高效", "低成本", "智能化", "绿色"]
@@ -146,6 +146,13 @@ def main() -> None:
         print("| ranker | nDCG@10 | Recall@10 | MRR |\n|---|---|---|---|")
         for name, m in run_all().items():
             print(f"| {name} | {m['ndcg@10']:.3f} | {m['recall@10']:.3f} | {m['mrr']:.3f} |")
+        hp = hard_pairs()
+        print("\nmean char-bigram TF-IDF cosine between demand and achievement: "
+              + "; ".join(f"{k} {v}" for k, v in hp.pop("mean bigram cosine").items()))
+        keys = list(hp["engine"])
+        print("\n| hard pairs | " + " | ".join(keys) + " |\n|---" * (len(keys) + 1) + "|")
+        for name, st in hp.items():
+            print(f"| {name} | " + " | ".join(str(st[k]) for k in keys) + " |")
 
 
 if __name__ == "__main__":

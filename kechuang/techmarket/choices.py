@@ -47,3 +47,68 @@ class BuyerLocation(models.TextChoices):
     CITY = "city", _("Elsewhere in the city")
     CHINA = "china", _("Elsewhere in China")
     ABROAD = "abroad", _("Abroad")
+
+
+class InstitutionKind(models.TextChoices):
+    UNIVERSITY = "university", "高校"
+    INSTITUTE = "institute", "科研院所"
+    NEW_RD = "new_rd", "新型研发机构"
+    ENTERPRISE = "enterprise", "企业"
+
+
+class AchievementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DemandStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CHALLENGE = "challenge", _("Open challenge")
+    SOLVED = "solved", _("Solved")
+    CLOSED = "closed", _("Closed")
+
+
+class SolutionMode(models.TextChoices):
+    INDEPENDENT = "independent", "独立研发"
+    ENTRUSTED = "entrusted", "委托研发"
+    COOPERATIVE = "cooperative", "合作研发"
+
+
+class TransferMode(models.TextChoices):
+    TRANSFER = "transfer", "转让"
+    LICENCE = "licence", "许可"
+    EQUITY = "equity", "作价入股"
+    JOINT = "joint", "合作开发"
+
+
+class MatchStage(models.TextChoices):
+    RECOMMENDED = "recommended", _("Recommended")
+    CONTACTED = "contacted", _("Contacted")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    CONTRACTED = "contracted", _("Contracted")
+    CLOSED = "closed", _("Closed")
+
+
+# The match follow-up workflow, declared once: stage → the stages it may move to. Officers move it;
+# `contracted` further needs a registered contract (services.move_match).
+MATCH_TRANSITIONS = {
+    MatchStage.RECOMMENDED: (MatchStage.CONTACTED, MatchStage.CLOSED),
+    MatchStage.CONTACTED: (MatchStage.NEGOTIATING, MatchStage.CLOSED),
+    MatchStage.NEGOTIATING: (MatchStage.CONTRACTED, MatchStage.CLOSED),
+    MatchStage.CONTRACTED: (),
+    MatchStage.CLOSED: (),
+}
+
+
+class ChallengeStatus(models.TextChoices):
+    OPEN = "open", _("Accepting proposals")
+    REVIEWING = "reviewing", _("Under review")
+    AWARDED = "awarded", _("Awarded")
+    COMPLETED = "completed", _("Completed")
+    UNSOLVED = "unsolved", _("Closed unsolved")
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ACCEPTED = "accepted", _("Accepted and paid")

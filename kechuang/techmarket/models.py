@@ -4,23 +4,33 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.audit import AuditedModel
 from kechuang.core.permissions import sees_everything
 from kechuang.registry.choices import GONE_STATUSES
+from kechuang.core.choices import Role
 from kechuang.techmarket.choices import (
     SUBTYPES_OF,
+    AchievementStatus,
     BuyerLocation,
+    ChallengeStatus,
     ContractChangeKind,
     ContractStatus,
     ContractSubtype,
     ContractType,
+    DemandStatus,
+    InstitutionKind,
+    MatchStage,
+    MilestoneStatus,
+    SolutionMode,
+    TransferMode,
 )
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
@@ -208,3 +218,447 @@ class ContractChange(models.Model):
 
     def __str__(self):
         return f"{self.contract} {self.get_kind_display()}"
+
+
+def _logged_in(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def _not_blank(field: str) -> Q:
+    # A text that is only whitespace is refused by the services; the database refuses the empty one.
+    return ~Q(**{field: ""})
+
+
+class InstitutionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The directory of institutions is open to every signed-in user."""
+        return self if _logged_in(user) else self.none()
+
+
+class Institution(AuditedModel):
+    """An organisation that owns achievements or answers challenges: a university, an institute, a new
+    R&D institution, or an enterprise (then linked to its registry record)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=InstitutionKind.choices)
+    enterprise = models.OneToOneField(
+        "registry.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="institution",
+    )
+    users = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("users"), blank=True, related_name="institutions")
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+    def __str__(self):
+        return self.name
+
+
+class AchievementQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=AchievementStatus.PUBLISHED)
+
+    def visible_to(self, user):
+        """Staff see all; an institution user also sees its own drafts and withdrawn records; every other
+        signed-in user sees what is published."""
+        if sees_everything(user):
+            return self
+        if not _logged_in(user):
+            return self.none()
+        if user.role == Role.INSTITUTION:
+            return self.filter(Q(status=AchievementStatus.PUBLISHED) | Q(owner__users=user)).distinct()
+        return self.published()
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(Q(title__icontains=text) | Q(summary__icontains=text) | Q(keywords__icontains=text))
+
+
+class Achievement(AuditedModel):
+    """科技成果库: one technology an institution offers for transfer."""
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"))
+    owner = models.ForeignKey(Institution, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="achievements")
+    high_tech_domain = models.ForeignKey(
+        "core.HighTechDomain", verbose_name=_("high-tech domain"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    industry = models.ForeignKey(
+        "core.Industry", verbose_name=_("industry"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    keywords = models.CharField(_("keywords"), max_length=300, blank=True, help_text=_("Separate with ；"))
+    maturity = models.PositiveSmallIntegerField(
+        _("technology readiness level (TRL 1–9)"), validators=[MinValueValidator(1), MaxValueValidator(9)]
+    )
+    ip = models.ManyToManyField(
+        "registry.IntellectualProperty", verbose_name=_("linked IP"), blank=True, related_name="achievements"
+    )
+    by_transfer = models.BooleanField(TransferMode.TRANSFER.label, default=False)
+    by_licence = models.BooleanField(TransferMode.LICENCE.label, default=False)
+    by_equity = models.BooleanField(TransferMode.EQUITY.label, default=False)
+    by_joint_development = models.BooleanField(TransferMode.JOINT.label, default=False)
+    asking_price = models.DecimalField(_("asking price (10k yuan)"), null=True, blank=True, **MONEY)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=AchievementStatus.choices, default=AchievementStatus.DRAFT)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AchievementQuerySet.as_manager()
+    audit_exclude = ("created_at", "updated_at")
+
+    # The transfer-mode flags in display order, with their labels.
+    MODE_FIELDS = (
+        ("by_transfer", TransferMode.TRANSFER),
+        ("by_licence", TransferMode.LICENCE),
+        ("by_equity", TransferMode.EQUITY),
+        ("by_joint_development", TransferMode.JOINT),
+    )
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        verbose_name = _("achievement")
+        verbose_name_plural = _("achievements")
+        constraints = [
+            models.CheckConstraint(condition=_not_blank("summary"), name="achievement_summary_not_empty"),
+            models.CheckConstraint(condition=Q(maturity__gte=1, maturity__lte=9), name="achievement_trl_1_9"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("techmarket:achievement", args=[self.pk])
+
+    @property
+    def transfer_modes(self) -> list[str]:
+        return [mode.label for field, mode in self.MODE_FIELDS if getattr(self, field)]
+
+    @property
+    def transfer_modes_text(self) -> str:
+        return "、".join(self.transfer_modes)
+
+
+class DemandQuerySet(models.QuerySet):
+    def in_pool(self):
+        """Demands still looking for a solution (open, or posed as a challenge)."""
+        return self.filter(status__in=[DemandStatus.OPEN, DemandStatus.CHALLENGE])
+
+    def visible_to(self, user):
+        """Staff see all; an enterprise user sees its own enterprise's demands; an institution user sees
+        the pool it may answer."""
+        if sees_everything(user):
+            return self
+        if not _logged_in(user):
+            return self.none()
+        if user.role == Role.ENTERPRISE:
+            return self.filter(enterprise__members=user).distinct()
+        if user.role == Role.INSTITUTION:
+            return self.in_pool()
+        return self.none()
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(title__icontains=text) | Q(problem__icontains=text) | Q(keywords__icontains=text)
+            | Q(enterprise__name__icontains=text)
+        )
+
+
+class Demand(AuditedModel):
+    """企业技术需求库: the fields of the common 技术需求征集表."""
+
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="tech_demands"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    problem = models.TextField(_("problem to solve"))
+    key_points = models.TextField(_("key technical points"), blank=True)
+    goals = models.TextField(_("expected goals"), blank=True)
+    budget = models.DecimalField(_("budget (10k yuan)"), null=True, blank=True, **MONEY)
+    months = models.PositiveSmallIntegerField(_("time frame (months)"), null=True, blank=True)
+    solution_mode = models.CharField(_("solution mode"), max_length=12, choices=SolutionMode.choices)
+    high_tech_domain = models.ForeignKey(
+        "core.HighTechDomain", verbose_name=_("high-tech domain"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    industry = models.ForeignKey(
+        "core.Industry", verbose_name=_("industry"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    keywords = models.CharField(_("keywords"), max_length=300, blank=True, help_text=_("Separate with ；"))
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=DemandStatus.choices, default=DemandStatus.OPEN)
+    posted_on = models.DateField(_("posted on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DemandQuerySet.as_manager()
+    audit_exclude = ("created_at", "updated_at")
+
+    class Meta:
+        ordering = ["-posted_on", "-id"]
+        verbose_name = _("technology demand")
+        verbose_name_plural = _("technology demands")
+        constraints = [models.CheckConstraint(condition=_not_blank("problem"), name="demand_problem_not_empty")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("techmarket:demand", args=[self.pk])
+
+    @property
+    def description(self) -> str:
+        """The text the matcher reads: the problem with its key points and goals."""
+        return "\n".join(part for part in (self.problem, self.key_points, self.goals) if part)
+
+
+class MatchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see all; the enterprise behind the demand and the institution behind the achievement
+        see the matches that concern them."""
+        if sees_everything(user):
+            return self
+        if not _logged_in(user):
+            return self.none()
+        return self.filter(Q(demand__enterprise__members=user) | Q(achievement__owner__users=user)).distinct()
+
+    def funnel(self) -> dict[str, int]:
+        """How many matches ever reached each stage: a contracted match passed through every stage
+        before it; a closed one is counted only as recommended (it may have closed at any step)."""
+        reached = dict(self.values_list("stage").annotate(n=models.Count("id")).order_by())
+        order = [MatchStage.RECOMMENDED, MatchStage.CONTACTED, MatchStage.NEGOTIATING, MatchStage.CONTRACTED]
+        funnel, running = {}, 0
+        for stage in reversed(order):
+            running += reached.get(stage, 0)
+            funnel[stage] = running
+        funnel[MatchStage.RECOMMENDED] += reached.get(MatchStage.CLOSED, 0)
+        return {stage: funnel[stage] for stage in order}
+
+    def conversion_by_year(self) -> list[dict]:
+        """Per year a match was recommended: matches, contracted matches and their ratio (a fraction)."""
+        rows = (
+            self.annotate(year=models.functions.ExtractYear("created_at"))
+            .values("year")
+            .annotate(total=models.Count("id"), contracted=models.Count("id", filter=Q(stage=MatchStage.CONTRACTED)))
+            .order_by("year")
+        )
+        return [{**row, "rate": row["contracted"] / row["total"] if row["total"] else None} for row in rows]
+
+
+class Match(AuditedModel):
+    """A recommended pairing of a demand and an achievement, followed up by officers."""
+
+    demand = models.ForeignKey(Demand, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="matches")
+    achievement = models.ForeignKey(
+        Achievement, verbose_name=_("achievement"), on_delete=models.CASCADE, related_name="matches"
+    )
+    score = models.FloatField(_("score"))
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    stage = models.CharField(_("stage"), max_length=12, choices=MatchStage.choices, default=MatchStage.RECOMMENDED)
+    contract = models.ForeignKey(
+        TechContract, verbose_name=_("contract"), on_delete=models.PROTECT, null=True, blank=True, related_name="matches"
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("recommended at"), default=timezone.now)
+    stage_changed_at = models.DateTimeField(_("stage changed at"), default=timezone.now)
+
+    objects = MatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-score"]
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        constraints = [
+            models.UniqueConstraint(fields=["demand", "achievement"], name="match_once_per_pair"),
+            models.CheckConstraint(
+                condition=~Q(stage=MatchStage.CONTRACTED) | Q(contract__isnull=False), name="match_contracted_has_contract"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.demand} ↔ {self.achievement}"
+
+    def get_absolute_url(self):
+        return reverse("techmarket:match", args=[self.pk])
+
+
+class ChallengeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Challenges are public (揭榜挂帅 lists them openly)."""
+        return self
+
+    def overdue_unsolved(self, today):
+        """Open or in-review challenges whose deadline has passed with no winner chosen."""
+        return self.filter(
+            status__in=[ChallengeStatus.OPEN, ChallengeStatus.REVIEWING], deadline__lt=today, winner__isnull=True
+        )
+
+
+class Challenge(AuditedModel):
+    """揭榜挂帅: a demand posed openly with a government support amount paid in stages."""
+
+    demand = models.ForeignKey(Demand, verbose_name=_("demand"), on_delete=models.PROTECT, related_name="challenges")
+    title = models.CharField(_("title"), max_length=200)
+    support_amount = models.DecimalField(_("government support (10k yuan)"), **MONEY)
+    paid_amount = models.DecimalField(_("paid so far (10k yuan)"), default=ZERO, **MONEY)
+    deadline = models.DateField(_("application deadline"))
+    status = models.CharField(_("status"), max_length=10, choices=ChallengeStatus.choices, default=ChallengeStatus.OPEN)
+    winner = models.OneToOneField(
+        "Proposal", verbose_name=_("winning proposal"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    result_published_on = models.DateField(_("result published on"), null=True, blank=True)
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("review panel"), blank=True, related_name="challenges_to_review"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_on = models.DateField(_("launched on"))
+
+    objects = ChallengeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_on", "-id"]
+        verbose_name = _("open challenge")
+        verbose_name_plural = _("open challenges")
+        constraints = [
+            models.CheckConstraint(condition=Q(support_amount__gte=0), name="challenge_support_positive"),
+            models.CheckConstraint(
+                condition=Q(paid_amount__gte=0) & Q(paid_amount__lte=F("support_amount")), name="challenge_paid_within_support"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("techmarket:challenge", args=[self.pk])
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.support_amount - self.paid_amount
+
+
+class ProposalQuerySet(models.QuerySet):
+    def of_user(self, user):
+        return self.filter(Q(institution__users=user) | Q(enterprise__members=user))
+
+    def visible_to(self, user):
+        """Staff see all; reviewers see the proposals of challenges on their panel; an applicant sees only
+        its own proposals until the challenge's result is published, then the others too."""
+        if sees_everything(user):
+            return self
+        if not _logged_in(user):
+            return self.none()
+        return self.filter(
+            Q(institution__users=user)
+            | Q(enterprise__members=user)
+            | Q(challenge__reviewers=user)
+            | Q(challenge__result_published_on__isnull=False)
+        ).distinct()
+
+
+class Proposal(AuditedModel):
+    """An applicant's answer to a challenge (揭榜方案), from an institution or an enterprise."""
+
+    challenge = models.ForeignKey(Challenge, verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="proposals")
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="challenge_proposals",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    approach = models.TextField(_("technical approach"))
+    budget = models.DecimalField(_("budget (10k yuan)"), **MONEY)
+    months = models.PositiveSmallIntegerField(_("duration (months)"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    submitted_on = models.DateField(_("submitted on"))
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["challenge", "submitted_on", "id"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(institution__isnull=False, enterprise__isnull=True) | Q(institution__isnull=True, enterprise__isnull=False),
+                name="proposal_one_applicant",
+            ),
+            models.CheckConstraint(condition=_not_blank("approach"), name="proposal_approach_not_empty"),
+            models.UniqueConstraint(
+                fields=["challenge", "institution"], condition=Q(institution__isnull=False), name="proposal_once_per_institution"
+            ),
+            models.UniqueConstraint(
+                fields=["challenge", "enterprise"], condition=Q(enterprise__isnull=False), name="proposal_once_per_enterprise"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.applicant}: {self.title}"
+
+    @property
+    def applicant(self):
+        return self.institution or self.enterprise
+
+
+class Review(AuditedModel):
+    """One panel member's score (0–100) for one proposal."""
+
+    proposal = models.ForeignKey(Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score"), validators=[MaxValueValidator(100)])
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "reviewer"], name="review_once_per_reviewer"),
+            models.CheckConstraint(condition=Q(score__lte=100), name="review_score_max_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal} {self.score}"
+
+
+class Milestone(AuditedModel):
+    """A stage of the winner's work (分阶段资助): its payment is released when the officer accepts it."""
+
+    challenge = models.ForeignKey(Challenge, verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    amount = models.DecimalField(_("payment (10k yuan)"), **MONEY)
+    status = models.CharField(_("status"), max_length=10, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["challenge", "due_on", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="milestone_amount_positive")]
+
+    def __str__(self):
+        return self.title

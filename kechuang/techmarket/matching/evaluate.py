@@ -47,7 +47,46 @@ ABLATIONS = {
     "+ domain agreement": Options(concepts=False, cilin=False, vectors=False),
     "+ Cilin + vectors": Options(concepts=False),
     "+ business→technical map (full engine)": Options(),
+    "full engine without the thesaurus package": Options(cilin=False, vectors=False),
 }
+
+
+def hard_pairs(k: int = 10) -> dict[str, dict]:
+    """How the engine and the baseline treat the marked hard pairs: relevant pairs that share few
+    words ("gap": found in the top k) and irrelevant pairs that share many ("trap": ranked in the top 3)."""
+    demands, achievements, qrels, kinds = load_evalset()
+    out = {}
+    # check that the marks are right: mean char-bigram TF-IDF cosine of each kind of pair
+    base = BigramTfidf({a.id: text_of(a) for a in achievements})
+    vec = dict(zip(base.ids, base.vecs))
+    dtext = {d.id: text_of(d) for d in demands}
+
+    def cos(d, a):
+        from .baseline import bigrams
+
+        q = base._vec(bigrams(dtext[d]))
+        return sum(w * vec[a].get(t, 0.0) for t, w in q.items())
+
+    groups = {
+        "gap (relevant, few shared words)": [p for p, kind in kinds.items() if kind == "gap"],
+        "other relevant (grade ≥ 2)": [(d, a) for d, gs in qrels.items() for a, g in gs.items()
+                                      if g >= 2 and kinds.get((d, a)) != "gap"],
+        "trap (grade 0, many shared words)": [p for p, kind in kinds.items() if kind == "trap"],
+    }
+    out["mean bigram cosine"] = {name: round(sum(cos(*p) for p in ps) / len(ps), 3) for name, ps in groups.items()}
+    for name, ranks in (("baseline", baseline_rankings(demands, achievements, k)),
+                        ("engine", engine_rankings(demands, achievements, None, k))):
+        gap = [(d, a) for (d, a), kind in kinds.items() if kind == "gap"]
+        trap = [(d, a) for (d, a), kind in kinds.items() if kind == "trap"]
+        out[name] = {
+            "gap pairs": len(gap),
+            "gap in top 3": sum(a in ranks[d][:3] for d, a in gap),
+            f"gap in top {k}": sum(a in ranks[d][:k] for d, a in gap),
+            "trap pairs": len(trap),
+            "trap in top 3": sum(a in ranks[d][:3] for d, a in trap),
+            f"trap in top {k}": sum(a in ranks[d][:k] for d, a in trap),
+        }
+    return out
 
 
 def run_all(k: int = 10) -> dict[str, dict[str, float]]:
@@ -62,3 +101,5 @@ def run_all(k: int = 10) -> dict[str, dict[str, float]]:
 if __name__ == "__main__":
     for name, m in run_all().items():
         print(f"{name:42s} nDCG@10={m['ndcg@10']:.3f} Recall@10={m['recall@10']:.3f} MRR={m['mrr']:.3f}")
+    for name, st in hard_pairs().items():
+        print(name, st)
