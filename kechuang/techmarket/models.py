@@ -49,6 +49,30 @@ def city_prefix(region_code: str) -> str:
     return region_code[:2] if region_code[:2] in MUNICIPALITIES else region_code[:4]
 
 
+class StampedModel(AuditedModel):
+    """When a record was created and last changed; `updated_at` also tells the matching index what to
+    re-read (kechuang.techmarket.matcher)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    audit_exclude = ("created_at", "updated_at")
+
+    class Meta:
+        abstract = True
+
+
+class PostedModel(StampedModel):
+    """A record someone posted to the market (an achievement or a demand)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
 class TechContractQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff see every contract; an enterprise user sees the contracts its enterprise sold."""
@@ -109,7 +133,7 @@ class TechContractQuerySet(models.QuerySet):
         )
 
 
-class TechContract(AuditedModel):
+class TechContract(StampedModel):
     registration_number = models.CharField(_("registration number"), max_length=30, blank=True, db_index=True)
     name = models.CharField(_("contract name"), max_length=300)
     contract_type = models.CharField(_("contract type"), max_length=12, choices=ContractType.choices)
@@ -130,11 +154,8 @@ class TechContract(AuditedModel):
     status = models.CharField(_("status"), max_length=12, choices=ContractStatus.choices, default=ContractStatus.APPLIED)
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
     late_reason = models.TextField(_("reason for late application"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = TechContractQuerySet.as_manager()
-    audit_exclude = ("created_at", "updated_at")
 
     class Meta:
         ordering = ["-signed_on", "-id"]
@@ -280,7 +301,7 @@ class AchievementQuerySet(models.QuerySet):
         return self.filter(Q(title__icontains=text) | Q(summary__icontains=text) | Q(keywords__icontains=text))
 
 
-class Achievement(AuditedModel):
+class Achievement(PostedModel):
     """科技成果库: one technology an institution offers for transfer."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -309,14 +330,8 @@ class Achievement(AuditedModel):
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=AchievementStatus.choices, default=AchievementStatus.DRAFT)
     published_on = models.DateField(_("published on"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = AchievementQuerySet.as_manager()
-    audit_exclude = ("created_at", "updated_at")
 
     # The transfer-mode flags in display order, with their labels.
     MODE_FIELDS = (
@@ -378,7 +393,7 @@ class DemandQuerySet(models.QuerySet):
         )
 
 
-class Demand(AuditedModel):
+class Demand(PostedModel):
     """企业技术需求库: the fields of the common 技术需求征集表."""
 
     enterprise = models.ForeignKey(
@@ -403,14 +418,8 @@ class Demand(AuditedModel):
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=DemandStatus.choices, default=DemandStatus.OPEN)
     posted_on = models.DateField(_("posted on"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = DemandQuerySet.as_manager()
-    audit_exclude = ("created_at", "updated_at")
 
     class Meta:
         ordering = ["-posted_on", "-id"]
