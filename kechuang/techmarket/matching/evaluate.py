@@ -51,6 +51,24 @@ ABLATIONS = {
 }
 
 
+def reverse_figures(k: int = 10) -> dict[str, dict[str, float]]:
+    """Achievement → demands, on the transposed judgements (achievements with a grade ≥ 2 demand)."""
+    demands, achievements, qrels, _ = load_evalset()
+    rq: dict[str, dict[str, int]] = {}
+    for d, gs in qrels.items():
+        for a, g in gs.items():
+            rq.setdefault(a, {})[d] = g
+    rq = {a: gs for a, gs in rq.items() if max(gs.values()) >= 2}
+    by_id = {a.id: a for a in achievements}
+    eng = MatchEngine()
+    eng.bulk_demands(demands)
+    base = BigramTfidf({d.id: text_of(d) for d in demands})
+    return {
+        "baseline: char-bigram TF-IDF": evaluate({a: [i for i, _ in base.rank(text_of(by_id[a]), k)] for a in rq}, rq, k),
+        "full engine": evaluate({a: [m.id for m in eng.match_achievement(by_id[a], k)] for a in rq}, rq, k),
+    }
+
+
 def hard_pairs(k: int = 10) -> dict[str, dict]:
     """How the engine and the baseline treat the marked hard pairs: relevant pairs that share few
     words ("gap": found in the top k) and irrelevant pairs that share many ("trap": ranked in the top 3)."""
@@ -103,3 +121,5 @@ if __name__ == "__main__":
         print(f"{name:42s} nDCG@10={m['ndcg@10']:.3f} Recall@10={m['recall@10']:.3f} MRR={m['mrr']:.3f}")
     for name, st in hard_pairs().items():
         print(name, st)
+    for name, m in reverse_figures().items():
+        print("achievement→demands", name, {x: round(y, 3) for x, y in m.items()})
