@@ -1,9 +1,33 @@
+from pathlib import Path
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.choices import Role
+
+SEED_PLAN_CODE = "eco-city-2020-2022"
+SEED_PLAN_FILE = Path(__file__).resolve().parent / "plans" / f"{SEED_PLAN_CODE}.yaml"
+
+
+def install_seed_plan(sender, using="default", **kwargs):
+    """A fresh install carries the seed plan; an installed one (possibly edited) is left as it is."""
+    from kechuang.plan.importers import load_yaml
+    from kechuang.plan.models import Plan
+
+    if not Plan.objects.using(using).filter(code=SEED_PLAN_CODE).exists():
+        load_yaml(SEED_PLAN_FILE)
 
 
 class PlanConfig(AppConfig):
     name = "kechuang.plan"
     label = "plan"
     verbose_name = _("Plan")
-    nav = []
+    nav = [
+        (_("Cockpit"), "plan:home", (Role.OFFICER, Role.LEADER)),
+        (_("Task board"), "plan:board", (Role.OFFICER, Role.LEADER)),
+        (_("Our tasks"), "plan:my_department", (Role.LIAISON,)),
+    ]
+
+    def ready(self):
+        post_migrate.connect(install_seed_plan, sender=self, dispatch_uid="plan-seed")

@@ -1,0 +1,169 @@
+"""The named queries behind computed indicators. Each is defined once here, keyed by name, and returns
+the value AND the records it counted, so that every figure on screen, in the API, the CLI and the reports
+can be drilled into and exported as exactly those records."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.tables import Column
+from kechuang.registry.choices import GONE_STATUSES, CertificateKind
+from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty
+from kechuang.techmarket.models import TechContract
+
+INVENTION_PATENT = "invention_patent"
+
+
+def in_district(region_code: str) -> QuerySet:
+    """Enterprise.objects.in_district(), spelled through the region's code: the registry method's
+    `region_id__startswith` is refused by Django 5.2 (reported to the lead); switch back once fixed."""
+    return Enterprise.objects.filter(region__code__startswith=region_code).exclude(status__in=GONE_STATUSES)
+
+
+@dataclass
+class Measure:
+    value: Decimal | None
+    records: QuerySet | list = field(default_factory=list)
+    columns: list[Column] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    label: str
+    compute: Callable[[str, dt.date, object], Measure]
+
+
+QUERIES: dict[str, NamedQuery] = {}
+
+
+def named_query(name: str, label: str):
+    def register(function):
+        QUERIES[name] = NamedQuery(name, label, function)
+        return function
+
+    return register
+
+
+def run(name: str, region_code: str, as_of: dt.date, plan=None) -> Measure:
+    return QUERIES[name].compute(region_code, as_of, plan)
+
+
+ENTERPRISE_COLUMNS = [
+    Column("统一社会信用代码", "uscc"),
+    Column("企业名称", "name"),
+    Column("所在区划", "region_id"),
+    Column("登记状态", "status"),
+]
+PATENT_COLUMNS = [
+    Column("专利号", "number"),
+    Column("名称", "title"),
+    Column("授权日", "granted"),
+    Column("失效日", "expires"),
+    Column("法律状态", "status"),
+    Column("权利人", lambda ip: "、".join(owner.name for owner in ip.owners.all())),
+]
+
+
+@named_query("invention_patents", "有效发明专利")
+def invention_patents(region_code, as_of, plan=None) -> Measure:
+    """Distinct invention patents valid on the date and owned by at least one in-district enterprise."""
+    owners = in_district(region_code)
+    records = (
+        IntellectualProperty.objects.valid_on(as_of)
+        .filter(kind_id=INVENTION_PATENT)
+        .filter(Exists(owners.filter(ip=OuterRef("pk"))))
+        .prefetch_related("owners")
+        .order_by("number")
+    )
+    return Measure(Decimal(records.count()), records, PATENT_COLUMNS)
+
+
+def certified_enterprises(region_code: str, as_of: dt.date, kinds) -> QuerySet:
+    """In-district enterprises holding a certificate of one of `kinds` valid on the date, each once."""
+    holders = Certificate.objects.valid_on(as_of).filter(kind__in=kinds).values("enterprise_id")
+    return in_district(region_code).filter(pk__in=holders).order_by("name")
+
+
+def _tier_query(name: str, label: str, kinds):
+    def compute(region_code, as_of, plan=None) -> Measure:
+        records = certified_enterprises(region_code, as_of, kinds)
+        return Measure(Decimal(records.count()), records, ENTERPRISE_COLUMNS)
+
+    named_query(name, label)(compute)
+
+
+_tier_query("hnte", "高新技术企业", [CertificateKind.HNTE])
+_tier_query("chuying", "雏鹰企业", [CertificateKind.CHUYING])
+_tier_query("dengling", "瞪羚企业", [CertificateKind.DENGLING])
+_tier_query("lingjun", "科技领军(领军培育)企业", [CertificateKind.LINGJUN, CertificateKind.LINGJUN_PEIYU])
+
+
+CONTRACT_COLUMNS = [
+    Column("登记号", "registration_number"),
+    Column("合同名称", "name"),
+    Column("卖方", "seller.name"),
+    Column("登记日期", "registered_on"),
+    Column("合同成交额(万元)", "amount", numeric=True),
+    Column("技术交易额(万元)", "tech_amount", numeric=True),
+]
+
+
+@named_query("contract_turnover", "技术合同成交额")
+def contract_turnover(region_code, as_of, plan=None) -> Measure:
+    """合同成交额 (not 技术交易额) of contracts registered from 1 January of the date's year up to the date,
+    sold by an in-district enterprise."""
+    records = (
+        TechContract.objects.registered_between(dt.date(as_of.year, 1, 1), as_of)
+        .sold_from_district(region_code)
+        .select_related("seller")
+        .order_by("registered_on", "pk")
+    )
+    return Measure(records.turnover(), records, CONTRACT_COLUMNS)
+
+
+FIGURE_COLUMNS = [
+    Column("数据项", "key"),
+    Column("截至日期", "date"),
+    Column("数值", "value", numeric=True),
+    Column("来源", "source"),
+    Column("佐证材料", lambda f: f.evidence.name if f.evidence else ""),
+]
+RD_EXPENDITURE, GDP = "rd_expenditure", "gdp"
+
+
+@named_query("rd_intensity", "研发投入强度")
+def rd_intensity(region_code, as_of, plan=None) -> Measure:
+    """全社会研发经费支出 / 地区生产总值, both entered from the statistics bureau: the newest R&D figure
+    dated on or before the date, over the GDP figure of the same date."""
+    from kechuang.plan.models import ManualFigure
+
+    if plan is None:
+        return Measure(None)
+    expenditure = ManualFigure.objects.filter(plan=plan).latest_on(RD_EXPENDITURE, as_of)
+    if expenditure is None:
+        return Measure(None, note=str(_("No R&D expenditure figure entered yet.")))
+    gdp = ManualFigure.objects.filter(plan=plan, key=GDP, date=expenditure.date).order_by("-pk").first()
+    if gdp is None or not gdp.value:
+        return Measure(None, note=str(_("No GDP figure for the same date as the R&D expenditure.")))
+    records = ManualFigure.objects.filter(pk__in=[expenditure.pk, gdp.pk])
+    return Measure(expenditure.value / gdp.value, records, FIGURE_COLUMNS)
+
+
+def manual_series(indicator, as_of: dt.date) -> Measure:
+    """A manual indicator's newest figure on or before the date (for a yearly flow: within its year)."""
+    from kechuang.plan.models import ManualFigure
+
+    figures = ManualFigure.objects.filter(plan=indicator.plan, key=indicator.code)
+    if indicator.resets_yearly:
+        figures = figures.filter(date__year=as_of.year)
+    figure = figures.latest_on(indicator.code, as_of)
+    if figure is None:
+        return Measure(None, note=str(_("No figure entered yet.")))
+    return Measure(figure.value, figures.filter(pk=figure.pk), FIGURE_COLUMNS)

@@ -1,0 +1,343 @@
+"""A plan as data: its indicators and yearly targets (附件1), its areas, tasks and their division among
+departments (附件2), safeguards, and the supervision records (progress reports, notifications)."""
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.permissions import sees_everything
+from kechuang.plan.choices import Direction, IndicatorKind, ReportingPeriod, ReportState, Unit
+
+VALUE = {"max_digits": 20, "decimal_places": 6}
+
+
+def _department_of(user):
+    """The department a liaison reports for, or None for anyone who is not a liaison of one."""
+    from kechuang.core.choices import Role
+
+    if user.is_authenticated and user.is_active and user.role == Role.LIAISON and user.department_id:
+        return user.department_id
+    return None
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if sees_everything(user):
+            return self
+        department = _department_of(user)
+        if department is None:
+            return self.none()
+        return self.filter(Q(tasks__lead_department=department) | Q(tasks__co_departments=department)).distinct()
+
+
+class Plan(models.Model):
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=100, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"))
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent plan"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Computed indicators count enterprises registered under this 统计用区划代码; blank means the
+    # installation's district (KECHUANG_DISTRICT_CODE).
+    district_code = models.CharField(_("district code"), max_length=12, blank=True)
+    reporting_period = models.CharField(
+        _("reporting period"), max_length=10, choices=ReportingPeriod.choices, default=ReportingPeriod.QUARTERLY
+    )
+    report_grace_days = models.PositiveSmallIntegerField(_("days after a period to report"), default=10)
+    preamble = models.TextField(_("preamble"), blank=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-end_year", "code"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="plan_period_order")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("plan:cockpit", args=[self.code])
+
+    @property
+    def region_code(self) -> str:
+        return self.district_code or settings.KECHUANG_DISTRICT_CODE
+
+    @property
+    def starts(self) -> dt.date:
+        return dt.date(self.start_year, 1, 1)
+
+    @property
+    def ends(self) -> dt.date:
+        return dt.date(self.end_year, 12, 31)
+
+    @property
+    def years(self) -> range:
+        return range(self.start_year, self.end_year + 1)
+
+
+class Indicator(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=100)
+    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices)
+    direction = models.CharField(_("direction"), max_length=2, choices=Direction.choices, default=Direction.AT_LEAST)
+    target = models.DecimalField(_("final target"), **VALUE)
+    kind = models.CharField(_("kind"), max_length=10, choices=IndicatorKind.choices, default=IndicatorKind.COMPUTED)
+    query = models.CharField(_("named query"), max_length=60, blank=True)
+    # A flow (e.g. contract turnover) counts only the current calendar year, so its pace starts from zero
+    # each January; a stock (e.g. valid patents) starts from last year's closing value.
+    resets_yearly = models.BooleanField(_("counts one calendar year"), default=False)
+    clause = models.CharField(_("clause"), max_length=40, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "position", "code"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_per_plan")]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self):
+        return self.name
+
+    def year_target(self, year: int):
+        return next((t.value for t in self.year_targets.all() if t.year == year), None)
+
+
+class YearTarget(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="year_targets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("target"), **VALUE)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="year_target_once")]
+        verbose_name = _("yearly target")
+        verbose_name_plural = _("yearly targets")
+
+    def __str__(self):
+        return f"{self.indicator} {self.year}: {self.value}"
+
+
+class ManualFigureQuerySet(models.QuerySet):
+    def latest_on(self, key: str, date: dt.date):
+        """The newest figure for `key` describing a day on or before `date`."""
+        return self.filter(key=key, date__lte=date).order_by("-date", "-pk").first()
+
+    def visible_to(self, user):
+        return self if sees_everything(user) else self.none()
+
+
+class ManualFigure(models.Model):
+    """A figure that comes from outside the registries (统计局: R&D expenditure, GDP; or any manual
+    indicator series), kept with its source, the day it describes and the evidence."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="figures")
+    key = models.SlugField(_("figure"), max_length=60, help_text=_("rd_expenditure, gdp, or a manual indicator's code"))
+    date = models.DateField(_("as of"))
+    value = models.DecimalField(_("value"), **VALUE)
+    source = models.CharField(_("source"), max_length=200)
+    evidence = models.FileField(_("evidence file"), upload_to="plan/figures/%Y/", blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ManualFigureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "key", "-date"]
+        verbose_name = _("manual figure")
+        verbose_name_plural = _("manual figures")
+
+    def __str__(self):
+        return f"{self.key} {self.date}: {self.value}"
+
+
+class Area(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas")
+    code = models.CharField(_("clause"), max_length=20)
+    title = models.CharField(_("title"), max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="area_code_per_plan")]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Officers and leaders see every task; a liaison sees the tasks its department leads or helps."""
+        if sees_everything(user):
+            return self
+        department = _department_of(user)
+        if department is None:
+            return self.none()
+        return self.filter(Q(lead_department=department) | Q(co_departments=department)).distinct()
+
+    def led_by(self, department):
+        return self.filter(lead_department=department)
+
+    def assigned(self):
+        return self.filter(lead_department__isnull=False)
+
+
+class Task(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="tasks")
+    code = models.CharField(_("task number"), max_length=20)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    lead_department = models.ForeignKey(
+        "core.Department", verbose_name=_("lead department"), null=True, blank=True, on_delete=models.PROTECT, related_name="led_tasks"
+    )
+    co_departments = models.ManyToManyField(
+        "core.Department", verbose_name=_("co-departments"), blank=True, related_name="supported_tasks"
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="task_code_per_plan")]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("plan:task", args=[self.pk])
+
+
+class Milestone(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones")
+    year = models.PositiveSmallIntegerField(_("year"))
+    text = models.TextField(_("yearly goal"))
+
+    class Meta:
+        ordering = ["task", "year"]
+        constraints = [models.UniqueConstraint(fields=["task", "year"], name="milestone_once_a_year")]
+        verbose_name = _("yearly milestone")
+        verbose_name_plural = _("yearly milestones")
+
+    def __str__(self):
+        return f"{self.task.code} {self.year}"
+
+
+class Safeguard(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="safeguards")
+    code = models.CharField(_("clause"), max_length=20)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "position"]
+        verbose_name = _("safeguard")
+        verbose_name_plural = _("safeguards")
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(task__in=Task.objects.visible_to(user))
+
+    def accepted(self):
+        return self.filter(state=ReportState.ACCEPTED)
+
+    def awaiting_review(self):
+        return self.filter(state=ReportState.SUBMITTED)
+
+
+class ProgressReport(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
+    period = models.CharField(_("period"), max_length=10, help_text="2022-03 / 2022-Q1")
+    period_end = models.DateField(_("period ends"))
+    text = models.TextField(_("progress"))
+    percent = models.PositiveSmallIntegerField(_("percent complete"))
+    state = models.CharField(_("state"), max_length=10, choices=ReportState.choices, default=ReportState.SUBMITTED)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"))
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["task", "-period_end"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "period"], name="one_report_per_task_period"),
+            models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_max_100"),
+        ]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+
+    def __str__(self):
+        return f"{self.task.code} {self.period}"
+
+    def get_absolute_url(self):
+        return reverse("plan:report", args=[self.pk])
+
+
+class Evidence(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), upload_to="plan/evidence/%Y/")
+    name = models.CharField(_("name"), max_length=200)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self):
+        return self.name
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_notifications")
+    # What the reminder is about (e.g. "overdue:42:2022-Q1"), so that running `kechuang remind` again
+    # never repeats it.
+    key = models.CharField(max_length=100)
+    text = models.CharField(_("message"), max_length=300)
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed = models.BooleanField(default=False)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once")]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self):
+        return self.text

@@ -1,0 +1,135 @@
+"""Every write the plan app makes: progress reports and their review, manual figures, reminders."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kechuang.core.choices import Role
+from kechuang.core.models import User
+from kechuang.plan import supervision
+from kechuang.plan.models import Evidence, ManualFigure, Notification, ProgressReport, Task
+from kechuang.plan.permissions import can_manage_plan, can_report_on
+from kechuang.plan.workflow import TRANSITIONS
+
+
+def submit_report(user, task: Task, period_label: str, text: str, percent: int, files=()) -> ProgressReport:
+    """A liaison's progress report for one period; a returned report is revised and resubmitted."""
+    if not can_report_on(user, task):
+        raise PermissionDenied(_("Only a liaison of the lead department may report on this task."))
+    period = supervision.period_for(task.plan, period_label)
+    if period is None:
+        raise ValidationError({"period": _("%(period)s is not a reporting period of this plan.") % {"period": period_label}})
+    if not 0 <= int(percent) <= 100:
+        raise ValidationError({"percent": _("Percent complete must be between 0 and 100.")})
+    if not text.strip():
+        raise ValidationError({"text": _("Describe the progress made.")})
+    with transaction.atomic():
+        existing = ProgressReport.objects.select_for_update().filter(task=task, period=period.label).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    report = ProgressReport.objects.create(
+                        task=task, period=period.label, period_end=period.end, text=text.strip(), percent=percent,
+                        submitted_by=user, submitted_at=timezone.now(),
+                    )
+            except IntegrityError:
+                raise ValidationError(_("A report for this period was submitted at the same moment.")) from None
+        else:
+            report = move(user, existing, "resubmit", text=text.strip(), percent=percent)
+        for upload in files:
+            Evidence.objects.create(report=report, file=upload, name=upload.name[:200])
+    return report
+
+
+def move(user, report: ProgressReport, transition_name: str, comment: str = "", **changes) -> ProgressReport:
+    """Take one declared transition. The state change is a conditional UPDATE on the current state, so
+    two officers acting at once cannot both accept or return the same report."""
+    transition = TRANSITIONS[transition_name]
+    if not transition.allowed(user, report):
+        raise PermissionDenied(_("You may not %(action)s this report.") % {"action": transition.label})
+    if report.state not in transition.sources:
+        raise ValidationError(_("This report is %(state)s and cannot be changed that way.") % {"state": report.get_state_display()})
+    if transition.needs_comment and not comment.strip():
+        raise ValidationError({"comment": _("Say what needs to be revised.")})
+    now = timezone.now()
+    if transition.name == "resubmit":
+        fields = {"submitted_by": user, "submitted_at": now, "review_comment": report.review_comment, **changes}
+    else:
+        fields = {"reviewed_by": user, "reviewed_at": now, "review_comment": comment.strip()}
+    updated = ProgressReport.objects.filter(pk=report.pk, state=report.state).update(state=transition.target, **fields)
+    if updated != 1:
+        raise ValidationError(_("Someone else changed this report meanwhile; reload the page."))
+    report.refresh_from_db()
+    if transition.name == "return":
+        _notify_liaisons(report.task, f"returned:{report.pk}:{now.isoformat()}",
+                         _("Report %(report)s was returned: %(comment)s") % {"report": report, "comment": report.review_comment},
+                         reverse("plan:report", args=[report.pk]))
+    return report
+
+
+def enter_figure(user, plan, key: str, date: dt.date, value: Decimal, source: str, evidence=None) -> ManualFigure:
+    if not can_manage_plan(user):
+        raise PermissionDenied(_("Only S&T bureau officers enter statistics figures."))
+    if value is None or value < 0:
+        raise ValidationError({"value": _("A figure cannot be negative.")})
+    if not source.strip():
+        raise ValidationError({"source": _("Name the source of the figure.")})
+    return ManualFigure.objects.create(
+        plan=plan, key=key, date=date, value=value, source=source.strip(), evidence=evidence or "", entered_by=user
+    )
+
+
+def _liaisons(department_id) -> list[User]:
+    return list(User.objects.filter(role=Role.LIAISON, department_id=department_id, is_active=True).order_by("pk"))
+
+
+def _notify_liaisons(task, key: str, text: str, url: str) -> list[Notification]:
+    return [note for user in _liaisons(task.lead_department_id) if (note := _notify(user, key, text, url))]
+
+
+def _notify(user, key: str, text: str, url: str) -> Notification | None:
+    """A new in-app notification, or None when this user already had this one."""
+    note, created = Notification.objects.get_or_create(user=user, key=key[:100], defaults={"text": text[:300], "url": url})
+    return note if created else None
+
+
+def send_reminders(on: dt.date, tasks=None) -> dict:
+    """Notify each lead department's liaisons of reports due soon and overdue (each once), then e-mail
+    every liaison who got new notifications one message listing them."""
+    tasks = tasks if tasks is not None else Task.objects.assigned()
+    new: dict[int, list[Notification]] = defaultdict(list)
+    for status in supervision.statuses(tasks, on):
+        task, url = status.task, reverse("plan:task", args=[status.task.pk])
+        for kind, period_list, message in (
+            ("due", status.due_soon, _("Progress report for %(task)s, period %(period)s, is due by %(due)s.")),
+            ("overdue", status.overdue, _("Progress report for %(task)s, period %(period)s, is overdue (due %(due)s).")),
+        ):
+            for period in period_list:
+                text = message % {"task": task, "period": period.label, "due": period.due.isoformat()}
+                for note in _notify_liaisons(task, f"{kind}:{task.pk}:{period.label}", text, url):
+                    new[note.user_id].append(note)
+    emailed = 0
+    for user in User.objects.filter(pk__in=new).order_by("pk"):
+        notes = new[user.pk]
+        if user.email:
+            body = "\n".join(f"- {note.text}" for note in notes)
+            send_mail(_("[Kechuang] %(n)d plan reminders") % {"n": len(notes)}, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+            Notification.objects.filter(pk__in=[note.pk for note in notes]).update(emailed=True)
+            emailed += 1
+    return {"notifications": sum(len(v) for v in new.values()), "emails": emailed}
+
+
+def mark_read(user, notification_ids=None) -> int:
+    notes = Notification.objects.visible_to(user).unread()
+    if notification_ids is not None:
+        notes = notes.filter(pk__in=notification_ids)
+    return notes.update(read_at=timezone.now())
