@@ -172,6 +172,7 @@ def docx(s: Summary) -> bytes:
         document = Document()
         style = document.styles["Normal"]
         style.font.size = Pt(10.5)
+        style.font.name = "宋体"
         style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
         heading = document.add_heading(s.title, level=0)
         heading.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -1,0 +1,118 @@
+"""The CLI, the API, the report files and the pages, on the seed plan with a little data."""
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from docx import Document
+from openpyxl import load_workbook
+
+from kechuang.plan import reports
+from kechuang.plan.models import YearTarget
+
+KEYS = ["code", "name", "unit", "target", "year_target", "actual", "progress", "status"]
+
+
+@pytest.fixture
+def data(seed_plan, make_enterprise, make_certificate, make_patent):
+    YearTarget.objects.create(indicator=seed_plan.indicators.get(code="hnte"), year=2022, value=4)
+    for _ in range(3):
+        firm = make_enterprise()
+        make_certificate(firm, "hnte", issued=dt.date(2021, 11, 1))
+        make_patent(firm)
+    return seed_plan
+
+
+def test_cli_prints_the_json_array(data, capsys):
+    call_command("indicators", plan=data.code, as_of="2022-06-30", format="json")
+    rows = json.loads(capsys.readouterr().out)
+    assert [row["code"] for row in rows] == [
+        "rd_intensity", "invention_patents", "hnte", "chuying", "dengling", "lingjun", "contract_turnover"
+    ]
+    assert all(list(row) == KEYS for row in rows)
+    hnte = rows[2]  # 3 since 2021, so by mid-2022 it should be half-way to 4: behind
+    assert hnte == {"code": "hnte", "name": "高新技术企业", "unit": "家", "target": 160.0, "year_target": 4.0,
+                    "actual": 3.0, "progress": 0.75, "status": "behind"}
+    assert rows[1]["year_target"] is None and rows[1]["progress"] == pytest.approx(3 / 230, abs=1e-4)
+    assert rows[0]["actual"] is None and rows[0]["status"] == "no_data"
+
+
+def test_cli_table_format(data, capsys):
+    call_command("indicators", plan=data.code, as_of="2022-06-30", format="table")
+    assert "invention_patents" in capsys.readouterr().out
+
+
+def test_api_gives_the_same_readings(data, client, officer, make_user):
+    client.force_login(officer)
+    response = client.get(f"/api/plans/{data.code}/indicators/?as_of=2022-06-30")
+    assert response.status_code == 200
+    assert response.json()[2]["actual"] == 3.0 and list(response.json()[2]) == KEYS
+    assert client.get("/api/plans/").json()["results"][0]["code"] == data.code
+    tasks = client.get(f"/api/plans/{data.code}/tasks/?as_of=2022-06-30").json()
+    assert len(tasks) == 24 and tasks[0]["light"] == "red" and tasks[0]["lead_department"] is None
+    client.force_login(make_user("liaison"))
+    assert client.get(f"/api/plans/{data.code}/indicators/").status_code == 403
+
+
+def test_api_report_workflow(seed_plan, departments, client, officer, make_user):
+    task = seed_plan.tasks.get(code="二(三)3")
+    task.lead_department = departments["keji"]
+    task.save()
+    liaison = make_user("liaison", department=departments["keji"])
+    client.force_login(liaison)
+    body = {"plan": seed_plan.code, "task": "二(三)3", "period": "2022-Q1", "text": "开展技术合同登记宣讲 3 场", "percent": 40}
+    created = client.post("/api/plan-reports/", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert client.post(f"/api/plan-reports/{created.json()['id']}/accept/").status_code == 403
+    client.force_login(officer)
+    refused = client.post(f"/api/plan-reports/{created.json()['id']}/return/", {}, content_type="application/json")
+    assert refused.status_code == 400
+    accepted = client.post(f"/api/plan-reports/{created.json()['id']}/accept/")
+    assert accepted.json()["state"] == "accepted"
+
+
+def test_report_files_hold_the_indicator_table(data):
+    summary = reports.period_summary(data, "2022-Q2")
+    book = load_workbook(io.BytesIO(reports.xlsx(summary)))
+    assert book.sheetnames == ["指标", "各部门", "任务", "逾期清单"]
+    rows = list(book["指标"].values)
+    assert rows[0][:3] == ("指标代码", "指标", "单位") and rows[3][:2] == ("hnte", "高新技术企业")
+    document = Document(io.BytesIO(reports.docx(summary)))
+    table = document.tables[0]
+    assert table.rows[0].cells[0].text == "指标"
+    assert [row.cells[0].text for row in table.rows[1:]][2] == "高新技术企业"
+    assert table.rows[3].cells[4].text == "3家"
+    assert len(document.inline_shapes) == 2  # the two charts
+    yearly = reports.year_summary(data, 2021)
+    assert "2021 年度总结" in yearly.title and load_workbook(io.BytesIO(reports.xlsx(yearly)))["指标"].max_row == 8
+
+
+def test_cockpit_board_and_drill_down_pages(data, client, officer):
+    client.force_login(officer)
+    cockpit = client.get(f"/plan/{data.code}/?as_of=2022-06-30")
+    assert cockpit.status_code == 200
+    assert "高新技术企业" in cockpit.content.decode() and "plotly.min.js" in cockpit.content.decode()
+    records = client.get(f"/plan/{data.code}/hnte/?as_of=2022-06-30")
+    assert records.status_code == 200 and records.context["paginator"].count == 3
+    export = client.get(f"/plan/{data.code}/hnte/?as_of=2022-06-30&export=xlsx")
+    assert load_workbook(io.BytesIO(export.content)).active.max_row == 4
+    assert client.get("/plan/board/?light=red").status_code == 200
+    docx = client.get(f"/plan/{data.code}/report.docx?year=2022")
+    assert docx.status_code == 200 and Document(io.BytesIO(docx.content)).tables
+
+
+def test_liaison_pages(seed_plan, departments, client, make_user):
+    task = seed_plan.tasks.get(code="二(五)1")
+    task.lead_department = departments["fagai"]
+    task.save()
+    liaison = make_user("liaison", department=departments["fagai"])
+    client.force_login(liaison)
+    assert client.get(f"/plan/{seed_plan.code}/").status_code == 403
+    page = client.get("/plan/mine/")
+    assert page.status_code == 200 and "二(五)1" in page.content.decode()
+    assert client.get(f"/plan/tasks/{seed_plan.tasks.get(code='二(五)2').pk}/").status_code == 404
+    response = client.post(f"/plan/tasks/{task.pk}/", {"period": "2021-Q1", "percent": 15, "text": "发布人才目录"})
+    assert response.status_code == 302
+    assert task.reports.get().percent == 15
