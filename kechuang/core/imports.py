@@ -69,6 +69,7 @@ from django.utils import timezone
 from kechuang.core.audit import record_bulk, snapshot
 from kechuang.core.choices import AuditAction
 from kechuang.core.exports import workbook_bytes
+from kechuang.core.permissions import is_officer
 
 ERROR_COLUMN = "错误"
 FORMULA_REASON = "单元格含公式，请粘贴为数值"
@@ -127,11 +128,19 @@ def _size_text(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
+def size_problem(size: int) -> str | None:
+    """Why a file of `size` bytes is refused before it is even read, or None."""
+    limit = settings.KECHUANG_IMPORT_MAX_BYTES
+    if size > limit:
+        return f"文件大小 {_size_text(size)} 超过上限 {limit // 1024 // 1024} MB"
+    return None
+
+
 def read_table(data: bytes, filename: str = "") -> Table:
     """Read an uploaded .xlsx or .csv into a Table, or raise FileRejected with the reason in Chinese."""
-    limit = settings.KECHUANG_IMPORT_MAX_BYTES
-    if len(data) > limit:
-        raise FileRejected(f"文件大小 {_size_text(len(data))} 超过上限 {limit // 1024 // 1024} MB")
+    too_large = size_problem(len(data))
+    if too_large:
+        raise FileRejected(too_large)
     if not data.strip():
         raise FileRejected("文件为空")
     if data.startswith(b"PK\x03\x04"):
@@ -389,7 +398,7 @@ class Field:
         return wanted in {normalise_header(name) for name in (self.header, *self.synonyms)}
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int
     raw: list[Any]
@@ -606,19 +615,20 @@ class ModelImporter(Importer):
         return {}
 
     def related_changes(self, pairs: list[tuple[Row, models.Model]]) -> set:
-        """The pks of stored rows whose related rows (e.g. many-to-many) the file changes."""
+        """The pks of stored rows (from one batch) whose related rows (e.g. many-to-many) the file changes."""
         return set()
 
     def after_write(self, pairs: list[tuple[Row, models.Model]], created: set) -> set:
-        """Write related rows once every row has its pk; return the pks whose related rows changed."""
+        """Write one batch's related rows once its rows have pks (audit them too); return the pks whose
+        related rows changed."""
         return set()
 
     def _model_key(self) -> tuple[str, ...]:
         return self.model_key or self.key
 
-    def _existing(self, keyed_rows: list[tuple[tuple, Row]]) -> dict[tuple, models.Model]:
+    def _existing(self, keys: list[tuple]) -> dict[tuple, models.Model]:
         names = self._model_key()
-        first_values = sorted({key[0] for key, _ in keyed_rows}, key=str)
+        first_values = sorted({key[0] for key in keys}, key=str)
         found = {}
         for start in range(0, len(first_values), LOOKUP_CHUNK):
             chunk = first_values[start : start + LOOKUP_CHUNK]
@@ -626,97 +636,79 @@ class ModelImporter(Importer):
                 found[tuple(getattr(obj, name) for name in names)] = obj
         return found
 
-    def _diff(self, rows: list[Row]):
-        """(row, instance, values, is_new, changed field names) for every row."""
+    def _diff_batches(self, rows: list[Row]):
+        """Per batch of rows: [(row, instance, values, changed field names, or None for a new row)].
+        Batches keep only one batch of model instances alive, so memory does not grow with the file."""
         names = self._model_key()
-        keyed = []
-        for row in rows:
-            values = self.instance_values(row)
-            keyed.append((tuple(values[name] for name in names), row, values))
-        existing = self._existing([(key, row) for key, row, _ in keyed])
-        for key, row, values in keyed:
-            obj = existing.get(key)
-            if obj is None:
-                yield row, self.model(**values), values, True, set(values)
-            else:
-                changed = {name for name, value in values.items() if getattr(obj, name) != value}
-                yield row, obj, values, False, changed
+        for start in range(0, len(rows), self.batch_size):
+            keyed = []
+            for row in rows[start : start + self.batch_size]:
+                values = self.instance_values(row)
+                keyed.append((tuple(values[name] for name in names), row, values))
+            existing = self._existing([key for key, _row, _values in keyed])
+            batch = []
+            for key, row, values in keyed:
+                obj = existing.get(key)
+                if obj is None:
+                    batch.append((row, self.model(**values), values, None))
+                else:
+                    batch.append((row, obj, values, {name for name, value in values.items() if getattr(obj, name) != value}))
+            yield batch
 
     def plan(self, rows: list[Row]) -> Counts:
-        counts, stored = Counts(), []
-        for row, obj, _values, is_new, changed in self._diff(rows):
-            if is_new:
-                counts.created += 1
-            elif changed:
-                counts.updated += 1
-            else:
-                stored.append((row, obj))
-        counts.unchanged = len(stored) - len(self.related_changes(stored))
-        counts.updated += len(stored) - counts.unchanged
+        counts = Counts()
+        for batch in self._diff_batches(rows):
+            touched = self.related_changes([(row, obj) for row, obj, _values, changed in batch if changed == set()])
+            for _row, obj, _values, changed in batch:
+                if changed is None:
+                    counts.created += 1
+                elif changed or obj.pk in touched:
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
         return counts
 
     def write(self, rows: list[Row]) -> Counts:
-        counts, total, done = Counts(), len(rows), 0
+        counts, done = Counts(), 0
         stamp = self.provenance()
         auto_now = [f.attname for f in self.model._meta.concrete_fields if getattr(f, "auto_now", False)]
-        pairs, created_ids, changed_ids, befores = [], set(), set(), {}
-        batch_new, batch_changed, update_fields = [], [], set()
-
-        def flush():
-            nonlocal done
-            self.model._base_manager.bulk_create(batch_new, batch_size=self.batch_size)
-            if batch_changed:
-                self.model._base_manager.bulk_update(batch_changed, sorted(update_fields), batch_size=self.batch_size)
-            created_ids.update(obj.pk for obj in batch_new)
-            changed_ids.update(obj.pk for obj in batch_changed)
-            done += len(batch_new) + len(batch_changed)
-            batch_new.clear()
-            batch_changed.clear()
-            update_fields.clear()
-
-        now = timezone.now()
-        for row, obj, values, is_new, changed in self._diff(rows):
-            pairs.append((row, obj))
-            if is_new:
-                for name, value in stamp.items():
-                    setattr(obj, name, value)
-                batch_new.append(obj)
-            elif changed:
-                befores[obj.pk] = snapshot(obj)
-                for name in changed:
-                    setattr(obj, name, values[name])
-                for name, value in {**stamp, **dict.fromkeys(auto_now, now)}.items():
-                    setattr(obj, name, value)
-                update_fields.update(changed, stamp, auto_now)
-                batch_changed.append(obj)
-            else:
-                done += 1
-            if len(batch_new) + len(batch_changed) >= self.batch_size:
-                flush()
-                self.progress("写入", done, total)
-        flush()
-        self.progress("写入", done, total)
-        related = self.after_write(pairs, created_ids) - created_ids
-        for row, obj in pairs:
-            if obj.pk in related and obj.pk not in befores:
-                befores[obj.pk] = None  # only its related rows changed; after_write audited those
-        changed_ids |= related
-        counts.created, counts.updated = len(created_ids), len(changed_ids)
-        counts.unchanged = len(pairs) - counts.created - counts.updated
-        self._audit(pairs, created_ids, befores)
+        for batch in self._diff_batches(rows):
+            new, changed_objects, befores, fields, now = [], [], {}, set(), timezone.now()
+            for _row, obj, values, changed in batch:
+                if changed is None:
+                    for name, value in stamp.items():
+                        setattr(obj, name, value)
+                    new.append(obj)
+                elif changed:
+                    befores[obj.pk] = snapshot(obj)
+                    for name in changed:
+                        setattr(obj, name, values[name])
+                    for name, value in {**stamp, **dict.fromkeys(auto_now, now)}.items():
+                        setattr(obj, name, value)
+                    fields.update(changed, stamp, auto_now)
+                    changed_objects.append(obj)
+            self.model._base_manager.bulk_create(new, batch_size=self.batch_size)
+            if changed_objects:
+                self.model._base_manager.bulk_update(changed_objects, sorted(fields), batch_size=self.batch_size)
+            created = {obj.pk for obj in new}
+            related = self.after_write([(row, obj) for row, obj, _values, _changed in batch], created) - created
+            record_bulk(
+                self.model,
+                [(AuditAction.CREATE, str(obj.pk), str(obj), None, snapshot(obj)) for obj in new]
+                + [(AuditAction.UPDATE, str(obj.pk), str(obj), befores[obj.pk], snapshot(obj)) for obj in changed_objects],
+            )
+            updated = len(changed_objects) + len(related - set(befores))
+            counts.created += len(new)
+            counts.updated += updated
+            counts.unchanged += len(batch) - len(new) - updated
+            done += len(batch)
+            self.progress("写入", done, len(rows))
         return counts
 
-    def _audit(self, pairs, created_ids: set, befores: dict) -> None:
-        batch = []
-        for _row, obj in pairs:
-            if obj.pk in created_ids:
-                batch.append((AuditAction.CREATE, str(obj.pk), str(obj), None, snapshot(obj)))
-            elif befores.get(obj.pk) is not None:
-                batch.append((AuditAction.UPDATE, str(obj.pk), str(obj), befores[obj.pk], snapshot(obj)))
-            if len(batch) >= self.batch_size:
-                record_bulk(self.model, batch)
-                batch = []
-        record_bulk(self.model, batch)
+
+def can_import(user) -> bool:
+    """Imports rewrite many records at once: officers (and superusers) only, whatever the kind."""
+    return bool(user and user.is_authenticated and (user.is_superuser or is_officer(user)))
 
 
 # --- discovery -----------------------------------------------------------------------------------

@@ -1,0 +1,220 @@
+"""The upload page (officers only): choose what to import and a file → preview → confirm.
+
+The uploaded file waits between preview and confirm in MEDIA_ROOT/imports/ under a random name that
+only the uploading session knows; confirming checks every row again and writes all or nothing.
+"""
+import secrets
+import time
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.db import IntegrityError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from kechuang.core.exports import XLSX_CONTENT_TYPE
+from kechuang.core.imports import (
+    FileRejected,
+    ImportFailed,
+    can_import,
+    error_workbook,
+    importer_for,
+    importers,
+    read_table,
+    size_problem,
+    template_workbook,
+)
+
+SESSION_KEY = "kechuang_imports"
+KEEP_PER_SESSION = 5
+STALE_SECONDS = 24 * 3600
+PREVIEW_ROWS = 10
+PROBLEMS_SHOWN = 500
+
+
+def upload_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What to import"))
+    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind, importer.title) for kind, importer in importers().items()]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        problem = size_problem(upload.size)
+        if problem:
+            raise forms.ValidationError(problem)
+        return upload
+
+
+class OfficerOnly(LoginRequiredMixin, UserPassesTestMixin):
+    def test_func(self):
+        return can_import(self.request.user)
+
+
+class Uploads:
+    """The uploads a session may preview and confirm: {token: {kind, filename, at}} in the session,
+    the bytes in MEDIA_ROOT/imports/<token>.upload."""
+
+    def __init__(self, request):
+        self.session = request.session
+
+    def _all(self) -> dict:
+        return self.session.get(SESSION_KEY, {})
+
+    def path(self, token: str) -> Path:
+        return upload_dir() / f"{token}.upload"
+
+    def add(self, kind: str, upload) -> str:
+        token = secrets.token_urlsafe(24)
+        upload_dir().mkdir(parents=True, exist_ok=True)
+        with self.path(token).open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        kept = dict(sorted(self._all().items(), key=lambda item: item[1]["at"])[-(KEEP_PER_SESSION - 1) :])
+        for old in set(self._all()) - set(kept):
+            self.path(old).unlink(missing_ok=True)
+        kept[token] = {"kind": kind, "filename": upload.name, "at": time.time()}
+        self.session[SESSION_KEY] = kept
+        self._sweep_stale()
+        return token
+
+    def get(self, token: str) -> dict | None:
+        entry = self._all().get(token)
+        if entry is None or not self.path(token).exists():
+            return None
+        return entry
+
+    def data(self, token: str) -> bytes:
+        return self.path(token).read_bytes()
+
+    def remove(self, token: str) -> None:
+        kept = self._all()
+        kept.pop(token, None)
+        self.session[SESSION_KEY] = kept
+        self.path(token).unlink(missing_ok=True)
+
+    @staticmethod
+    def _sweep_stale() -> None:
+        """Files of sessions that never confirmed are dropped after a day."""
+        cutoff = time.time() - STALE_SECONDS
+        for stale in upload_dir().glob("*.upload"):
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink(missing_ok=True)
+
+
+class ImportUploadView(OfficerOnly, View):
+    template_name = "registry/import_upload.html"
+
+    def get(self, request):
+        return self._render(ImportForm())
+
+    def post(self, request):
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._render(form)
+        token = Uploads(request).add(form.cleaned_data["kind"], form.cleaned_data["file"])
+        return redirect("registry:import-preview", token=token)
+
+    def _render(self, form):
+        kinds = [(kind, importer.title) for kind, importer in importers().items()]
+        return render(self.request, self.template_name, {"form": form, "kinds": kinds})
+
+
+def _display(value):
+    if hasattr(value, "date") and callable(value.date):
+        return value.date().isoformat()
+    return "" if value is None else str(value)
+
+
+class UploadMixin(OfficerOnly):
+    """Finds the session's upload named by the URL's token, after the officer check."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (request.user.is_authenticated and self.test_func()):
+            return self.handle_no_permission()
+        self.uploads = Uploads(request)
+        self.upload = self.uploads.get(kwargs["token"])
+        if self.upload is None:
+            messages.warning(request, _t("This upload has already been imported or has expired; please upload the file again."))
+            return redirect("registry:import")
+        return View.dispatch(self, request, *args, **kwargs)
+
+    def importer(self):
+        return importer_for(self.upload["kind"])()
+
+
+class ImportPreviewView(UploadMixin, View):
+    template_name = "registry/import_preview.html"
+
+    def get(self, request, token):
+        context = {"upload": self.upload, "token": token, "title": importer_for(self.upload["kind"]).title}
+        try:
+            table = read_table(self.uploads.data(token), self.upload["filename"])
+        except FileRejected as exc:
+            return render(request, self.template_name, {**context, "file_problem": exc.reason})
+        check = self.importer().check(table)
+        context.update(
+            check=check,
+            problems=check.problems[:PROBLEMS_SHOWN],
+            headers=table.headers,
+            rows=[(number, [_display(value) for value in raw]) for number, raw in table.rows[:PREVIEW_ROWS]],
+            row_count=len(table.rows),
+        )
+        return render(request, self.template_name, context)
+
+    def post(self, request, token):
+        """Confirm: check every row again (the registry may have changed since the preview) and write."""
+        try:
+            result = self.importer().run(read_table(self.uploads.data(token), self.upload["filename"]))
+        except (FileRejected, ImportFailed):
+            messages.error(request, _t("The file no longer passes the checks; see the errors below."))
+            return redirect("registry:import-preview", token=token)
+        except IntegrityError:
+            messages.error(request, _t("Another import wrote the same records at the same time; please check the preview again."))
+            return redirect("registry:import-preview", token=token)
+        self.uploads.remove(token)
+        counts = result.counts
+        messages.success(
+            request,
+            _t("Imported %(filename)s: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.")
+            % {"filename": self.upload["filename"], "created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged},
+        )
+        return redirect("registry:import")
+
+
+class ImportErrorsView(UploadMixin, View):
+    def get(self, request, token):
+        try:
+            check = self.importer().check(read_table(self.uploads.data(token), self.upload["filename"]))
+        except FileRejected:
+            return redirect("registry:import-preview", token=token)
+        return _xlsx(error_workbook(check), f"{Path(self.upload['filename']).stem}-错误.xlsx")
+
+
+class ImportTemplateView(OfficerOnly, View):
+    def get(self, request, kind):
+        try:
+            importer = importer_for(kind)
+        except KeyError:
+            return redirect("registry:import")
+        return _xlsx(template_workbook(importer), f"{importer.title}导入模板.xlsx")
