@@ -89,6 +89,15 @@ def pl_cmp(e, op, t):
     return pl.when(e.is_null()).then(NULL_B).otherwise(r)
 
 
+def internal(measure, t):
+    """A threshold in reported units -> the measure's internal unit (money: integer hundredths of
+    万元), so both evaluators compare exact integers and never a rounded quotient."""
+    if measure is not None and measure.kind == "money" and isinstance(t, (int, float)) \
+            and not isinstance(t, bool):
+        return int(round(t * 100))
+    return t
+
+
 def passed_from_points(lo, hi):
     if lo > 0:
         return True
@@ -211,11 +220,11 @@ class Threshold(Node):
 
     def tier_value_single(self, ctx):
         op, tm, tiers = self.tiered
-        tv = tm.out(tm.single(ctx)[0])
+        tv = tm.single(ctx)[0]
         if tv is None:
             return None
         for top, bound, value in tiers:
-            if top is None or py_cmp(tv, top, bound):
+            if top is None or py_cmp(tv, top, internal(tm, bound)):
                 return value
         return None
 
@@ -223,12 +232,13 @@ class Threshold(Node):
         raw, y0, y1 = self.measure.single(ctx)
         v = self.measure.out(raw)
         as_of = ctx.as_of
+        m = self.measure
         if self.tiered:
             t = self.tier_value_single(ctx)
-            passed = py_cmp(v, self.tiered[0], t)
+            passed = py_cmp(raw, self.tiered[0], internal(m, t))
             threshold = t
         else:
-            passed = k_and([py_cmp(v, op, self._resolve(t, as_of)) for op, t in self.comps])
+            passed = k_and([py_cmp(raw, op, internal(m, self._resolve(t, as_of))) for op, t in self.comps])
             threshold = None
         return R(passed, v, threshold, y0=y0, y1=y1, missing=v is None, raw=raw)
 
@@ -239,17 +249,22 @@ class Threshold(Node):
             op, tm, tiers = self.tiered
             tv = pl.col(mcols[tm.key()])
             t = None
+            t = ti = None
             for top, bound, value in tiers:
-                cond = pl.lit(True) if top is None else pl_cmp(tv, top, bound)
-                t = pl.when(tv.is_null()).then(pl.lit(None, pl.Float64)) if t is None else t
+                cond = pl.lit(True) if top is None else pl_cmp(tv, top, internal(tm, bound))
+                if t is None:
+                    t = pl.when(tv.is_null()).then(pl.lit(None, pl.Float64))
+                    ti = pl.when(tv.is_null()).then(pl.lit(None, pl.Float64))
                 t = t.when(cond).then(pl.lit(float(value)))
+                ti = ti.when(cond).then(pl.lit(float(internal(self.measure, value))))
             t = t.otherwise(pl.lit(None, pl.Float64))
+            ti = ti.otherwise(pl.lit(None, pl.Float64))
             out.append(t.alias(self.col("t")))
-            out.append(pl_cmp(v, op, t).alias(self.col("p")))
+            out.append(pl_cmp(v, op, ti).alias(self.col("p")))
         else:
             p = None
             for op, tval in self.comps:
-                c = pl_cmp(v, op, self._resolve(tval, as_of))
+                c = pl_cmp(v, op, internal(self.measure, self._resolve(tval, as_of)))
                 p = c if p is None else (p & c)
             out.append(p.alias(self.col("p")))
         return out
@@ -281,18 +296,18 @@ class Bands(Node):
         nonzero = [b for b in self.bands if b[3] > 0]
         return OP_SYMBOL[nonzero[-1][0]] if nonzero else None
 
-    def points_of(self, v):
-        if v is None:
+    def points_of(self, raw):
+        if raw is None:
             return self.min_all, self.max_all
         for op, bound, lo, hi in self.bands:
-            if py_cmp(v, op, bound):
+            if py_cmp(raw, op, internal(self.measure, bound)):
                 return lo, hi
         return 0, 0
 
     def single(self, ctx, memo):
         raw, y0, y1 = self.measure.single(ctx)
         v = self.measure.out(raw)
-        lo, hi = self.points_of(v)
+        lo, hi = self.points_of(raw)
         return R(passed_from_points(lo, hi), v, None, lo, hi, y0, y1, missing=v is None, raw=raw)
 
     def bulk_exprs(self, Y, as_of, mcols):
@@ -300,7 +315,7 @@ class Bands(Node):
         lo = pl.when(v.is_null()).then(pl.lit(self.min_all))
         hi = pl.when(v.is_null()).then(pl.lit(self.max_all))
         for op, bound, blo, bhi in self.bands:
-            c = pl_cmp(v, op, bound)
+            c = pl_cmp(v, op, internal(self.measure, bound))
             lo = lo.when(c).then(pl.lit(blo))
             hi = hi.when(c).then(pl.lit(bhi))
         lo = lo.otherwise(pl.lit(0)).cast(pl.Int64)

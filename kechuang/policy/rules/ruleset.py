@@ -213,7 +213,7 @@ class RuleSet:
             e, y0, y1 = m.bulk(Y)
             name = f"#m{i}"
             mcols[key] = name
-            mexprs.append(m.out_expr(e).alias(name))
+            mexprs.append(e.alias(name))
             if m.dynamic_years:
                 mexprs.append(y0.alias(name + "y0"))
                 mexprs.append(y1.alias(name + "y1"))
@@ -299,7 +299,7 @@ class RuleSet:
             lo_s, hi_s = cols["_score_lo"][i], cols["_score_hi"][i]
             for n in self.order:
                 p = cols[n.col("p")][i]
-                value = cols[n.col("v")][i] if n.measure is not None else None
+                value = n.measure.out(cols[n.col("v")][i]) if n.measure is not None else None
                 if isinstance(n, ScoreCheck):
                     value = lo_s if lo_s == hi_s else [lo_s, hi_s]
                 y0 = y1 = None
