@@ -371,8 +371,9 @@ class Established(Measure):
 def _implicit_conds(list_name):
     """What "valid on D" means for each list (see docs/rules.md)."""
     if list_name == "ip":
-        return (("status", "eq", "valid"), ("granted", "lte_or_null", "as_of"),
-                ("expires", "gte_or_null", "as_of"))
+        # as IntellectualProperty.objects.valid_on: granted on or before D, status valid, and the
+        # expiry date (the first day it no longer counts) after D
+        return (("status", "eq", "valid"), ("granted", "lte", "as_of"), ("expires", "gt_or_null", "as_of"))
     if list_name == "certificates":
         return (("issued", "lte_or_null", "as_of"), ("expires", "gte_or_null", "as_of"))
     if list_name in ("awards", "standards", "projects", "competitions"):
@@ -400,6 +401,10 @@ def _py_pred(item, conds, as_of):
             continue
         if op == "gte_or_null":
             if v is not None and not v >= t:
+                return False
+            continue
+        if op == "gt_or_null":
+            if v is not None and not v > t:
                 return False
             continue
         if v is None:
@@ -432,6 +437,8 @@ def _pl_pred(conds, as_of):
             e = c.is_null() | (c <= t)
         elif op == "gte_or_null":
             e = c.is_null() | (c >= t)
+        elif op == "gt_or_null":
+            e = c.is_null() | (c > t)
         elif op == "eq":
             e = c == t
         elif op == "in":
