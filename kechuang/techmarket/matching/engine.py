@@ -326,10 +326,8 @@ class MatchEngine:
                 terms = self.lex.concepts[cid].terms
                 ds = [y for y in ds if y in terms] + [y for y in ds if y not in terms]
                 pair = next(((x, y) for x in qs for y in ds if x != y), None)
-                if pair:
+                if pair:  # the same word on both sides is already among the shared keywords
                     links.append(f"{show(pair[0])}→{show(pair[1])}")
-                elif ds:
-                    links.append(f"{show(self.lex.concepts[cid].label)}（{show(ds[0])}）")
             else:
                 links.append(f"{show(src)}≈{show(t)}")
         if links:
