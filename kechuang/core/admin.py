@@ -1,0 +1,155 @@
+"""Back office for core models, with the separated admin roles of `kechuang.core.backoffice`."""
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+
+from kechuang.core.backoffice import RoleModelAdminMixin
+from kechuang.core.choices import Role
+from kechuang.core.models import AuditEntry, Department, HighTechDomain, Industry, IPKind, Region, User
+
+SYSADMIN = frozenset({Role.SYSADMIN})
+SECADMIN = frozenset({Role.SECADMIN})
+AUDITOR = frozenset({Role.AUDITOR})
+REGISTRY_READERS = frozenset({Role.OFFICER, Role.LEADER, Role.SYSADMIN})
+
+
+@admin.register(User)
+class UserAdmin(RoleModelAdminMixin, DjangoUserAdmin, ModelAdmin):
+    edit_roles = SYSADMIN
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
+    list_display = ("username", "get_full_name", "role", "department", "organisation", "is_active", "last_login")
+    list_filter = ("role", "is_active", "department")
+    search_fields = ("username", "first_name", "last_name", "email", "organisation")
+    # is_staff follows the role (backoffice.sync_staff_flag); object permissions come from roles, not groups.
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Role"), {"fields": ("role", "department", "organisation", "is_active")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "role", "password1", "password2")}),)
+    readonly_fields = ("last_login", "date_joined")
+
+    def get_queryset(self, request):
+        # The system administrator manages ordinary accounts; superusers are managed from the command line.
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
+
+@admin.register(Department)
+class DepartmentAdmin(RoleModelAdminMixin, ModelAdmin):
+    edit_roles = SYSADMIN
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+class ReferenceAdmin(RoleModelAdminMixin, ModelAdmin):
+    """Reference tables ship with the project and are loaded by migrations: readable, never edited here."""
+
+    view_roles = REGISTRY_READERS
+    superuser_may_edit = False
+    list_display = ("code", "name", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("code", "name")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+
+admin.site.register(Region, ReferenceAdmin)
+admin.site.register(Industry, ReferenceAdmin)
+admin.site.register(HighTechDomain, ReferenceAdmin)
+
+
+@admin.register(IPKind)
+class IPKindAdmin(ReferenceAdmin):
+    list_display = ("code", "label", "ip_class", "is_patent")
+    list_filter = ("ip_class",)
+    search_fields = ("code", "label")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(RoleModelAdminMixin, ModelAdmin):
+    """The audit log: the auditor reads it; nobody adds, changes or deletes an entry."""
+
+    view_roles = AUDITOR
+    superuser_may_edit = False
+    list_display = ("sequence", "at", "actor", "address", "action", "object_type", "object_id", "object_repr")
+    list_filter = ("action", "object_type", "at")
+    search_fields = ("actor", "address", "object_repr", "object_id")
+    date_hierarchy = "at"
+    actions = None
+
+    def has_view_permission(self, request, obj=None):
+        return self._has(request, AUDITOR)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+
+class SecurityAdminMixin(RoleModelAdminMixin):
+    view_roles = SECADMIN
+    superuser_may_edit = False
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+for model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(SecurityAdminMixin, AccessAttemptAdmin, ModelAdmin):
+    """Failed-login records; deleting one lifts the lockout it causes. The page also shows the security
+    settings in force, which only the security administrator reads."""
+
+    list_before_template = "core/audit_security_settings.html"
+
+    def has_delete_permission(self, request, obj=None):
+        return self._has(request, SECADMIN) or bool(request.user.is_active and request.user.is_superuser)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}), "security_settings": security_settings()})
+
+
+@admin.register(AccessLog)
+class AccessLogReadAdmin(SecurityAdminMixin, AccessLogAdmin, ModelAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogReadAdmin(SecurityAdminMixin, AccessFailureLogAdmin, ModelAdmin):
+    pass
+
+
+def security_settings() -> list[tuple[str, str]]:
+    validators = ", ".join(v["NAME"].rsplit(".", 1)[-1] for v in settings.AUTH_PASSWORD_VALIDATORS)
+    min_length = next(
+        (v.get("OPTIONS", {}).get("min_length") for v in settings.AUTH_PASSWORD_VALIDATORS if "MinimumLength" in v["NAME"]),
+        None,
+    )
+    return [
+        (_("Failed logins before lockout"), str(settings.AXES_FAILURE_LIMIT)),
+        (_("Lockout duration (minutes)"), str(round(float(settings.AXES_COOLOFF_TIME) * 60))),
+        (_("Lockout keyed by"), ", ".join(map(str, settings.AXES_LOCKOUT_PARAMETERS))),
+        (_("Session idle timeout (minutes)"), str(settings.SESSION_COOKIE_AGE // 60)),
+        (_("Minimum password length"), str(min_length or "—")),
+        (_("Password validators"), validators),
+        (_("Secure cookies (HTTPS only)"), _("yes") if settings.SESSION_COOKIE_SECURE else _("no")),
+    ]
+
+
+admin.site.unregister(Group)

@@ -1,0 +1,88 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from kechuang.core.audit import PendingEntry, append
+from kechuang.core.choices import AuditAction, Role
+from kechuang.core.models import AuditEntry
+
+PASSWORD = "Kc-test-pass-2022"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Hash strength is not what these tests check; the default PBKDF2 work factor would dominate them.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def auditor(make_user):
+    return make_user(Role.AUDITOR)
+
+
+@pytest.mark.django_db
+def test_failed_login_login_and_logout_are_recorded_with_address(client, make_user):
+    user = make_user(Role.OFFICER)
+    client.post(reverse("core:login"), {"username": user.username, "password": "not-the-password"}, REMOTE_ADDR="10.1.2.3")
+    client.post(reverse("core:login"), {"username": user.username, "password": PASSWORD}, REMOTE_ADDR="10.1.2.4")
+    client.post(reverse("core:logout"), REMOTE_ADDR="10.1.2.5")
+    entries = list(AuditEntry.objects.filter(actor=user.username).order_by("sequence").values_list("action", "address"))
+    assert entries == [(AuditAction.LOGIN_FAILED, "10.1.2.3"), (AuditAction.LOGIN, "10.1.2.4"), (AuditAction.LOGOUT, "10.1.2.5")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.ENTERPRISE, Role.OFFICER, Role.LEADER, Role.SYSADMIN, Role.SECADMIN])
+def test_only_the_auditor_reads_the_audit_page(client, make_user, role):
+    client.force_login(make_user(role))
+    assert client.get(reverse("core:audit-log")).status_code == 403
+    assert client.get(reverse("core:audit-log"), {"export": "xlsx"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_audit_page_filters_and_exports(client, auditor):
+    append([PendingEntry(AuditAction.UPDATE, "registry.enterprise", "7", "云帆软件", {"name": ["云帆", "云帆软件"]})])
+    append([PendingEntry(AuditAction.DELETE, "registry.certificate", "9", "国家高新技术企业 GR1")])
+    client.force_login(auditor)
+    html = client.get(reverse("core:audit-log"), {"action": "update"}).content.decode()
+    assert "云帆软件" in html and "GR1" not in html
+    html = client.get(reverse("core:audit-log"), {"object": "registry.certificate"}).content.decode()
+    assert "GR1" in html and "云帆软件" not in html
+    response = client.get(reverse("core:audit-log"), {"object": "云帆", "export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("#", "时间", "操作人")
+    assert len(rows) == 2 and rows[1][7] == "云帆软件" and rows[1][8] == "name: 云帆 → 云帆软件"
+
+
+@pytest.mark.django_db
+def test_audit_entries_cannot_be_changed_in_the_admin_even_by_a_superuser(client, django_user_model, auditor):
+    append([PendingEntry(AuditAction.UPDATE, "registry.enterprise", "7", "云帆软件")])
+    entry = AuditEntry.objects.get(object_id="7")
+    root = django_user_model.objects.create_superuser("root", "root@example.cn", "Root-pass-2026!")
+    client.force_login(root)
+    assert client.get(reverse("admin:core_auditentry_add")).status_code == 403
+    assert client.post(reverse("admin:core_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert client.post(reverse("admin:core_auditentry_change", args=[entry.pk]), {"actor": "mallory"}).status_code == 403
+    client.force_login(auditor)
+    assert client.get(reverse("admin:core_auditentry_changelist")).status_code == 200
+    page = client.get(reverse("admin:core_auditentry_change", args=[entry.pk]))
+    assert page.status_code == 200 and 'name="actor"' not in page.content.decode()
+    assert client.post(reverse("admin:core_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    entry.refresh_from_db()
+    assert entry.actor == "system"
+
+
+@pytest.mark.django_db
+def test_audit_verify_command(capsys):
+    append([PendingEntry(AuditAction.LOGIN, "core.user", "", f"user{i}") for i in range(3)])
+    call_command("audit", "verify")
+    assert "OK: 3 entries verified" in capsys.readouterr().out
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditentry SET object_repr = 'someone-else' WHERE sequence = 2")
+    with pytest.raises(SystemExit) as exit_:
+        call_command("audit", "verify")
+    assert exit_.value.code == 1
+    assert "entry #2 was altered" in capsys.readouterr().err

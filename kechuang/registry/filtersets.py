@@ -1,0 +1,115 @@
+"""Filters shared by the list pages and the REST API (django-filter)."""
+import datetime as dt
+from functools import reduce
+from operator import or_
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.core.models import HighTechDomain, Industry, IPKind
+from kechuang.core.choices import DomainLevel, IPClass
+from kechuang.registry.choices import CertificateKind, IPStatus, RegistrationStatus
+from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty, YearlyData
+from kechuang.registry.services import district_enterprises
+
+
+def industry_condition(code: str, field: str = "industry__code") -> Q:
+    """Enterprises whose 小类 lies under `code`: a 4-digit class, a 3/2-digit group or division (as a
+    prefix), or a section letter (its divisions' prefixes)."""
+    code = code.strip().upper()
+    if code.isalpha():
+        divisions = Industry.objects.filter(parent_id=code).values_list("code", flat=True)
+        return reduce(or_, (Q(**{f"{field}__startswith": d}) for d in divisions), Q(pk__in=[]))
+    return Q(**{f"{field}__startswith": code})
+
+
+class EnterpriseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or USCC"), method="filter_search")
+    industry = django_filters.CharFilter(label=_("Industry code"), method="filter_industry")
+    domain = django_filters.ModelChoiceFilter(
+        label=_("High-tech domain"),
+        queryset=HighTechDomain.objects.filter(level=DomainLevel.DOMAIN),
+        method="filter_domain",
+    )
+    region = django_filters.CharFilter(label=_("Region code"), field_name="region__code", lookup_expr="startswith")
+    certificate = django_filters.ChoiceFilter(
+        label=_("Valid certificate"), choices=CertificateKind.choices, method="filter_certificate"
+    )
+    status = django_filters.ChoiceFilter(label=_("Registration status"), choices=RegistrationStatus.choices)
+    in_district = django_filters.BooleanFilter(label=_("In the district"), method="filter_in_district")
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "industry", "domain", "region", "certificate", "status", "in_district"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_industry(self, queryset, name, value):
+        return queryset.filter(industry_condition(value))
+
+    def filter_domain(self, queryset, name, value):
+        return queryset.filter(high_tech_domain__code__startswith=value.code)
+
+    def filter_certificate(self, queryset, name, value):
+        holders = Certificate.objects.valid_on(dt.date.today()).filter(kind=value).values("enterprise_id")
+        return queryset.filter(pk__in=holders)
+
+    def filter_in_district(self, queryset, name, value):
+        district = district_enterprises().values("pk")
+        return queryset.filter(pk__in=district) if value else queryset.exclude(pk__in=district)
+
+
+class IntellectualPropertyFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Number, title or owner"), method="filter_search")
+    kind = django_filters.ModelChoiceFilter(label=_("Kind"), queryset=IPKind.objects.all())
+    ip_class = django_filters.ChoiceFilter(label=_("Class"), choices=IPClass.choices, field_name="kind__ip_class")
+    status = django_filters.ChoiceFilter(label=_("Legal status"), choices=IPStatus.choices)
+    owner = django_filters.CharFilter(label=_("Owner USCC"), field_name="owners__uscc")
+    valid_on = django_filters.DateFilter(label=_("Valid on"), method="filter_valid_on")
+
+    class Meta:
+        model = IntellectualProperty
+        fields = ["q", "kind", "ip_class", "status", "owner", "valid_on"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(number__icontains=value) | Q(title__icontains=value) | Q(owners__name__icontains=value)
+        ).distinct()
+
+    def filter_valid_on(self, queryset, name, value):
+        return queryset.valid_on(value)
+
+
+class CertificateFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Enterprise or number"), method="filter_search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=CertificateKind.choices)
+    enterprise = django_filters.CharFilter(label=_("Enterprise USCC"), field_name="enterprise__uscc")
+    valid_on = django_filters.DateFilter(label=_("Valid on"), method="filter_valid_on")
+    expires_before = django_filters.DateFilter(label=_("Expires on or before"), field_name="expires", lookup_expr="lte")
+
+    class Meta:
+        model = Certificate
+        fields = ["q", "kind", "enterprise", "valid_on", "expires_before"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(number__icontains=value) | Q(enterprise__name__icontains=value) | Q(enterprise__uscc__icontains=value.upper())
+        )
+
+    def filter_valid_on(self, queryset, name, value):
+        return queryset.valid_on(value)
+
+
+class YearlyDataFilterSet(django_filters.FilterSet):
+    enterprise = django_filters.CharFilter(label=_("Enterprise USCC"), field_name="enterprise__uscc")
+    year = django_filters.NumberFilter(label=_("Year"))
+    year_from = django_filters.NumberFilter(label=_("From year"), field_name="year", lookup_expr="gte")
+    year_to = django_filters.NumberFilter(label=_("To year"), field_name="year", lookup_expr="lte")
+
+    class Meta:
+        model = YearlyData
+        fields = ["enterprise", "year", "year_from", "year_to"]

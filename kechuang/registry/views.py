@@ -1,0 +1,247 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+
+from kechuang.core.backoffice import can_read_audit
+from kechuang.core.exports import xlsx_response
+from kechuang.core.views import ObjectListView
+from kechuang.registry import services
+from kechuang.registry.filtersets import CertificateFilterSet, EnterpriseFilterSet, IntellectualPropertyFilterSet
+from kechuang.registry.forms import ContactsForm, YearlyDataForm
+from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty
+from kechuang.registry.permissions import can_edit_contacts, can_edit_yearly, profiles_visible_to
+from kechuang.registry.tables import (
+    CERTIFICATE_COLUMNS,
+    ENTERPRISE_COLUMNS,
+    IP_COLUMNS,
+    YEARLY_COLUMNS,
+    expiry_state,
+)
+
+HISTORY_LIMIT = 100
+
+
+def profile_url(enterprise: Enterprise) -> str:
+    return reverse("registry:enterprise", args=[enterprise.uscc])
+
+
+class _RowLink:
+    """What the generic list template links a row's first cell to."""
+
+    def __init__(self, url):
+        self.url = url
+
+    def get_absolute_url(self):
+        return self.url
+
+
+class RegistryListView(PermissionRequiredMixin, ObjectListView):
+    """A registry list: rows link to the enterprise profile they belong to."""
+
+    permission_required = "registry.browse"
+
+    def row_url(self, obj) -> str | None:
+        """The profile a row belongs to; each list says how to find it."""
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = [(_RowLink(self.row_url(obj)), values) for obj, values in context["rows"]]
+        return context
+
+
+class EnterpriseListView(RegistryListView):
+    model = Enterprise
+    filterset_class = EnterpriseFilterSet
+    columns = ENTERPRISE_COLUMNS
+    title = _("Enterprises")
+    export_name = "enterprises"
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("region", "industry", "high_tech_domain")
+
+    def row_url(self, obj):
+        return profile_url(obj)
+
+
+class IntellectualPropertyListView(RegistryListView):
+    model = IntellectualProperty
+    filterset_class = IntellectualPropertyFilterSet
+    columns = IP_COLUMNS
+    title = _("Intellectual property")
+    export_name = "intellectual-property"
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("kind").prefetch_related("owners")
+
+    def row_url(self, obj):
+        owners = obj.owners.all()
+        return profile_url(owners[0]) if owners else None
+
+
+class CertificateListView(RegistryListView):
+    model = Certificate
+    filterset_class = CertificateFilterSet
+    columns = CERTIFICATE_COLUMNS
+    title = _("Certificates")
+    export_name = "certificates"
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("enterprise").order_by("expires", "enterprise__name")
+
+    def row_url(self, obj):
+        return profile_url(obj.enterprise)
+
+
+class EnterpriseDetailView(LoginRequiredMixin, DetailView):
+    template_name = "registry/enterprise_detail.html"
+    slug_field = "uscc"
+    slug_url_kwarg = "uscc"
+    context_object_name = "enterprise"
+
+    def get_queryset(self):
+        return profiles_visible_to(self.request.user).select_related("region", "industry", "high_tech_domain")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        firm, user = self.object, self.request.user
+        yearly = list(firm.yearly.order_by("year"))
+        today = dt.date.today()
+        certificates = [(cert, expiry_state(cert.expires, today)) for cert in firm.certificates.order_by("kind", "-issued")]
+        context.update(
+            yearly_headers=[column.header for column in YEARLY_COLUMNS],
+            yearly_rows=[(row, [column.value(row) for column in YEARLY_COLUMNS]) for row in yearly],
+            trend={
+                "years": [row.year for row in yearly],
+                "revenue": [float(row.revenue) if row.revenue is not None else None for row in yearly],
+                "rd_expense": [float(row.rd_expense) if row.rd_expense is not None else None for row in yearly],
+                "rd_ratio": [round(float(row.rd_ratio) * 100, 2) if row.rd_ratio is not None else None for row in yearly],
+                "employees": [row.employees for row in yearly],
+                "tech_staff": [row.tech_staff for row in yearly],
+            },
+            ip_list=firm.ip.select_related("kind").order_by("kind__ip_class", "-granted"),
+            certificates=certificates,
+            records=[
+                (firm.awards.model._meta.verbose_name_plural, firm.awards.all()),
+                (firm.rdinstitutions.model._meta.verbose_name_plural, firm.rdinstitutions.all()),
+                (firm.standards.model._meta.verbose_name_plural, firm.standards.all()),
+                (firm.investments.model._meta.verbose_name_plural, firm.investments.all()),
+                (firm.projects.model._meta.verbose_name_plural, firm.projects.all()),
+                (firm.competitionprizes.model._meta.verbose_name_plural, firm.competitionprizes.all()),
+            ],
+            may_edit_contacts=can_edit_contacts(user, firm),
+            may_edit_yearly=can_edit_yearly(user, firm),
+        )
+        # Only the auditor reads the audit log (issue 2 point 7, 三员分立), so only the auditor sees this
+        # enterprise's history here; officers and the enterprise itself do not.
+        if can_read_audit(user):
+            context["history"] = services.enterprise_history(firm)[:HISTORY_LIMIT]
+        return context
+
+
+class MyEnterpriseView(LoginRequiredMixin, View):
+    """An enterprise user's own profile; with several linked enterprises, the list of them."""
+
+    def get(self, request):
+        own = list(Enterprise.objects.visible_to(request.user).filter(members=request.user)[:2])
+        if len(own) == 1:
+            return redirect("registry:enterprise", uscc=own[0].uscc)
+        if not own:
+            return render(request, "registry/my_enterprise_none.html", status=404)
+        return redirect("registry:enterprises")
+
+
+class EnterpriseEditMixin(LoginRequiredMixin):
+    """Loads the enterprise the URL names from what the user may see (else 404), then asks `predicate`
+    whether the user may make this change (else 403)."""
+
+    predicate = None
+    template_name = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), uscc=kwargs["uscc"])
+        if not self.predicate(request.user, self.enterprise):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def page(self, request, form, title):
+        return render(request, self.template_name, {"form": form, "enterprise": self.enterprise, "title": title})
+
+
+class ContactsEditView(EnterpriseEditMixin, View):
+    predicate = can_edit_contacts
+    template_name = "registry/enterprise_form.html"
+    title = _("Edit contacts")
+
+    def get(self, request, uscc):
+        return self.page(request, ContactsForm(instance=self.enterprise), self.title)
+
+    def post(self, request, uscc):
+        form = ContactsForm(request.POST, instance=self.enterprise)
+        if not form.is_valid():
+            return self.page(request, form, self.title)
+        services.update_contacts(self.enterprise, form.cleaned_data)
+        messages.success(request, _("Contacts saved."))
+        return redirect(profile_url(self.enterprise))
+
+
+class YearlyEditView(EnterpriseEditMixin, View):
+    """Add a year (no `year` in the URL) or correct an existing one."""
+
+    predicate = can_edit_yearly
+    template_name = "registry/enterprise_form.html"
+
+    def existing(self, year):
+        if year is None:
+            return None
+        return get_object_or_404(self.enterprise.yearly, year=year)
+
+    def title(self, year):
+        return _("Yearly data %(year)s") % {"year": year} if year else _("Add yearly data")
+
+    def get(self, request, uscc, year=None):
+        initial = {"year": dt.date.today().year - 1} if year is None else None
+        form = YearlyDataForm(instance=self.existing(year), initial=initial, year_fixed=year is not None)
+        return self.page(request, form, self.title(year))
+
+    def post(self, request, uscc, year=None):
+        form = YearlyDataForm(request.POST, instance=self.existing(year), year_fixed=year is not None)
+        if not form.is_valid():
+            return self.page(request, form, self.title(year))
+        values = form.cleaned_data
+        services.save_yearly(request.user, self.enterprise, values["year"], values)
+        messages.success(request, _("Yearly data for %(year)s saved.") % {"year": values["year"]})
+        return redirect(profile_url(self.enterprise))
+
+
+class AlertsView(PermissionRequiredMixin, TemplateView):
+    permission_required = "registry.view_alerts"
+    template_name = "registry/alerts.html"
+
+    def as_of(self) -> dt.date:
+        return services.parse_as_of(self.request.GET.get("as_of")) or dt.date.today()
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            found = services.alerts(self.as_of())
+            headers = [str(_("Alert")), str(_("USCC")), str(_("Enterprise")), str(_("Detail")), str(_("Date"))]
+            rows = ([a.kind_label, a.uscc, a.enterprise_name, a.detail, a.date] for a in found)
+            return xlsx_response("alerts.xlsx", headers, rows, str(_("Alerts")))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        as_of = self.as_of()
+        found = services.alerts(as_of)
+        groups = [
+            (kind, label, [alert for alert in found if alert.kind == kind]) for kind, label in services.AlertKind.choices
+        ]
+        return super().get_context_data(as_of=as_of, groups=groups, total=len(found), **kwargs)
