@@ -6,13 +6,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.audit import AuditedModel
+from kechuang.core.audit import AuditedModel, diff
 from kechuang.core.permissions import sees_everything
 from kechuang.registry.choices import GONE_STATUSES
 from kechuang.core.choices import Role
@@ -120,6 +120,33 @@ class TechContractQuerySet(models.QuerySet):
                 output_field=models.CharField(),
             )
         )
+
+    def turnover_by(self, **keys) -> list[dict]:
+        """Rows of {each key: value, "total": turnover (万元), "count": contracts}, grouped by the given
+        expressions and ordered by them, e.g. turnover_by(year=ExtractYear("registered_on"))."""
+        return list(
+            self.annotate(**{f"by_{name}": expr for name, expr in keys.items()})
+            .values(*(f"by_{name}" for name in keys))
+            .annotate(total=Sum("amount"), count=Count("id"))
+            .order_by(*(f"by_{name}" for name in keys))
+            .values(*(f"by_{name}" for name in keys), "total", "count")
+        )
+
+    def turnover_by_year(self) -> dict:
+        """{registration year: turnover}."""
+        return {row["by_year"]: row["total"] for row in self.turnover_by(year=ExtractYear("registered_on"))}
+
+    def turnover_by_type(self) -> dict:
+        return {row["by_type"]: row["total"] for row in self.turnover_by(type=F("contract_type"))}
+
+    def turnover_by_domain(self) -> dict:
+        """{2-digit high-tech domain code of the seller (None when not recorded): turnover}."""
+        return {row["by_domain"]: row["total"] for row in self.turnover_by(domain=Substr("seller__high_tech_domain__code", 1, 2))}
+
+    def turnover_by_location(self, district_code: str | None = None) -> dict:
+        """{BuyerLocation: turnover}, every location present (zero when none)."""
+        found = {row["by_location"]: row["total"] for row in self.buyer_location(district_code).turnover_by(location=F("location"))}
+        return {location: found.get(location, ZERO) for location in BuyerLocation.values}
 
     def search(self, text: str):
         text = (text or "").strip()
@@ -239,6 +266,14 @@ class ContractChange(models.Model):
 
     def __str__(self):
         return f"{self.contract} {self.get_kind_display()}"
+
+    @property
+    def differences(self) -> list[tuple[str, object, object]]:
+        """(field label, before, after) for the fields this step changed; none for a first entry."""
+        if not self.before:
+            return []
+        labels = {f.attname: f.verbose_name for f in TechContract._meta.concrete_fields}
+        return [(labels.get(name, name), old, new) for name, (old, new) in diff(self.before, self.after).items()]
 
 
 def _logged_in(user) -> bool:
@@ -452,7 +487,7 @@ class MatchQuerySet(models.QuerySet):
     def funnel(self) -> dict[str, int]:
         """How many matches ever reached each stage: a contracted match passed through every stage
         before it; a closed one is counted only as recommended (it may have closed at any step)."""
-        reached = dict(self.values_list("stage").annotate(n=models.Count("id")).order_by())
+        reached = dict(self.values_list("stage").annotate(n=Count("id")).order_by())
         order = [MatchStage.RECOMMENDED, MatchStage.CONTACTED, MatchStage.NEGOTIATING, MatchStage.CONTRACTED]
         funnel, running = {}, 0
         for stage in reversed(order):
@@ -464,9 +499,9 @@ class MatchQuerySet(models.QuerySet):
     def conversion_by_year(self) -> list[dict]:
         """Per year a match was recommended: matches, contracted matches and their ratio (a fraction)."""
         rows = (
-            self.annotate(year=models.functions.ExtractYear("created_at"))
+            self.annotate(year=ExtractYear("created_at"))
             .values("year")
-            .annotate(total=models.Count("id"), contracted=models.Count("id", filter=Q(stage=MatchStage.CONTRACTED)))
+            .annotate(total=Count("id"), contracted=Count("id", filter=Q(stage=MatchStage.CONTRACTED)))
             .order_by("year")
         )
         return [{**row, "rate": row["contracted"] / row["total"] if row["total"] else None} for row in rows]

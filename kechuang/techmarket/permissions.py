@@ -1,6 +1,6 @@
 """Who may do what in the technology market, stated once; views, API and admin ask these."""
 from kechuang.core.choices import Role
-from kechuang.core.permissions import is_officer
+from kechuang.core.permissions import is_officer, sees_everything
 from kechuang.techmarket.choices import ChallengeStatus
 
 
@@ -68,3 +68,8 @@ def can_apply_contract(user, seller) -> bool:
 
 def can_register_contract(user) -> bool:
     return is_registrar(user)
+
+
+def sees_market_statistics(user) -> bool:
+    """Turnover and funnel figures cover every enterprise: officers and leaders only."""
+    return sees_everything(user)

@@ -3,6 +3,8 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import ExtractYear
 
 from kechuang.techmarket.choices import ContractStatus, ContractType
 from kechuang.techmarket.models import TechContract
@@ -63,3 +65,22 @@ def test_database_refuses_tech_amount_above_amount(contract):
     with pytest.raises(IntegrityError), transaction.atomic():
         contract(amount="10", tech="10.01")
     assert not TechContract.objects.exists()
+
+
+def test_turnover_statistics_by_year_type_domain_and_location(contract, make_enterprise):
+    electronics = make_enterprise(high_tech_domain_id="10101")
+    materials = make_enterprise(high_tech_domain_id="40")
+    contract(seller=electronics, amount="100", registered=dt.date(2021, 6, 1), region="120116406")
+    contract(seller=electronics, amount="50.25", registered=dt.date(2022, 6, 1), region="120101", contract_type=ContractType.TRANSFER)
+    contract(seller=materials, amount="30", registered=dt.date(2022, 7, 1), abroad=True, contract_type=ContractType.TRANSFER)
+    contract(seller=materials, amount="999", registered=None)  # an application does not count
+    registered = TechContract.objects.registered()
+    assert registered.turnover_by_year() == {2021: Decimal("100"), 2022: Decimal("80.25")}
+    assert registered.turnover_by_type() == {"development": Decimal("100"), "transfer": Decimal("80.25")}
+    assert registered.turnover_by_domain() == {"10": Decimal("150.25"), "40": Decimal("30")}
+    assert registered.turnover_by_location() == {
+        "district": Decimal("100"), "city": Decimal("50.25"), "china": Decimal("0"), "abroad": Decimal("30"),
+    }
+    assert registered.turnover_by(year=ExtractYear("registered_on"), type=F("contract_type"))[1] == {
+        "by_year": 2022, "by_type": "transfer", "total": Decimal("80.25"), "count": 2,
+    }

@@ -1,0 +1,112 @@
+"""Back office for the technology market. Officers keep institutions, achievements and demands here;
+contracts, matches and challenges move only through their workflows on the pages (so that every step
+passes the services' checks and leaves its history), and are read-only here."""
+from django.contrib import admin
+from unfold.admin import ModelAdmin, TabularInline
+
+from kechuang.core.backoffice import RoleModelAdminMixin
+from kechuang.core.choices import Role
+from kechuang.techmarket.models import (
+    Achievement,
+    Challenge,
+    ContractChange,
+    Demand,
+    Institution,
+    Match,
+    Milestone,
+    Proposal,
+    TechContract,
+)
+
+STAFF = frozenset({Role.OFFICER, Role.LEADER})
+
+
+class MarketAccess(RoleModelAdminMixin):
+    view_roles = frozenset({Role.LEADER})
+    edit_roles = frozenset({Role.OFFICER})
+
+    def get_queryset(self, request):
+        queryset = self.model.objects.visible_to(request.user)
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+
+class WorkflowAccess(MarketAccess):
+    view_roles = STAFF
+    edit_roles = frozenset()
+
+
+@admin.register(Institution)
+class InstitutionAdmin(MarketAccess, ModelAdmin):
+    list_display = ("name", "kind", "enterprise")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    filter_horizontal = ("users",)
+    raw_id_fields = ("enterprise",)
+
+
+@admin.register(Achievement)
+class AchievementAdmin(MarketAccess, ModelAdmin):
+    list_display = ("title", "owner", "high_tech_domain", "maturity", "status", "published_on")
+    list_filter = ("status", "owner__kind")
+    search_fields = ("title", "keywords", "owner__name")
+    raw_id_fields = ("owner", "high_tech_domain", "industry", "created_by")
+    filter_horizontal = ("ip",)
+
+
+@admin.register(Demand)
+class DemandAdmin(MarketAccess, ModelAdmin):
+    list_display = ("title", "enterprise", "high_tech_domain", "budget", "status", "posted_on")
+    list_filter = ("status", "solution_mode")
+    search_fields = ("title", "keywords", "enterprise__name")
+    raw_id_fields = ("enterprise", "high_tech_domain", "industry", "created_by")
+
+
+@admin.register(Match)
+class MatchAdmin(WorkflowAccess, ModelAdmin):
+    list_display = ("demand", "achievement", "score", "stage", "contract", "created_at")
+    list_filter = ("stage",)
+    search_fields = ("demand__title", "achievement__title")
+
+
+class ContractChangeInline(WorkflowAccess, TabularInline):
+    model = ContractChange
+    extra = 0
+    fields = ("at", "kind", "by", "reason", "before", "after")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return ContractChange.objects.all()
+
+
+@admin.register(TechContract)
+class TechContractAdmin(WorkflowAccess, ModelAdmin):
+    list_display = ("registration_number", "name", "contract_type", "seller", "amount", "tech_amount", "status", "registered_on")
+    list_filter = ("status", "contract_type", "buyer_abroad")
+    search_fields = ("registration_number", "name", "seller__name", "buyer_name")
+    inlines = (ContractChangeInline,)
+
+
+class ProposalInline(WorkflowAccess, TabularInline):
+    model = Proposal
+    extra = 0
+    fields = ("institution", "enterprise", "title", "budget", "months", "submitted_on")
+    readonly_fields = fields
+
+
+class MilestoneInline(WorkflowAccess, TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ("title", "due_on", "amount", "status", "accepted_on", "accepted_by")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return Milestone.objects.all()
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(WorkflowAccess, ModelAdmin):
+    list_display = ("title", "demand", "support_amount", "paid_amount", "deadline", "status")
+    list_filter = ("status",)
+    search_fields = ("title", "demand__title")
+    inlines = (ProposalInline, MilestoneInline)

@@ -1,0 +1,651 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.functions import ExtractYear, Substr
+from django.db.models import Count, F
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from kechuang.core.choices import DomainLevel
+from kechuang.core.models import HighTechDomain
+from kechuang.core.views import ObjectListView
+from kechuang.registry.models import Enterprise
+from kechuang.techmarket import permissions as perms
+from kechuang.techmarket import services
+from kechuang.techmarket.choices import (
+    AchievementStatus,
+    BuyerLocation,
+    ChallengeStatus,
+    ContractStatus,
+    ContractType,
+    DemandStatus,
+    MatchStage,
+)
+from kechuang.techmarket.filtersets import (
+    AchievementFilterSet,
+    ChallengeFilterSet,
+    ContractFilterSet,
+    DemandFilterSet,
+    MatchFilterSet,
+)
+from kechuang.techmarket.forms import (
+    AchievementForm,
+    ChallengeForm,
+    ContractForm,
+    CorrectionForm,
+    DemandForm,
+    MatchMoveForm,
+    MilestoneForm,
+    ProposalForm,
+    ReasonForm,
+    ReviewForm,
+)
+from kechuang.techmarket.matcher import index
+from kechuang.techmarket.models import (
+    Achievement,
+    Challenge,
+    Demand,
+    Institution,
+    Match,
+    Milestone,
+    Proposal,
+    Review,
+    TechContract,
+)
+from kechuang.techmarket.tables import (
+    ACHIEVEMENT_COLUMNS,
+    CHALLENGE_COLUMNS,
+    CONTRACT_COLUMNS,
+    DEMAND_COLUMNS,
+    MATCH_COLUMNS,
+)
+
+MATCH_TOP = 10
+
+
+def _refusal(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _form_refusal(form, error: ValidationError) -> None:
+    """A service refusal shown on the form, field by field where the service names the field."""
+    if hasattr(error, "error_dict"):
+        for field, problems in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error)
+
+
+# ---------------------------------------------------------------------------------------- lists
+
+
+class AchievementListView(ObjectListView):
+    model = Achievement
+    filterset_class = AchievementFilterSet
+    columns = ACHIEVEMENT_COLUMNS
+    title = _("Technology achievements")
+    export_name = "achievements"
+    template_name = "techmarket/list.html"
+
+    def base_queryset(self):
+        return Achievement.objects.visible_to(self.request.user).select_related("owner", "high_tech_domain")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "new_url": reverse("techmarket:achievement-new")
+                if perms.can_post_achievement(self.request.user) else None}
+
+
+class DemandListView(ObjectListView):
+    model = Demand
+    filterset_class = DemandFilterSet
+    columns = DEMAND_COLUMNS
+    title = _("Technology demands")
+    export_name = "demands"
+    template_name = "techmarket/list.html"
+
+    def base_queryset(self):
+        return Demand.objects.visible_to(self.request.user).select_related("enterprise", "high_tech_domain")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "new_url": reverse("techmarket:demand-new")
+                if perms.can_post_demand(self.request.user) else None}
+
+
+class MatchListView(ObjectListView):
+    model = Match
+    filterset_class = MatchFilterSet
+    columns = MATCH_COLUMNS
+    title = _("Matches")
+    export_name = "matches"
+
+    def base_queryset(self):
+        return Match.objects.visible_to(self.request.user).select_related("demand", "achievement__owner", "contract")
+
+
+class ChallengeListView(ObjectListView):
+    model = Challenge
+    filterset_class = ChallengeFilterSet
+    columns = CHALLENGE_COLUMNS
+    title = _("Open challenges")
+    export_name = "challenges"
+
+    def base_queryset(self):
+        return Challenge.objects.visible_to(self.request.user).select_related("demand__enterprise")
+
+
+class ContractListView(ObjectListView):
+    model = TechContract
+    filterset_class = ContractFilterSet
+    columns = CONTRACT_COLUMNS
+    title = _("Technology contracts")
+    export_name = "contracts"
+    template_name = "techmarket/list.html"
+
+    def base_queryset(self):
+        return TechContract.objects.visible_to(self.request.user).select_related("seller", "buyer_region")
+
+    def get_context_data(self, **kwargs):
+        sellers = self.request.user.enterprises.exists() or perms.can_register_contract(self.request.user)
+        return {**super().get_context_data(**kwargs), "new_url": reverse("techmarket:contract-new") if sellers else None}
+
+
+class PublicChallengeView(TemplateView):
+    """The open challenges as anyone may see them (揭榜挂帅 is announced publicly)."""
+
+    template_name = "techmarket/public_challenges.html"
+
+    def get_context_data(self, **kwargs):
+        challenges = Challenge.objects.visible_to(self.request.user).select_related("demand__enterprise")
+        return {
+            **super().get_context_data(**kwargs),
+            "open": challenges.filter(status=ChallengeStatus.OPEN).order_by("deadline"),
+            "decided": challenges.exclude(status=ChallengeStatus.OPEN).order_by("-result_published_on")[:20],
+        }
+
+
+# ------------------------------------------------------------------------------ achievements, demands
+
+
+class RecordFormView(LoginRequiredMixin, View):
+    """Create or edit an achievement or a demand through its service."""
+
+    model = None
+    form_class = None
+    template_name = "techmarket/form.html"
+
+    def get_object(self, pk):
+        return get_object_or_404(self.model.objects.visible_to(self.request.user), pk=pk) if pk else self.model()
+
+    def allowed(self, obj) -> bool:
+        raise NotImplementedError
+
+    def form_kwargs(self) -> dict:
+        raise NotImplementedError
+
+    def save(self, form):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, pk=None, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = self.get_object(pk)
+        if not self.allowed(self.object):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_form(self, form):
+        title = str(self.object) if self.object.pk else _g("New %(thing)s") % {"thing": self.model._meta.verbose_name}
+        return render(self.request, self.template_name, {"form": form, "title": title, "object": self.object})
+
+    def get_form_class(self):
+        return self.form_class
+
+    def get(self, request):
+        return self.render_form(self.get_form_class()(instance=self.object, **self.form_kwargs()))
+
+    def post(self, request):
+        form = self.get_form_class()(request.POST, instance=self.object, **self.form_kwargs())
+        if form.is_valid():
+            try:
+                saved = self.save(form)
+            except ValidationError as error:
+                _form_refusal(form, error)
+            else:
+                messages.success(request, _g("Saved."))
+                return redirect(saved.get_absolute_url())
+        return self.render_form(form)
+
+
+class AchievementFormView(RecordFormView):
+    model = Achievement
+    form_class = AchievementForm
+
+    def allowed(self, obj):
+        return perms.can_edit_achievement(self.request.user, obj) if obj.pk else perms.can_post_achievement(self.request.user)
+
+    def form_kwargs(self):
+        user = self.request.user
+        return {"owners": None if perms.is_registrar(user) else user.institutions.all()}
+
+    def save(self, form):
+        achievement = form.save(commit=False)
+        if "publish" in self.request.POST:
+            achievement.status = AchievementStatus.PUBLISHED
+        achievement = services.save_achievement(achievement, self.request.user)
+        return achievement
+
+
+class DemandFormView(RecordFormView):
+    model = Demand
+    form_class = DemandForm
+
+    def allowed(self, obj):
+        return perms.can_edit_demand(self.request.user, obj) if obj.pk else perms.can_post_demand(self.request.user)
+
+    def form_kwargs(self):
+        user = self.request.user
+        return {"enterprises": None if perms.is_registrar(user) else user.enterprises.all()}
+
+    def save(self, form):
+        return services.save_demand(form.save(commit=False), self.request.user)
+
+
+def _ranked(model, ranked, visible):
+    """[(object, score, reasons)] in ranking order, keeping only what the user may see."""
+    objects = visible.in_bulk([pk for pk, _score, _reasons in ranked])
+    return [(objects[pk], score, reasons) for pk, score, reasons in ranked if pk in objects]
+
+
+class AchievementDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        achievement = get_object_or_404(
+            Achievement.objects.visible_to(request.user).select_related("owner", "high_tech_domain", "industry"), pk=pk
+        )
+        can_edit = perms.can_edit_achievement(request.user, achievement)
+        context = {"object": achievement, "can_edit": can_edit, "statuses": AchievementStatus.choices}
+        if can_edit and achievement.status == AchievementStatus.PUBLISHED:
+            context["ranked"] = _ranked(Demand, index.demands_for(achievement, MATCH_TOP), Demand.objects.visible_to(request.user))
+        return render(request, "techmarket/achievement_detail.html", context)
+
+
+class AchievementStatusView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        achievement = get_object_or_404(Achievement.objects.visible_to(request.user), pk=pk)
+        if not perms.can_edit_achievement(request.user, achievement):
+            raise PermissionDenied
+        status = request.POST.get("status")
+        if status in AchievementStatus.values:
+            try:
+                services.set_achievement_status(achievement, status, request.user)
+            except ValidationError as error:
+                _refusal(request, error)
+        return redirect(achievement.get_absolute_url())
+
+
+class DemandDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        demand = get_object_or_404(Demand.objects.visible_to(request.user).select_related("enterprise"), pk=pk)
+        context = {
+            "object": demand,
+            "can_edit": perms.can_edit_demand(request.user, demand),
+            "can_match": perms.can_match(request.user),
+            "challenges": demand.challenges.all(),
+            "matches": demand.matches.select_related("achievement__owner"),
+        }
+        if context["can_edit"]:
+            visible = Achievement.objects.visible_to(request.user).select_related("owner")
+            context["ranked"] = _ranked(Achievement, index.achievements_for(demand, MATCH_TOP), visible)
+            institutions = Institution.objects.in_bulk([pk for pk, _s, _a in index.institutions_for(demand)])
+            context["institutions"] = [
+                (institutions[pk], score, len(achievements))
+                for pk, score, achievements in index.institutions_for(demand) if pk in institutions
+            ]
+        if context["can_match"] and demand.status == DemandStatus.OPEN:
+            context["challenge_form"] = ChallengeForm(initial={"title": demand.title})
+        return render(request, "techmarket/demand_detail.html", context)
+
+
+class RecommendView(LoginRequiredMixin, View):
+    """An officer records a ranked achievement as a recommended match for the demand."""
+
+    def post(self, request, pk):
+        if not perms.can_match(request.user):
+            raise PermissionDenied
+        demand = get_object_or_404(Demand, pk=pk)
+        wanted = int(request.POST.get("achievement", 0))
+        for achievement_pk, score, reasons in index.achievements_for(demand, MATCH_TOP):
+            if achievement_pk == wanted:
+                services.recommend(demand, Achievement.objects.get(pk=wanted), request.user, score, reasons)
+                messages.success(request, _g("Recorded as a recommended match."))
+        return redirect(demand.get_absolute_url())
+
+
+class LaunchChallengeView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        if not perms.can_manage_challenge(request.user):
+            raise PermissionDenied
+        demand = get_object_or_404(Demand, pk=pk)
+        form = ChallengeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                challenge = services.launch_challenge(
+                    demand, request.user, data["support_amount"], data["deadline"], data["title"], data["reviewers"]
+                )
+            except ValidationError as error:
+                _refusal(request, error)
+            else:
+                return redirect(challenge.get_absolute_url())
+        else:
+            for problems in form.errors.values():
+                for problem in problems:
+                    messages.error(request, problem)
+        return redirect(demand.get_absolute_url())
+
+
+# ---------------------------------------------------------------------------------------- matches
+
+
+class MatchDetailView(LoginRequiredMixin, View):
+    def dispatch(self, request, pk):
+        self.match = get_object_or_404(
+            Match.objects.visible_to(request.user).select_related("demand", "achievement__owner", "contract"), pk=pk
+        )
+        return super().dispatch(request, pk)
+
+    def render(self, form):
+        return render(self.request, "techmarket/match_detail.html", {"object": self.match, "form": form})
+
+    def get(self, request, pk):
+        return self.render(MatchMoveForm(match=self.match) if perms.can_match(request.user) else None)
+
+    def post(self, request, pk):
+        if not perms.can_match(request.user):
+            raise PermissionDenied
+        form = MatchMoveForm(request.POST, match=self.match)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.move_match(self.match, data["stage"], request.user, data["contract"], data["note"])
+            except ValidationError as error:
+                _form_refusal(form, error)
+            else:
+                return redirect(self.match.get_absolute_url())
+        return self.render(form)
+
+
+# ------------------------------------------------------------------------------------- challenges
+
+
+class ChallengeDetailView(View):
+    """The challenge as everyone sees it, plus what the user may do: apply, score, decide, pay."""
+
+    def get_context(self, request, challenge, **forms):
+        user = request.user
+        proposals = Proposal.objects.visible_to(user).filter(challenge=challenge).select_related("institution", "enterprise")
+        proposals = proposals.annotate(reviews_count=Count("reviews"))
+        manage = perms.can_manage_challenge(user)
+        return {
+            "object": challenge,
+            "proposals": proposals,
+            "my_reviews": {
+                review.proposal_id: review
+                for review in Review.objects.filter(proposal__challenge=challenge, reviewer_id=getattr(user, "pk", None))
+            },
+            "milestones": challenge.milestones.all(),
+            "can_apply": perms.can_apply_to_challenge(user, challenge)
+            and not Proposal.objects.filter(challenge=challenge).of_user(user).exists(),
+            "can_review": perms.can_review(user, challenge) and challenge.status == ChallengeStatus.REVIEWING,
+            "can_manage": manage,
+            "proposal_form": forms.get("proposal_form") or ProposalForm(),
+            "milestone_form": forms.get("milestone_form") or MilestoneForm(),
+            "review_form": ReviewForm(),
+            "statuses": ChallengeStatus,
+        }
+
+    def get(self, request, pk):
+        challenge = get_object_or_404(Challenge.objects.visible_to(request.user).select_related("demand__enterprise"), pk=pk)
+        return render(request, "techmarket/challenge_detail.html", self.get_context(request, challenge))
+
+
+class ChallengeActionView(LoginRequiredMixin, View):
+    """Every POST on a challenge page: apply, score, start review, choose the winner, close unsolved,
+    plan or accept a milestone. Each action checks its permission and calls its service."""
+
+    def post(self, request, pk, action):
+        challenge = get_object_or_404(Challenge, pk=pk)
+        handler = getattr(self, f"do_{action.replace('-', '_')}", None)
+        if handler is None:
+            raise PermissionDenied
+        try:
+            response = handler(request, challenge)
+        except ValidationError as error:
+            _refusal(request, error)
+            response = None
+        return response or redirect(challenge.get_absolute_url())
+
+    def _officer(self, request):
+        if not perms.can_manage_challenge(request.user):
+            raise PermissionDenied
+
+    def do_apply(self, request, challenge):
+        if not perms.can_apply_to_challenge(request.user, challenge):
+            raise PermissionDenied
+        form = ProposalForm(request.POST)
+        if not form.is_valid():
+            return render(request, "techmarket/challenge_detail.html",
+                          ChallengeDetailView().get_context(request, challenge, proposal_form=form))
+        proposal = form.save(commit=False)
+        proposal.institution = perms.institution_of(request.user) if request.user.role == "institution" else None
+        proposal.enterprise = perms.enterprise_of(request.user) if proposal.institution is None else None
+        services.submit_proposal(challenge, request.user, proposal)
+        messages.success(request, _g("Your proposal was submitted."))
+
+    def do_score(self, request, challenge):
+        proposal = get_object_or_404(Proposal, pk=request.POST.get("proposal"), challenge=challenge)
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            services.score_proposal(proposal, request.user, form.cleaned_data["score"], form.cleaned_data["comment"])
+            messages.success(request, _g("Score recorded."))
+
+    def do_start_review(self, request, challenge):
+        self._officer(request)
+        services.start_review(challenge, request.user)
+
+    def do_winner(self, request, challenge):
+        self._officer(request)
+        proposal = get_object_or_404(Proposal, pk=request.POST.get("proposal"), challenge=challenge)
+        services.choose_winner(challenge, proposal, request.user)
+
+    def do_close_unsolved(self, request, challenge):
+        self._officer(request)
+        services.close_unsolved(challenge, request.user)
+        messages.success(request, _g("The challenge is closed and its demand is back in the pool."))
+
+    def do_milestone(self, request, challenge):
+        self._officer(request)
+        form = MilestoneForm(request.POST)
+        if not form.is_valid():
+            return render(request, "techmarket/challenge_detail.html",
+                          ChallengeDetailView().get_context(request, challenge, milestone_form=form))
+        data = form.cleaned_data
+        services.add_milestone(challenge, request.user, data["title"], data["due_on"], data["amount"])
+
+    def do_accept(self, request, challenge):
+        self._officer(request)
+        milestone = get_object_or_404(Milestone, pk=request.POST.get("milestone"), challenge=challenge)
+        services.accept_milestone(milestone, request.user)
+        messages.success(request, _g("Milestone accepted; its payment is released."))
+
+
+# ---------------------------------------------------------------------------------------- contracts
+
+
+class ContractDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        contract = get_object_or_404(TechContract.objects.visible_to(request.user).select_related("seller", "buyer_region"), pk=pk)
+        return render(request, "techmarket/contract_detail.html", {
+            "object": contract,
+            "changes": contract.changes.select_related("by"),
+            "can_register": perms.can_register_contract(request.user),
+            "reason_form": ReasonForm(),
+            "statuses": ContractStatus,
+        })
+
+
+class ContractFormView(RecordFormView):
+    """A new application, or (registrar) a correction of an application or registered contract."""
+
+    model = TechContract
+    form_class = ContractForm
+
+    def allowed(self, obj):
+        user = self.request.user
+        if obj.pk:
+            return perms.can_register_contract(user) and obj.status in (ContractStatus.APPLIED, ContractStatus.REGISTERED)
+        return perms.can_register_contract(user) or user.enterprises.exists()
+
+    def form_kwargs(self):
+        user = self.request.user
+        return {"sellers": Enterprise.objects.all() if perms.can_register_contract(user) else user.enterprises.all()}
+
+    def get_form_class(self):
+        return CorrectionForm if self.object.pk else ContractForm
+
+    def save(self, form):
+        contract = form.instance
+        if not perms.can_apply_contract(self.request.user, contract.seller):
+            raise PermissionDenied
+        if not contract.pk:
+            return services.apply_contract(contract, self.request.user)
+        changes = {field: getattr(contract, field) for field in services.CORRECTABLE}
+        stored = TechContract.objects.get(pk=contract.pk)
+        return services.correct_contract(stored, self.request.user, changes, form.cleaned_data["reason"])
+
+
+class ContractActionView(LoginRequiredMixin, View):
+    def post(self, request, pk, action):
+        if not perms.can_register_contract(request.user):
+            raise PermissionDenied
+        contract = get_object_or_404(TechContract, pk=pk)
+        reason = request.POST.get("reason", "")
+        try:
+            if action == "register":
+                services.register_contract(contract, request.user)
+                messages.success(request, _g("Registered as %(number)s.") % {"number": contract.registration_number})
+            elif action == "refuse":
+                services.refuse_contract(contract, request.user, reason)
+            elif action == "cancel":
+                services.cancel_contract(contract, request.user, reason)
+            else:
+                raise PermissionDenied
+        except ValidationError as error:
+            _refusal(request, error)
+        return redirect(contract.get_absolute_url())
+
+
+# ------------------------------------------------------------------------------ statistics, overview
+
+
+def _domain_names() -> dict:
+    return dict(HighTechDomain.objects.filter(level=DomainLevel.DOMAIN).values_list("code", "name"))
+
+
+class ContractStatisticsView(LoginRequiredMixin, View):
+    """技术合同成交额 by year, type, seller domain and buyer location, for in-district sellers by default."""
+
+    def get(self, request):
+        if not perms.sees_market_statistics(request.user):
+            raise PermissionDenied
+        everyone = request.GET.get("sellers") == "all"
+        contracts = TechContract.objects.registered()
+        if not everyone:
+            contracts = contracts.sold_from_district()
+        year = request.GET.get("year")
+        if year and year.isdigit():
+            contracts = contracts.filter(registered_on__year=int(year))
+        domains = _domain_names()
+        context = {
+            "everyone": everyone,
+            "year": year if year and year.isdigit() else "",
+            "total": contracts.turnover(),
+            "by_year": contracts.turnover_by(year=ExtractYear("registered_on")),
+            "by_type": [(ContractType(row["by_type"]).label, row) for row in contracts.turnover_by(type=F("contract_type"))],
+            "by_domain": [
+                (domains.get(row["by_domain"], _g("Not recorded")), row)
+                for row in contracts.turnover_by(domain=Substr("seller__high_tech_domain__code", 1, 2))
+            ],
+            "by_location": [(BuyerLocation(key).label, total) for key, total in contracts.turnover_by_location().items()],
+            "contracts_url": reverse("techmarket:contracts"),
+        }
+        return render(request, "techmarket/contract_statistics.html", context)
+
+
+def _by_domain(queryset, domains) -> dict:
+    rows = queryset.annotate(top=Substr("high_tech_domain__code", 1, 2)).values("top").annotate(n=Count("id")).order_by()
+    return {domains.get(row["top"], _g("Not recorded")): row["n"] for row in rows}
+
+
+class MarketOverviewView(LoginRequiredMixin, TemplateView):
+    """The market at a glance: turnover of in-district sellers by year and type, where buyers sit,
+    achievements and demands by domain, and the match funnel. Every figure links to its list."""
+
+    template_name = "techmarket/overview.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not perms.sees_market_statistics(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        contracts = TechContract.objects.registered().sold_from_district()
+        by_year_type = contracts.turnover_by(year=ExtractYear("registered_on"), type=F("contract_type"))
+        years = sorted({row["by_year"] for row in by_year_type})
+        domains = _domain_names()
+        achievements = _by_domain(Achievement.objects.published(), domains)
+        demands = _by_domain(Demand.objects.in_pool(), domains)
+        domain_labels = sorted(set(achievements) | set(demands))
+        funnel = Match.objects.funnel()
+        conversion = Match.objects.conversion_by_year()
+        charts = {
+            "turnover": [
+                {
+                    "type": "bar", "name": label, "x": years,
+                    "y": [float(next((r["total"] for r in by_year_type if r["by_year"] == y and r["by_type"] == value), 0)) for y in years],
+                }
+                for value, label in ContractType.choices
+            ],
+            "location": [{
+                "type": "pie", "hole": 0.45, "sort": False,
+                "labels": [str(BuyerLocation(k).label) for k in BuyerLocation.values],
+                "values": [float(v) for v in contracts.turnover_by_location().values()],
+            }],
+            "domains": [
+                {"type": "bar", "name": _g("Published achievements"), "x": domain_labels, "y": [achievements.get(d, 0) for d in domain_labels]},
+                {"type": "bar", "name": _g("Demands in the pool"), "x": domain_labels, "y": [demands.get(d, 0) for d in domain_labels]},
+            ],
+            "funnel": [{
+                "type": "funnel", "y": [str(MatchStage(s).label) for s in funnel], "x": list(funnel.values()),
+                "textinfo": "value+percent initial",
+            }],
+        }
+        current = contracts.filter(registered_on__year=today.year)
+        return {
+            **super().get_context_data(**kwargs),
+            "today": today,
+            "year_turnover": current.turnover(),
+            "year_count": current.count(),
+            "achievement_count": Achievement.objects.published().count(),
+            "demand_count": Demand.objects.in_pool().count(),
+            "challenge_count": Challenge.objects.filter(status=ChallengeStatus.OPEN).count(),
+            "by_year": contracts.turnover_by_year(),
+            "conversion": conversion,
+            "charts": charts,
+        }
