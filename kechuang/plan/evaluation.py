@@ -181,7 +181,8 @@ def format_value(value, unit: str) -> str:
     if unit == Unit.RATIO:
         return f"{float(value) * 100:.2f}%"
     number = float(value)
-    text = f"{number:,.0f}" if number == int(number) else f"{number:,.2f}"
+    # Counts are whole; a fractional count (a pace or a trend) is shown rounded as well.
+    text = f"{number:,.0f}" if unit != Unit.TEN_K_YUAN or number == int(number) else f"{number:,.2f}"
     return f"{text}{unit}"
 
 
