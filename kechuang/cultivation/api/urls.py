@@ -1,4 +1,8 @@
-from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from kechuang.cultivation.api.views import EnrollmentViewSet
 
 app_name = "cultivation-api"
-urlpatterns: list = []
+router = SimpleRouter()
+router.register("cultivation/enrollments", EnrollmentViewSet, basename="enrollment")
+urlpatterns = router.urls

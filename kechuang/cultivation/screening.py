@@ -1,0 +1,47 @@
+"""What the cultivation pages read from the policy app's latest bulk screening: the candidates for a
+tier (遴选) and the 免申即享 list. Both are stated once here and used by pages, exports and tests."""
+from django.db.models import Exists, OuterRef
+
+from kechuang.cultivation.choices import Tier
+from kechuang.cultivation.models import Enrollment
+from kechuang.policy.models import ScreeningResult
+from kechuang.registry.models import Certificate
+
+
+def latest_results(tier: str | None = None):
+    # Which enterprises a screening covers (the district's) is the screening's decision, not ours.
+    results = ScreeningResult.objects.latest()
+    return (results.for_tier(tier) if tier else results.filter(ruleset_key__in=Tier.values)).select_related("enterprise")
+
+
+def latest_by_enterprise(tier: str, enterprise_ids: list[int], known_on) -> dict:
+    """The latest screening's result per enterprise, if that screening was already known on `known_on`
+    (a selection dated before a screening cannot have been based on it)."""
+    results = latest_results(tier).filter(enterprise_id__in=enterprise_ids, as_of__lte=known_on)
+    return {result.enterprise_id: result for result in results}
+
+
+def holds_certificate():
+    """The screened enterprise holds a certificate of the screened tier, valid on the screening date."""
+    return Exists(
+        Certificate.objects.valid_on(OuterRef("as_of")).filter(enterprise=OuterRef("enterprise"), kind=OuterRef("ruleset_key"))
+    )
+
+
+def in_pipeline():
+    """The screened enterprise is already in that tier's pipeline: selected, enrolled or cultivating.
+    This is what "applied" means for 免申即享: the bureau already has its case in hand."""
+    return Exists(Enrollment.objects.open().filter(enterprise=OuterRef("enterprise"), tier=OuterRef("ruleset_key")))
+
+
+def candidates(tier: str):
+    """遴选: eligible enterprises and near-misses (one or two gaps) that neither hold the tier's
+    certificate nor are in its pipeline yet."""
+    results = latest_results(tier)
+    return (results.eligible() | results.within_reach()).exclude(holds_certificate()).exclude(in_pipeline())
+
+
+def free_benefits():
+    """免申即享: eligible for a tier by the latest screening, without that tier's valid certificate, and
+    not applied (no open enrollment for the tier)."""
+    return latest_results().eligible().exclude(holds_certificate()).exclude(in_pipeline())
