@@ -636,9 +636,10 @@ class ModelImporter(Importer):
                 found[tuple(getattr(obj, name) for name in names)] = obj
         return found
 
-    def _diff_batches(self, rows: list[Row]):
+    def _diff_batches(self, rows: list[Row], build: bool = True):
         """Per batch of rows: [(row, instance, values, changed field names, or None for a new row)].
-        Batches keep only one batch of model instances alive, so memory does not grow with the file."""
+        Batches keep only one batch of model instances alive, so memory does not grow with the file;
+        without `build`, a new row's instance is None (counting needs none)."""
         names = self._model_key()
         for start in range(0, len(rows), self.batch_size):
             keyed = []
@@ -650,14 +651,14 @@ class ModelImporter(Importer):
             for key, row, values in keyed:
                 obj = existing.get(key)
                 if obj is None:
-                    batch.append((row, self.model(**values), values, None))
+                    batch.append((row, self.model(**values) if build else None, values, None))
                 else:
                     batch.append((row, obj, values, {name for name, value in values.items() if getattr(obj, name) != value}))
             yield batch
 
     def plan(self, rows: list[Row]) -> Counts:
         counts = Counts()
-        for batch in self._diff_batches(rows):
+        for batch in self._diff_batches(rows, build=False):
             touched = self.related_changes([(row, obj) for row, obj, _values, changed in batch if changed == set()])
             for _row, obj, _values, changed in batch:
                 if changed is None:

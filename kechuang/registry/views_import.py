@@ -14,7 +14,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -155,7 +155,7 @@ class UploadMixin(OfficerOnly):
         self.uploads = Uploads(request)
         self.upload = self.uploads.get(kwargs["token"])
         if self.upload is None:
-            messages.warning(request, _t("This upload has already been imported or has expired; please upload the file again."))
+            messages.warning(request, gettext("This upload has already been imported or has expired; please upload the file again."))
             return redirect("registry:import")
         return View.dispatch(self, request, *args, **kwargs)
 
@@ -177,26 +177,34 @@ class ImportPreviewView(UploadMixin, View):
             check=check,
             problems=check.problems[:PROBLEMS_SHOWN],
             headers=table.headers,
-            rows=[(number, [_display(value) for value in raw]) for number, raw in table.rows[:PREVIEW_ROWS]],
+            rows=[(number, [_display(value) for value in raw]) for number, raw in self._preview_rows(table, check)],
             row_count=len(table.rows),
         )
         return render(request, self.template_name, context)
+
+    @staticmethod
+    def _preview_rows(table, check):
+        """The first rows of the file; when there are problems, the first rows that have one."""
+        bad = {problem.row for problem in check.problems}
+        if bad:
+            return [(number, raw) for number, raw in table.rows if number in bad][:PREVIEW_ROWS]
+        return table.rows[:PREVIEW_ROWS]
 
     def post(self, request, token):
         """Confirm: check every row again (the registry may have changed since the preview) and write."""
         try:
             result = self.importer().run(read_table(self.uploads.data(token), self.upload["filename"]))
         except (FileRejected, ImportFailed):
-            messages.error(request, _t("The file no longer passes the checks; see the errors below."))
+            messages.error(request, gettext("The file no longer passes the checks; see the errors below."))
             return redirect("registry:import-preview", token=token)
         except IntegrityError:
-            messages.error(request, _t("Another import wrote the same records at the same time; please check the preview again."))
+            messages.error(request, gettext("Another import wrote the same records at the same time; please check the preview again."))
             return redirect("registry:import-preview", token=token)
         self.uploads.remove(token)
         counts = result.counts
         messages.success(
             request,
-            _t("Imported %(filename)s: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.")
+            gettext("Imported %(filename)s: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.")
             % {"filename": self.upload["filename"], "created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged},
         )
         return redirect("registry:import")
