@@ -3,6 +3,7 @@ evaluators, and applying a gap's ``change`` to a profile."""
 from __future__ import annotations
 
 import copy
+import re
 import datetime as dt
 import json
 from functools import lru_cache
@@ -11,7 +12,7 @@ from pathlib import Path
 import jsonschema
 
 from .errors import ProfileError
-from .vocab import FLAGS, IP_KINDS_CLASS_1, LISTS, MONEY_FIELDS, PEOPLE_FIELDS, SCALAR_FIELDS, to_cents
+from .vocab import FLAGS, IP_KINDS_CLASS_1, LIST_ENUMS, LISTS, MONEY_FIELDS, PEOPLE_FIELDS, SCALAR_FIELDS, to_cents
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 
@@ -47,10 +48,107 @@ def _parse_date(value, field):
         raise ProfileError(field, f"不是有效的日期 (YYYY-MM-DD): {value!r}") from None
 
 
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_REGION_RE = re.compile(r"^\d{2,12}$")
+_INDUSTRY_RE = re.compile(r"^[A-T]?\d{0,4}$")
+_TOP = {"uscc", "name", "established", "region_code", "high_tech_domain", "industry_code", "flags", "years",
+        "software_certified", "data_source", *LISTS}
+_YEAR_KEYS = {"year", "source", *PEOPLE_FIELDS, *MONEY_FIELDS}
+_REQUIRED = {"ip": ("kind",), "certificates": ("kind",), "awards": ("level",), "rd_institutions": ("level",),
+             "standards": ("level",), "investments": ("amount",), "projects": ("level",),
+             "competitions": ("level", "award")}
+
+
+def _num(v, minimum=None):
+    if v is None:
+        return True
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    return minimum is None or v >= minimum
+
+
+def _str(v, pattern=None):
+    return v is None or (isinstance(v, str) and (pattern is None or pattern.match(v) is not None))
+
+
+def _quick_valid(p) -> bool:
+    """A fast check that implies validity against the shipped schema (the schema itself is consulted
+    only to name the field when this says no)."""
+    if not isinstance(p, dict) or not _TOP.issuperset(p):
+        return False
+    u = p.get("uscc")
+    if not isinstance(u, str) or not 1 <= len(u) <= 18:
+        return False
+    if not (_str(p.get("name")) and _str(p.get("established"), _DATE_RE) and _str(p.get("region_code"), _REGION_RE)
+            and _str(p.get("high_tech_domain")) and _str(p.get("industry_code"), _INDUSTRY_RE)
+            and _str(p.get("data_source"))):
+        return False
+    sc = p.get("software_certified")
+    if sc is not None and not isinstance(sc, bool):
+        return False
+    flags = p.get("flags")
+    if flags is not None:
+        if not isinstance(flags, dict) or not set(FLAGS).issuperset(flags):
+            return False
+        if any(v is not None and not isinstance(v, bool) for v in flags.values()):
+            return False
+    years = p.get("years")
+    if years is not None:
+        if not isinstance(years, list):
+            return False
+        for y in years:
+            if not isinstance(y, dict) or not _YEAR_KEYS.issuperset(y):
+                return False
+            yr = y.get("year")
+            if isinstance(yr, bool) or not isinstance(yr, int) or not 1900 <= yr <= 2200:
+                return False
+            if not _str(y.get("source")):
+                return False
+            for f in PEOPLE_FIELDS:
+                if not _num(y.get(f), 0):
+                    return False
+            for f in MONEY_FIELDS:
+                if not _num(y.get(f), None if f == "net_assets" else 0):
+                    return False
+    for name, fields in LISTS.items():
+        items = p.get(name)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            return False
+        for item in items:
+            if not isinstance(item, dict):
+                return False
+            for f in _REQUIRED[name]:
+                if f not in item:
+                    return False
+            for f, t in fields.items():
+                v = item.get(f)
+                enum = LIST_ENUMS.get((name, f))
+                if enum is not None:
+                    if v is not None and v not in enum:
+                        return False
+                elif t == "date":
+                    if not _str(v, _DATE_RE):
+                        return False
+                elif t == "int":
+                    if v is not None and (isinstance(v, bool) or not isinstance(v, int)):
+                        return False
+                elif t == "money":
+                    if not _num(v, 0):
+                        return False
+                elif not _str(v):
+                    return False
+    return True
+
+
 def validate_profile(profile) -> None:
     """Raise ProfileError naming the first invalid field."""
     if not isinstance(profile, dict):
         raise ProfileError("(profile)", "企业画像必须是 JSON 对象")
+    if _quick_valid(profile):
+        _semantic_checks(profile)
+        return
     errors = sorted(_validator().iter_errors(profile), key=lambda e: (len(e.path), list(map(str, e.path))))
     if errors:
         err = errors[0]
@@ -63,6 +161,10 @@ def validate_profile(profile) -> None:
             extra = err.message.split("'")[1] if "'" in err.message else "?"
             raise ProfileError(_path(path + [extra]), "未知字段")
         raise ProfileError(_path(path), err.message)
+    _semantic_checks(profile)
+
+
+def _semantic_checks(profile):
     seen = set()
     for i, y in enumerate(profile.get("years") or []):
         if y["year"] in seen:

@@ -64,3 +64,33 @@ def test_every_gap_passes_when_applied(case):
             assert c["passed"] is not False, gap
         else:
             assert c["passed"] is True, gap
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.sampled_from(AS_OFS).flatmap(profiles))
+def test_fast_validator_agrees_with_shipped_schema(p):
+    from kechuang.policy.rules.profile import _quick_valid, _validator
+
+    assert _quick_valid(p)
+    assert not list(_validator().iter_errors(p))
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda p: p.__setitem__("uscc", 12),
+    lambda p: p["years"][0].__setitem__("employees", True),
+    lambda p: p["years"][0].__setitem__("year", 1800),
+    lambda p: p["ip"][0].__setitem__("granted", "2020/01/01"),
+    lambda p: p["ip"][0].pop("kind"),
+    lambda p: p.__setitem__("region_code", "12a"),
+    lambda p: p.__setitem__("flags", {"other": False}),
+    lambda p: p.__setitem__("awards", [{"level": "national", "year": "2020"}]),
+])
+def test_fast_validator_refuses_what_the_schema_refuses(mutate):
+    from kechuang.policy.rules.profile import _quick_valid, _validator
+
+    p = profile()
+    mutate(p)
+    assert not _quick_valid(p)
+    assert list(_validator().iter_errors(p))
+    with pytest.raises(ProfileError):
+        validate_profile(p)
