@@ -224,6 +224,14 @@ def test_formula_cell_is_a_row_error():
 
 
 @pytest.mark.django_db
+def test_a_formula_typed_into_a_csv_is_refused_and_escaped_in_the_error_report():
+    result = check(csv_bytes("部门编码,部门名称\nkjj,=HYPERLINK(\"http://x\")\n"))
+    assert [str(p) for p in result.problems] == ["第 2 行 [部门名称] 单元格含公式，请粘贴为数值"]
+    rows = list(load_workbook(io.BytesIO(error_workbook(result)))["数据"].iter_rows(values_only=True))
+    assert rows[1][1] == "'=HYPERLINK(\"http://x\")"
+
+
+@pytest.mark.django_db
 def test_upsert_counts_and_audits_only_what_changed():
     first = run(csv_bytes("部门编码,部门名称\nkjj,科技局\nfgw,发改委\n"))
     assert (first.counts.created, first.counts.updated, first.counts.unchanged) == (2, 0, 0)
