@@ -10,7 +10,8 @@ Score of a candidate d for a query q::
   - concept tokens from the business→technical map (weight 0.6): both sides carry a token ``§k``
     when they mention any cue or term of concept k, so "电费太高" meets "能效诊断";
   - 同义词词林 synonyms (weight 0.45) and word-vector neighbours (weight 0.5·cos, cos ≥ 0.75),
-  each scaled by the weight of the original term, never above an original term.
+    scaled by the weight of the original word; all expansions of one word together weigh at most
+    half of that word (``expansion_budget``).
 * documents index title ×2, description ×1, keywords ×2 (field-weighted term frequency).
 * domain_factor: both records carry a high-tech domain → ×1.2 same / ×0.8 different; otherwise the
   domains are inferred from domain-dictionary terms in the text and the factor is 0.8 + 0.4·cos of
@@ -80,6 +81,7 @@ class Options:
     vector_weight: float = 0.5
     vector_threshold: float = 0.75
     vector_k: int = 5
+    expansion_budget: float = 0.5
 
 
 class _Side(BM25Index):
@@ -204,8 +206,13 @@ class MatchEngine:
 
     # -------------------------------------------------------------- queries
 
-    def expand(self, a: Analysis) -> tuple[dict[str, float], dict[str, tuple[str, str]]]:
-        """Weighted query terms and, for each expanded term, (origin, kind) for the reasons."""
+    def expand(self, a: Analysis, side: BM25Index | None = None) -> tuple[dict[str, float], dict[str, tuple[str, str]]]:
+        """Weighted query terms and, for each expanded term, (origin, kind) for the reasons.
+
+        Thesaurus/vector expansions of one word share a budget: together they weigh at most
+        ``expansion_budget`` × the word's own weight (a word with many neighbours must not outweigh
+        itself and drag the query off topic). Only expansions occurring in a live record of ``side``
+        (the index searched) are kept and counted, so the query does not depend on deleted records."""
         q: dict[str, float] = {}
         origin: dict[str, tuple[str, str]] = {}
         for t in a.tf:
@@ -213,22 +220,30 @@ class MatchEngine:
                 continue
             q[t] = 1.5 if t in a.title_kw_terms else 1.0
         words = [t for t in q if not t.isascii()]
-        if self.thes is not None:
+        if self.thes is not None and (self.opt.cilin or self.opt.vectors):
+            cand: dict[str, dict[str, tuple[float, str]]] = {t: {} for t in words}
             if self.opt.cilin:
                 for t in words:
                     for s in self.thes.cilin_synonyms(t):
-                        w = self.opt.cilin_weight * q[t]
-                        if s not in q or (s in origin and q[s] < w):
-                            q[s] = w
-                            origin[s] = (t, "cilin")
+                        cand[t][s] = (self.opt.cilin_weight, "cilin")
             if self.opt.vectors:
                 nn = self.thes.neighbours(words, self.opt.vector_k, self.opt.vector_threshold)
                 for t, lst in nn.items():
                     for s, cos in lst:
-                        w = self.opt.vector_weight * cos * q[t]
-                        if s not in q or (s in origin and q[s] < w):
-                            q[s] = w
-                            origin[s] = (t, "vector")
+                        w = self.opt.vector_weight * cos
+                        if w > cand[t].get(s, (0.0, ""))[0]:
+                            cand[t][s] = (w, "vector")
+            for t, ex in cand.items():
+                ex = {s: v for s, v in ex.items() if s not in q or s in origin}
+                if side is not None:
+                    ex = {s: v for s, v in ex.items() if side.live_term(s)}
+                total = sum(w for w, _ in ex.values())
+                scale = min(1.0, self.opt.expansion_budget / total) if total else 1.0
+                for s, (w, kind) in ex.items():
+                    w = w * scale * q[t]
+                    if s not in q or q[s] < w:
+                        q[s] = w
+                        origin[s] = (t, kind)
         for cid, trig in a.concepts.items():
             tok = self.lex.concepts[cid].token
             q[tok] = self.opt.concept_weight
@@ -242,7 +257,7 @@ class MatchEngine:
               exclude: str | None = None) -> list[Match]:
         if not len(side):
             return []
-        q, origin = self.expand(a)
+        q, origin = self.expand(a, side)
         scores = side.score(q)
         n = len(scores)
         factor = np.ones(n, dtype=np.float32)

@@ -149,6 +149,10 @@ class BM25Index:
 
     # -------------------------------------------------------------- reads
 
+    def live_term(self, term: str) -> bool:
+        tid = self.term_id.get(term)
+        return tid is not None and self.df[tid] > 0
+
     def idf(self, term: str) -> float:
         tid = self.term_id.get(term)
         if tid is None or self.df[tid] <= 0:
