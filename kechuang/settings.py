@@ -117,7 +117,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 30) / 60
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Locks an account after repeated failures on it, and an address that sprays many accounts.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
