@@ -66,7 +66,7 @@ class Analysis:
     title_kw_terms: set[str]
     concepts: dict[int, list[str]]  # concept id -> surface triggers
     profile: dict[str, float]  # inferred domain profile
-    text: str  # normalized full text
+    text: str  # normalized full text (kept only with MatchEngine(store_text=True); not needed for matching)
     surface: dict[str, str] = field(default_factory=dict)
 
 
@@ -114,7 +114,7 @@ class _Side(BM25Index):
 class MatchEngine:
     """Holds an achievement index and a demand index; both accept add/update/remove at any time."""
 
-    def __init__(self, options: Options | None = None, *, store_text: bool = True):
+    def __init__(self, options: Options | None = None, *, store_text: bool = False):
         self.opt = options or Options()
         self.lex: DomainLexicon = get_lexicon()
         self.seg: Segmenter = get_segmenter()
@@ -255,7 +255,7 @@ class MatchEngine:
 
     def _rank(self, side: _Side, a: Analysis, domain: str | None, industry: str | None, top: int,
               exclude: str | None = None) -> list[Match]:
-        if not len(side):
+        if not len(side) or top < 1:
             return []
         q, origin = self.expand(a, side)
         scores = side.score(q)
