@@ -30,8 +30,12 @@ class AuditEntryFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(object_repr__icontains=value) | Q(object_type=value) | Q(object_id=value))
 
 
+def _shown(value) -> str:
+    return "—" if value is None else str(value)
+
+
 def _changes_text(entry) -> str:
-    return "; ".join(f"{field}: {pair[0]} → {pair[1]}" for field, pair in entry.changes.items()) if entry.changes else ""
+    return "; ".join(f"{field}: {_shown(before)} → {_shown(after)}" for field, (before, after) in entry.changes.items())
 
 
 AUDIT_COLUMNS = [
@@ -53,6 +57,7 @@ class AuditLogView(ObjectListView):
     columns = AUDIT_COLUMNS
     title = _("Audit log")
     export_name = "audit-log"
+    template_name = "core/audit_log.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not can_read_audit(request.user):

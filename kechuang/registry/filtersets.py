@@ -37,7 +37,9 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         label=_("Valid certificate"), choices=CertificateKind.choices, method="filter_certificate"
     )
     status = django_filters.ChoiceFilter(label=_("Registration status"), choices=RegistrationStatus.choices)
-    in_district = django_filters.BooleanFilter(label=_("In the district"), method="filter_in_district")
+    in_district = django_filters.ChoiceFilter(
+        label=_("In the district"), choices=[("true", _("yes")), ("false", _("no"))], method="filter_in_district"
+    )
 
     class Meta:
         model = Enterprise
@@ -58,13 +60,13 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 
     def filter_in_district(self, queryset, name, value):
         district = district_enterprises().values("pk")
-        return queryset.filter(pk__in=district) if value else queryset.exclude(pk__in=district)
+        return queryset.filter(pk__in=district) if value == "true" else queryset.exclude(pk__in=district)
 
 
 class IntellectualPropertyFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Number, title or owner"), method="filter_search")
     kind = django_filters.ModelChoiceFilter(label=_("Kind"), queryset=IPKind.objects.all())
-    ip_class = django_filters.ChoiceFilter(label=_("Class"), choices=IPClass.choices, field_name="kind__ip_class")
+    ip_class = django_filters.ChoiceFilter(label=_("IP class"), choices=IPClass.choices, field_name="kind__ip_class")
     status = django_filters.ChoiceFilter(label=_("Legal status"), choices=IPStatus.choices)
     owner = django_filters.CharFilter(label=_("Owner USCC"), field_name="owners__uscc")
     valid_on = django_filters.DateFilter(label=_("Valid on"), method="filter_valid_on")

@@ -45,7 +45,7 @@ IP_COLUMNS = [
     Column(_("Number"), "number"),
     Column(_("Title"), "title"),
     Column(_("Kind"), "kind.label"),
-    Column(_("Class"), "kind.ip_class"),
+    Column(_("IP class"), "kind.ip_class"),
     Column(_("Legal status"), "status"),
     Column(_("Owners"), lambda ip: "、".join(owner.name for owner in ip.owners.all())),
     Column(_("Filing date"), "filed"),

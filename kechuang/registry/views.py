@@ -28,6 +28,10 @@ from kechuang.registry.tables import (
 HISTORY_LIMIT = 100
 
 
+def _iso(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def profile_url(enterprise: Enterprise) -> str:
     return reverse("registry:enterprise", args=[enterprise.uscc])
 
@@ -117,7 +121,7 @@ class EnterpriseDetailView(LoginRequiredMixin, DetailView):
         certificates = [(cert, expiry_state(cert.expires, today)) for cert in firm.certificates.order_by("kind", "-issued")]
         context.update(
             yearly_headers=[column.header for column in YEARLY_COLUMNS],
-            yearly_rows=[(row, [column.value(row) for column in YEARLY_COLUMNS]) for row in yearly],
+            yearly_rows=[(row, [_iso(column.value(row)) for column in YEARLY_COLUMNS]) for row in yearly],
             trend={
                 "years": [row.year for row in yearly],
                 "revenue": [float(row.revenue) if row.revenue is not None else None for row in yearly],

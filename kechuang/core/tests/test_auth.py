@@ -42,11 +42,14 @@ def test_five_failures_lock_the_account_even_with_the_right_password(client, mak
 
 
 @pytest.mark.django_db
-def test_failures_are_counted_per_username(client, make_user, settings):
+def test_one_locked_account_does_not_lock_out_others(client, make_user, settings):
     victim, other = make_user(Role.OFFICER), make_user(Role.OFFICER)
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        _login(client, victim.username, "wrong-password-1")
-    assert _login(client, other.username, PASSWORD).status_code == 302
+        client.post(reverse("core:login"), {"username": victim.username, "password": "wrong-1"}, REMOTE_ADDR="10.0.0.1")
+    response = client.post(reverse("core:login"), {"username": other.username, "password": PASSWORD}, REMOTE_ADDR="10.0.0.2")
+    assert response.status_code == 302
+    refused = client.post(reverse("core:login"), {"username": victim.username, "password": PASSWORD}, REMOTE_ADDR="10.0.0.3")
+    assert refused.status_code == 429
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.urls import URLPattern, reverse
+from django.urls import URLPattern, URLResolver, reverse
 from openpyxl import load_workbook
 
 from kechuang.core.choices import Role
@@ -51,6 +51,10 @@ def _kwargs_for(pattern: URLPattern, other, api: bool) -> dict:
             kwargs[name] = other.uscc
         elif name == "year":
             kwargs[name] = 2024
+        elif name == "kind":
+            kwargs[name] = "yearly"
+        elif name == "token":
+            kwargs[name] = "an-upload-of-someone-else"
         elif name == "pk" and api:
             basename = pattern.name.rsplit("-", 1)[0]
             model = {"yearly": YearlyData, "certificate": Certificate, "ip": IntellectualProperty}[basename]
@@ -61,9 +65,17 @@ def _kwargs_for(pattern: URLPattern, other, api: bool) -> dict:
     return kwargs
 
 
+def _patterns(patterns):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _patterns(entry.url_patterns)
+        else:
+            yield entry
+
+
 def _urls():
     for namespace, module, api in (("registry", page_urls, False), ("registry-api", api_urls, True)):
-        for pattern in module.urlpatterns:
+        for pattern in _patterns(module.urlpatterns):
             yield pattern, namespace, api
 
 
