@@ -215,8 +215,11 @@ def main():
     print(f"named queries (6 indicators, one query each): {orm_seconds * 1000:.0f} ms")
     print(f"one hand-written SQL query:                   {sql_seconds * 1000:.0f} ms")
     print(f"ratio named / hand-written:                   {orm_seconds / sql_seconds:.2f}")
-    from kechuang.plan.evaluation import read_plan
+    from kechuang.plan.evaluation import Evaluator, read_plan
 
+    for indicator in plan.indicators.exclude(code="rd_intensity"):
+        seconds, _ = best_of(1, Evaluator(plan).measure, indicator, day)
+        print(f"  {indicator.code:<20}{seconds * 1000:>8.0f} ms")
     cockpit_seconds, _ = best_of(1, read_plan, plan, day)
     print(f"whole cockpit read (7 indicators with baseline, yearly history and forecasts): {cockpit_seconds * 1000:.0f} ms")
     agree = all(orm[code] == sql[code] for code in orm)

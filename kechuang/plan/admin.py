@@ -55,6 +55,13 @@ class IndicatorAdmin(PlanAdminBase):
     list_filter = ("plan", "kind")
     inlines = [YearTargetInline]
 
+    def save_formset(self, request, form, formset, change):
+        # A yearly target an officer has set is no longer the demo's guess.
+        for target_form in formset.forms:
+            if target_form.has_changed() and isinstance(target_form.instance, YearTarget):
+                target_form.instance.is_demo = False
+        super().save_formset(request, form, formset, change)
+
 
 @admin.register(Area)
 class AreaAdmin(PlanAdminBase):
@@ -69,6 +76,11 @@ class TaskAdmin(PlanAdminBase):
     search_fields = ("code", "title", "text")
     filter_horizontal = ("co_departments",)
     inlines = [MilestoneInline]
+
+    def save_model(self, request, obj, form, change):
+        if form.has_changed():
+            obj.is_demo = False  # the division is now the officer's, not the demo's
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ProgressReport)

@@ -120,7 +120,10 @@ class YearTarget(models.Model):
 
     class Meta:
         ordering = ["indicator", "year"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="year_target_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="year_target_once"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="year_target_not_negative"),
+        ]
         verbose_name = _("yearly target")
         verbose_name_plural = _("yearly targets")
 
@@ -154,6 +157,7 @@ class ManualFigure(models.Model):
 
     class Meta:
         ordering = ["plan", "key", "-date"]
+        constraints = [models.CheckConstraint(condition=Q(value__gte=0), name="manual_figure_not_negative")]
         verbose_name = _("manual figure")
         verbose_name_plural = _("manual figures")
 

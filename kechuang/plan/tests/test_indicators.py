@@ -75,3 +75,16 @@ def test_rd_intensity_is_expenditure_over_gdp_of_the_same_date(seed_plan, office
     assert value("rd_intensity", dt.date(2023, 1, 1), seed_plan) is None
     measure = indicators.run("rd_intensity", DISTRICT, D, seed_plan)
     assert {f.key for f in measure.records} == {"gdp", "rd_expenditure"}
+
+
+def test_a_manual_indicator_reads_its_newest_figure(seed_plan, officer):
+    from kechuang.plan.evaluation import Evaluator
+    from kechuang.plan.models import Indicator
+
+    indicator = Indicator.objects.create(plan=seed_plan, code="talents", name="高层次人才", unit="家", target=50, kind="manual")
+    enter_figure(officer, seed_plan, "talents", dt.date(2021, 12, 31), Decimal(20), "人社局台账")
+    enter_figure(officer, seed_plan, "talents", dt.date(2022, 3, 31), Decimal(26), "人社局台账")
+    evaluator = Evaluator(seed_plan)
+    assert evaluator.measure(indicator, dt.date(2022, 3, 30)).value == 20
+    measure = evaluator.measure(indicator, D)
+    assert measure.value == 26 and [f.source for f in measure.records] == ["人社局台账"]
