@@ -13,9 +13,13 @@ How an import runs
    the whole file at once, e.g. "does this enterprise exist"). It returns a ``Check`` with the parsed
    rows, the problems and the counts of rows that would be created / updated / left unchanged.
 3. ``Importer.run(table)`` re-checks and, only when there is no problem, writes every row in one
-   transaction (``write``), upserting on the natural key with bulk_create / bulk_update in batches and an
-   audit entry (``kechuang.core.audit.record_bulk``) for each row created or changed. Importing the same
-   file twice changes nothing the second time.
+   transaction (``write``), upserting on the natural key with bulk_create / bulk_update batch by batch
+   (memory stays flat however long the file) and an audit entry (``kechuang.core.audit.record_bulk``)
+   for each row created or changed. Importing the same file twice changes nothing the second time.
+   A bad file raises ``ImportFailed`` carrying the ``Check``; ``Problem`` prints as "第 N 行 [列名] 原因".
+4. ``error_workbook(check)`` is the uploaded rows plus an 错误 column (re-importable once corrected);
+   ``template_workbook(importer)`` is an empty template with a sheet explaining each column;
+   ``can_import(user)`` says who may import (officers).
 
 Writing an importer
 -------------------
@@ -415,10 +419,6 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
 
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.unchanged
-
 
 @dataclass
 class Check:
@@ -576,10 +576,6 @@ def error_workbook(check: Check) -> bytes:
 
 def _plain_cell(value):
     return str(value) if isinstance(value, _Formula) else value
-
-
-def problem_lines(problems: Iterable[Problem]) -> list[str]:
-    return [str(problem) for problem in problems]
 
 
 # --- writing one model ---------------------------------------------------------------------------
