@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.audit import AuditedModel, diff
 from kechuang.core.permissions import sees_everything
-from kechuang.registry.choices import GONE_STATUSES
 from kechuang.core.choices import Role
 from kechuang.techmarket.choices import (
     SUBTYPES_OF,
@@ -35,6 +34,7 @@ from kechuang.techmarket.choices import (
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
 
 # Provinces whose cities are the province itself (直辖市): 北京, 天津, 上海, 重庆.
 MUNICIPALITIES = frozenset({"11", "12", "31", "50"})
@@ -90,16 +90,18 @@ class TechContractQuerySet(models.QuerySet):
         in the period a contract was registered, as the registration statistics report it."""
         return self.registered().filter(registered_on__gte=start, registered_on__lte=end)
 
-    def sold_from_district(self, district_code: str | None = None):
+    def sold_from_district(self):
         """Contracts whose seller is an enterprise of the district (Enterprise.objects.in_district())."""
-        # Spelled as Enterprise.objects.in_district() does, through the region's code: that method's
-        # `region_id__startswith` is refused by Django 5.2 (reported to the lead); switch back once fixed.
-        code = district_code or settings.KECHUANG_DISTRICT_CODE
-        return self.filter(seller__region__code__startswith=code).exclude(seller__status__in=GONE_STATUSES)
+        # registry.services.district_enterprises() is in_district() spelled so that Django 5.2 accepts it
+        # (the QuerySet method's region_id__startswith is refused; reported to the lead).
+        from kechuang.registry.services import district_enterprises
+
+        return self.filter(seller__in=district_enterprises())
 
     def turnover(self) -> Decimal:
         """技术合同成交额: the sum of 合同成交额 (万元) over the queryset."""
-        return self.aggregate(total=Coalesce(Sum("amount"), Value(ZERO), output_field=models.DecimalField()))["total"]
+        total = self.aggregate(total=Coalesce(Sum("amount"), Value(ZERO), output_field=models.DecimalField()))["total"]
+        return Decimal(total).quantize(CENT)
 
     def buyer_location(self, district_code: str | None = None):
         """Annotate `location` with where the buyer sits, seen from the district:
