@@ -263,12 +263,21 @@ def main(argv=None):
     print(f"  extrapolated to {n:,}: {est:,.0f}s  →  bulk is {est / t_bulk:,.0f}× faster "
           f"({t_single_gaps * n / t_bulk:,.0f}× against the evaluator with gaps; goal ≥ 100×)")
 
-    _, t_engine_tsme = timed(evaluate_frames, frames, [tsme], AS_OF, chunk_size=args.chunk)
-    hand, t_hand = timed(hand_written_tsme, frames)
+    # tsme alone, whole frame at once, best of three runs each (the machine may be shared)
+    def best(fn, *a, **kw):
+        runs = [timed(fn, *a, **kw) for _ in range(3)]
+        return runs[0][0], min(t for _, t in runs)
+
+    _, t_engine_full = best(evaluate_frames, frames, [tsme], AS_OF)
+    _, t_engine_summary = best(evaluate_frames, frames, [tsme], AS_OF, summary=True)
+    hand, t_hand = best(hand_written_tsme, frames)
     engine_status = out["tsme"].sort("idx").get_column("status")
     agree = (hand.sort("idx").get_column("status") == engine_status).mean()
-    print(f"\ntsme alone: rule engine {t_engine_tsme:.2f}s, hand-written Polars {t_hand:.2f}s  →  "
-          f"ratio {t_engine_tsme / t_hand:.2f}× (goal ≤ 2×); status agreement {agree:.4%}")
+    print(f"\ntsme alone over {n:,}: hand-written Polars (status + score) {t_hand:.2f}s; rule engine, same outputs "
+          f"{t_engine_summary:.2f}s  →  ratio {t_engine_summary / t_hand:.2f}× (goal ≤ 2×); rule engine with every "
+          f"criterion's value/points/years {t_engine_full:.2f}s  →  {t_engine_full / t_hand:.2f}×")
+    print(f"  status agreement with the hand-written expression {agree:.2%} (it reads missing figures as failing "
+          f"or 0 points; the engine reports them as needs_review / a score range)")
     print(f"\npeak memory (RSS): {peak_rss_mb():,.0f} MB (after generating the frames: {rss_before:,.0f} MB)")
 
 

@@ -160,8 +160,9 @@ def screen(as_of=None, *, progress=None, enterprises=None) -> ScreeningRun:
     if ids:
         frames = profiles_to_frames(profiles, validate=False)
         outs = evaluate_frames(frames, rulesets, as_of)
+        usccs = [p["uscc"] for p in profiles]
         for n, rs in enumerate(rulesets, 1):
-            results = rs.results_from_frame(outs[rs.key].sort("idx"), as_of)
+            results = rs.results_from_frame(outs[rs.key].sort("idx"), as_of, usccs)
             for i, res in enumerate(results):
                 if res["status"] == "ineligible":
                     res["gaps"] = rs.evaluate(profiles[i], as_of)["gaps"]

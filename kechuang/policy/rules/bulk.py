@@ -64,37 +64,61 @@ def build_wide(frames, rulesets, as_of: dt.date) -> pl.LazyFrame:
         bases.update(rs.bases())
         for m in rs.list_measures():
             list_measures.setdefault(m.list, {})[m.base().name] = m
-    lf = frames["ent"].lazy().with_columns(pl.col("established").dt.year().cast(pl.Int64).alias("_est_year"))
+    # only the profile columns some measure reads (strings gathered through every join are costly)
+    from .measures import Established, Flag, Scalar
+    ent_cols = {"idx", "established"}
+    for rs in rulesets:
+        for m in rs.measures().values():
+            if isinstance(m, Scalar):
+                ent_cols.add(m.name)
+            elif isinstance(m, Flag):
+                ent_cols.add(f"flag_{m.name}")
+            elif isinstance(m, Established):
+                ent_cols.add("established")
+    lf = frames["ent"].lazy().select([c for c in ENT_SCHEMA if c in ent_cols]).with_columns(
+        pl.col("established").dt.year().cast(pl.Int64).alias("_est_year"))
     year_bases = [b for b in bases.values() if isinstance(b, YearBase)]
-    if year_bases:
-        kmax = max(b.k for b in year_bases)
-        ys = frames["years"].lazy().filter(pl.col("year").is_between(Y - kmax, Y))
-        ys = ys.with_columns((pl.lit(Y) - pl.col("year")).alias("_k"))
-        aggs = [pl.col(b.field).filter(pl.col("_k") == b.k).first().alias(b.name) for b in year_bases]
-        lf = lf.join(ys.group_by("idx").agg(aggs), on="idx", how="left")
+    by_k = {}
+    for b in year_bases:
+        by_k.setdefault(b.k, []).append(b)
+    years = frames["years"].lazy()
+    for k, bs in sorted(by_k.items()):
+        one = years.filter(pl.col("year") == Y - k).select(
+            "idx", *[pl.col(b.field).alias(b.name) for b in bs])
+        lf = lf.join(one, on="idx", how="left")
+    filled = []
     for name, ms in list_measures.items():
         if not ms:
             continue
-        agg = frames[name].lazy().group_by("idx").agg([m.agg_expr(as_of) for m in ms.values()])
-        lf = lf.join(agg, on="idx", how="left").with_columns(
-            [pl.col(n).fill_null(0) for n in ms])
+        first = next(iter(ms.values()))
+        # the list's own validity rule (valid on D) once, then each measure's filter
+        valid = frames[name].lazy()
+        implicit = first.implicit_expr(as_of)
+        if implicit is not None:
+            valid = valid.filter(implicit)
+        agg = valid.group_by("idx").agg([m.agg_expr(as_of, implicit=False) for m in ms.values()])
+        lf = lf.join(agg, on="idx", how="left")
+        filled.extend(ms)
+    if filled:
+        lf = lf.with_columns([pl.col(n).fill_null(0) for n in filled])
     return lf
 
 
-def evaluate_frames(frames, rulesets, as_of: dt.date, *, chunk_size=None) -> dict[str, pl.DataFrame]:
-    """Bulk evaluation over flattened frames. Returns one output frame per rule-set key."""
+def evaluate_frames(frames, rulesets, as_of: dt.date, *, chunk_size=None, summary=False) -> dict[str, pl.DataFrame]:
+    """Bulk evaluation over flattened frames. Returns one output frame per rule-set key (with
+    ``summary``, only idx, uscc, status, gap cost and score columns)."""
     if isinstance(as_of, str):
         as_of = dt.date.fromisoformat(as_of)
     n = frames["ent"].height
     if chunk_size is None or n <= chunk_size:
         wide = build_wide(frames, rulesets, as_of).collect()
-        return {rs.key: rs.bulk_plan(wide.lazy(), as_of).collect() for rs in rulesets}
+        return {rs.key: rs.bulk_plan(wide.lazy(), as_of, summary=summary).collect() for rs in rulesets}
     parts = {rs.key: [] for rs in rulesets}
     for start in range(0, n, chunk_size):
         stop = start + chunk_size
         sub = {k: (f.slice(start, chunk_size) if k == "ent" else
                    f.filter(pl.col("idx").is_between(start, stop - 1))) for k, f in frames.items()}
-        for key, df in evaluate_frames(sub, rulesets, as_of).items():
+        for key, df in evaluate_frames(sub, rulesets, as_of, summary=summary).items():
             parts[key].append(df)
     return {k: pl.concat(v) for k, v in parts.items()}
 
@@ -106,7 +130,8 @@ def evaluate_bulk(profiles, rulesets, as_of, *, validate=True) -> dict[str, list
     frames = profiles_to_frames(profiles, validate=validate)
     out = evaluate_frames(frames, rulesets, as_of)
     by_key = {rs.key: rs for rs in rulesets}
-    return {k: by_key[k].results_from_frame(df.sort("idx"), as_of) for k, df in out.items()}
+    usccs = frames["ent"].get_column("uscc").to_list()
+    return {k: by_key[k].results_from_frame(df.sort("idx"), as_of, usccs) for k, df in out.items()}
 
 
 __all__ = ["profiles_to_frames", "frames_from_normalized", "build_wide", "evaluate_frames", "evaluate_bulk",

@@ -429,7 +429,7 @@ def _py_pred(item, conds, as_of):
 
 
 def _pl_pred(conds, as_of):
-    expr = pl.lit(True)
+    expr = None
     for f, op, raw in conds:
         t = _resolve(raw, as_of)
         c = pl.col(f)
@@ -442,7 +442,7 @@ def _pl_pred(conds, as_of):
         elif op == "eq":
             e = c == t
         elif op == "in":
-            e = c.is_in(list(t))
+            e = (c == t[0]) if len(t) == 1 else c.is_in(list(t))
         elif op == "gte":
             e = c >= t
         elif op == "lte":
@@ -453,8 +453,8 @@ def _pl_pred(conds, as_of):
             e = c < t
         else:  # pragma: no cover
             raise ValueError(op)
-        expr = expr & e.fill_null(False)
-    return expr
+        expr = e if expr is None else (expr & e)
+    return None if expr is None else expr.fill_null(False)
 
 
 class ListAgg(Measure):
@@ -490,12 +490,16 @@ class ListAgg(Measure):
     def bulk(self, Y):
         return pl.col(self.base().name), None, None
 
-    def agg_expr(self, as_of):
-        pred = _pl_pred(self.all_conds, as_of)
+    def implicit_expr(self, as_of):
+        return _pl_pred(_implicit_conds(self.list), as_of)
+
+    def agg_expr(self, as_of, implicit=True):
+        pred = _pl_pred(self.all_conds if implicit else self.conds, as_of)
         name = self.base().name
         if self.op == "count":
-            return pred.sum().cast(pl.Int64).alias(name)
-        return pl.col(self.field).filter(pred).max().alias(name)
+            return (pl.len() if pred is None else pred.sum()).cast(pl.Int64).alias(name)
+        values = pl.col(self.field) if pred is None else pl.col(self.field).filter(pred)
+        return values.max().alias(name)
 
     def gap_spec(self):
         if self.list != "ip" or self.op != "count":

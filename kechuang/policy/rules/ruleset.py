@@ -203,8 +203,9 @@ class RuleSet:
         from .measures import ListAgg
         return [m for m in self.measures().values() if isinstance(m, ListAgg)]
 
-    def bulk_plan(self, lf: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
-        """Add this rule set's columns to a flattened frame and select the outputs."""
+    def bulk_plan(self, lf: pl.LazyFrame, as_of: dt.date, *, summary=False) -> pl.LazyFrame:
+        """Add this rule set's columns to a flattened frame and select the outputs (``summary``:
+        only status, score and gap cost, without the per-criterion columns)."""
         Y = as_of.year
         mcols = {}
         mexprs = []
@@ -252,9 +253,16 @@ class RuleSet:
         for s in sorted(by_stage):
             lf = lf.with_columns(by_stage[s])
 
-        # path costs, children first
+        # path costs, children first, one batch per depth
         done = set()
-        cost_exprs = []
+        cost_levels = {}
+
+        def depth(n):
+            t = n.target if isinstance(n, Ref) else n
+            if isinstance(t, Group):
+                return 1 + max(depth(k) for k in t.children)
+            return 0
+
         for n in self.tree_nodes:
             target = n.target if isinstance(n, Ref) else n
             c = target.col("c")
@@ -267,17 +275,18 @@ class RuleSet:
                 agg = pl.sum_horizontal(kids) if target.mode == "all" else pl.min_horizontal(kids)
             else:
                 agg = pl.lit(1 if target.fixable() else COST_BLOCKED)
-            cost_exprs.append((c, pl.when(failing).then(agg).otherwise(0).cast(pl.Int64).alias(c)))
-        for _, e in cost_exprs:
-            lf = lf.with_columns(e)
+            cost_levels.setdefault(depth(target), []).append(
+                pl.when(failing).then(agg).otherwise(0).cast(pl.Int64).alias(c))
+        for level in sorted(cost_levels):
+            lf = lf.with_columns(cost_levels[level])
         root_p = pl.col(self.root.col("p"))
         lf = lf.with_columns(
             pl.when(root_p).then(pl.lit("eligible")).when(~root_p).then(pl.lit("ineligible"))
             .otherwise(pl.lit("needs_review")).alias("status"),
             pl.col(self.root.col("c")).alias("gap_cost"),
         )
-        keep = ["idx", "uscc", "status", "gap_cost", "_score_lo", "_score_hi"]
-        for n in self.order:
+        keep = ["idx", "status", "gap_cost", "_score_lo", "_score_hi"]
+        for n in ([] if summary else self.order):
             keep.append(n.col("p"))
             if n.measure is not None:
                 keep.append(n.col("v"))
@@ -289,8 +298,9 @@ class RuleSet:
                 keep.append(n.col("t"))
         return lf.select(keep)
 
-    def results_from_frame(self, df: pl.DataFrame, as_of: dt.date) -> list[dict]:
-        """Turn the bulk output into result dicts (same shape as ``evaluate`` without gaps)."""
+    def results_from_frame(self, df: pl.DataFrame, as_of: dt.date, usccs=None) -> list[dict]:
+        """Turn the bulk output into result dicts (same shape as ``evaluate`` without gaps);
+        ``usccs[idx]`` gives each row's code."""
         cols = {c: df.get_column(c).to_list() for c in df.columns}
         mkeys = {k: i for i, k in enumerate(self.measures())}
         out = []
@@ -316,7 +326,7 @@ class RuleSet:
             score, score_range = self._score_fields(lo_s, hi_s)
             cost = cols["gap_cost"][i]
             out.append({
-                "uscc": cols["uscc"][i], "ruleset": self.key, "version": self.version,
+                "uscc": usccs[cols["idx"][i]] if usccs is not None else None, "ruleset": self.key, "version": self.version,
                 "as_of": as_of.isoformat(), "status": cols["status"][i],
                 "score": score, "score_range": score_range,
                 "gap_count": cost % COST_BLOCKED, "fixable": cost < COST_BLOCKED,
