@@ -18,6 +18,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from kechuang.cultivation.choices import Tier
+from kechuang.cultivation.services import conversion_rates, pipeline_counts
+
 
 @dataclass
 class Projection:
@@ -103,17 +106,13 @@ def pipeline(indicator, as_of: dt.date, actual) -> Projection | None:
     tiers = TIER_PIPELINES.get(indicator.query)
     if tiers is None:
         return None
-    try:
-        from kechuang.cultivation.services import conversion_rates, pipeline_counts
-    except ImportError:
-        return Projection(None, [_("The cultivation pipeline is not available, so no pipeline forecast.")])
     expected, assumptions = Decimal(actual or 0), []
-    for tier in tiers:
-        counts, rates = pipeline_counts(tier, as_of), conversion_rates(tier)
-        in_cultivation = (counts.get("enrolled") or 0) + (counts.get("cultivating") or 0)
+    for tier_code in tiers:
+        counts, rates, tier = pipeline_counts(tier_code, as_of), conversion_rates(tier_code), Tier(tier_code).label
+        in_cultivation = counts["enrolled"] + counts["cultivating"]
         for number, rate, stage in (
-            (counts.get("candidates") or 0, rates.get("overall"), _("candidates")),
-            (in_cultivation, rates.get("recognition"), _("enrolled or cultivating")),
+            (counts["candidates"], rates["overall"], _("candidates")),
+            (in_cultivation, rates["recognition"], _("enrolled or cultivating")),
         ):
             if rate is None:
                 assumptions.append(_("%(tier)s: %(n)s %(stage)s, no decided cases yet, counted as 0") % {"tier": tier, "n": number, "stage": stage})

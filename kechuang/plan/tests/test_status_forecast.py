@@ -72,3 +72,29 @@ def test_child_plans_roll_up_into_the_parent(db, make_enterprise, make_certifica
     [reading] = read_plan(parent, dt.date(2022, 6, 30))
     assert reading.actual == 5
     assert reading.measure.records.count() == 5
+
+
+def test_pipeline_forecast_uses_the_conversion_rates_so_far(seed_plan, make_enterprise, make_certificate):
+    from kechuang.cultivation.models import Enrollment
+
+    day = dt.date(2022, 6, 30)
+
+    def enrol(stage, enrolled=None, recognised=None, exited=None, enterprise=None):
+        Enrollment.objects.create(
+            enterprise=enterprise or make_enterprise(), tier="dengling", year=2021, stage=stage, candidate_on=dt.date(2021, 3, 1),
+            enrolled_on=enrolled, recognised_on=recognised, exited_on=exited, exit_reason="未达标" if exited else "",
+            certificate=enterprise.certificates.get() if recognised else None,
+        )
+
+    recognised = make_enterprise()
+    make_certificate(recognised, "dengling", issued=dt.date(2021, 10, 1))
+    enrol("recognised", enrolled=dt.date(2021, 4, 1), recognised=dt.date(2021, 10, 1), enterprise=recognised)
+    enrol("exited", exited=dt.date(2021, 5, 1))  # dropped as a candidate
+    enrol("exited", enrolled=dt.date(2021, 4, 1), exited=dt.date(2021, 12, 1))  # dropped after enrolment
+    enrol("candidate")
+    enrol("enrolled", enrolled=dt.date(2022, 4, 1))
+    reading = Evaluator(seed_plan).read(seed_plan.indicators.get(code="dengling"), day)
+    # enrolment 3/4 (the open enrolled one counts), recognition 1/2, overall 3/8:
+    # 1 today + 1 candidate × 3/8 + 1 enrolled × 1/2 = 1.875
+    assert reading.forecast.pipeline.value == D("1.9")
+    assert len(reading.forecast.pipeline.assumptions) == 2
