@@ -1,27 +1,25 @@
 """Filters shared by the list pages and the REST API (django-filter)."""
 import datetime as dt
-from functools import reduce
-from operator import or_
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.models import HighTechDomain, Industry, IPKind
-from kechuang.core.choices import DomainLevel, IPClass
+from kechuang.core.choices import DomainLevel, IndustryLevel, IPClass
+from kechuang.core.models import HighTechDomain, Industry, IPKind, Region
 from kechuang.registry.choices import CertificateKind, IPStatus, RegistrationStatus
 from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty, YearlyData
 from kechuang.registry.services import district_enterprises
 
 
-def industry_condition(code: str, field: str = "industry__code") -> Q:
+def industry_condition(code: str) -> Q:
     """Enterprises whose 小类 lies under `code`: a 4-digit class, a 3/2-digit group or division (as a
-    prefix), or a section letter (its divisions' prefixes)."""
+    prefix), or a section letter. The classes are looked up in the small reference table, so the
+    enterprise table is matched by key rather than by pattern."""
     code = code.strip().upper()
-    if code.isalpha():
-        divisions = Industry.objects.filter(parent_id=code).values_list("code", flat=True)
-        return reduce(or_, (Q(**{f"{field}__startswith": d}) for d in divisions), Q(pk__in=[]))
-    return Q(**{f"{field}__startswith": code})
+    classes = Industry.objects.filter(level=IndustryLevel.CLASS)
+    classes = classes.filter(parent__parent__parent_id=code) if code.isalpha() else classes.under(code)
+    return Q(industry__in=classes.values("code"))
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):
@@ -32,7 +30,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         queryset=HighTechDomain.objects.filter(level=DomainLevel.DOMAIN),
         method="filter_domain",
     )
-    region = django_filters.CharFilter(label=_("Region code"), field_name="region__code", lookup_expr="startswith")
+    region = django_filters.CharFilter(label=_("Region code"), method="filter_region")
     certificate = django_filters.ChoiceFilter(
         label=_("Valid certificate"), choices=CertificateKind.choices, method="filter_certificate"
     )
@@ -52,7 +50,10 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         return queryset.filter(industry_condition(value))
 
     def filter_domain(self, queryset, name, value):
-        return queryset.filter(high_tech_domain__code__startswith=value.code)
+        return queryset.filter(high_tech_domain__in=HighTechDomain.objects.under(value.code).values("code"))
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region__in=Region.objects.under(value.strip()).values("code"))
 
     def filter_certificate(self, queryset, name, value):
         holders = Certificate.objects.valid_on(dt.date.today()).filter(kind=value).values("enterprise_id")

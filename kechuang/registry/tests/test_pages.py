@@ -185,3 +185,30 @@ def test_pages_switch_to_english(client, officer, firms):
     assert "Yearly data" in html and "年度数据" not in html
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert "年度数据" in client.get(reverse("registry:enterprise", args=[firms["software"].uscc])).content.decode()
+
+
+@pytest.mark.django_db
+def test_history_keeps_records_deleted_since(client, make_user, firms):
+    firm, other = firms["software"], firms["pharma"]
+    Certificate.objects.get(number="GR1").delete()
+    Certificate.objects.get(number="GR2").delete()  # another enterprise's: not in this history
+    client.force_login(make_user(Role.AUDITOR))
+    html = client.get(reverse("registry:enterprise", args=[firm.uscc])).content.decode()
+    assert "国家高新技术企业 GR1" in html and "删除" in html
+    assert "GR2" not in html
+
+
+@pytest.mark.django_db
+def test_list_and_profile_query_counts_do_not_grow_with_rows(client, officer, make_enterprise, django_assert_max_num_queries):
+    for i in range(25):
+        firm = make_enterprise(name=f"批量企业{i}")
+        ip = IntellectualProperty.objects.create(number=f"2021SR{i:07d}", kind_id="software_copyright", title=f"软件{i}")
+        ip.owners.add(firm)
+        Certificate.objects.create(enterprise=firm, kind=CertificateKind.TSME, number=f"TS{i}", issued=dt.date(2024, 1, 1))
+        YearlyData.objects.create(enterprise=firm, year=2024, revenue=Decimal("100"))
+    client.force_login(officer)
+    for url in ("registry:enterprises", "registry:ip", "registry:certificates"):
+        with django_assert_max_num_queries(10):
+            assert client.get(reverse(url)).status_code == 200
+    with django_assert_max_num_queries(16):  # one query per section of the profile, whatever the rows
+        assert client.get(reverse("registry:enterprise", args=[firm.uscc])).status_code == 200
