@@ -334,3 +334,21 @@ def test_dengling_is_marked_provisional():
     assert counts["provisional"] >= 10
     assert crit(ev("dengling", profile()), "rd_intensity_4y")["verified"] is False
     assert crit(ev("dengling", profile()), "registered_tianjin")["verified"] is True
+
+
+def test_dengling_placeholder_hand_computed():
+    # revenue 1,500 → 2,600 over Y-4..Y-1: 2600 / 1500 = 1.733 ≥ 1.728 (CAGR ≥ 20%), base 1,500 > 1,000,
+    # last year grew (2600 > 2200); R&D 4-year total 280 / 8100 = 3.5% > 2.5%
+    revenues = {2018: 1500, 2019: 1800, 2020: 2200, 2021: 2600}
+    p = profile(established="2012-05-01",
+                years=[year(y, revenue=v, rd_expense=70) for y, v in revenues.items()])
+    r = ev("dengling", p)
+    assert crit(r, "rd_intensity_4y")["value"] == pytest.approx(280 / 8100)
+    assert crit(r, "rd_intensity_4y")["year"] == [2018, 2021]
+    assert crit(r, "revenue_cagr_20")["value"] == pytest.approx(2600 / 1500)
+    assert r["status"] == "eligible"
+    slower = with_year(p, 2021, revenue=2590)  # 2590 / 1500 = 1.7267 < 1.728
+    r = ev("dengling", slower)
+    assert r["status"] == "ineligible"
+    gap = next(g for g in r["gaps"] if g["criterion"] == "revenue_cagr_20")
+    assert gap["change"] == {"year": 2021, "revenue": 2.0}  # 1500 × 1.728 = 2592
