@@ -40,38 +40,44 @@ def _past_cohort(context, tier: str, year: int, officer) -> None:
     rng = context.rng
     # First certifications only: renewing a certificate is not a cultivation success.
     earlier = Certificate.objects.filter(enterprise=OuterRef("enterprise"), kind=tier, issued__lt=OuterRef("issued"))
-    certified = list(
-        Certificate.objects.filter(kind=tier, issued__year=year, issued__lte=context.as_of)
-        .filter(enterprise__in=Enterprise.objects.in_district())
+    certified = [
+        certificate
+        for certificate in Certificate.objects.filter(kind=tier, issued__year=year, issued__lte=context.as_of)
         .exclude(Exists(earlier))
         .select_related("enterprise")
         .order_by("issued", "number")
-    )
+        if certificate.enterprise.in_district
+    ]
     # Group by selection month so that each month's cards move together (one bulk call per step).
     groups = defaultdict(list)
     for certificate in certified:
-        selected = _month_start(certificate.issued, rng.randint(4, 9))
-        groups[selected].append(certificate.enterprise)
-    for selected, enterprises in sorted(groups.items()):
+        # Selected some months before the certificate, within its year, and enrolled before it was issued.
+        selected = _month_start(certificate.issued, min(rng.randint(4, 9), certificate.issued.month - 1))
+        enrolled = selected + dt.timedelta(days=min(rng.randint(10, 25), (certificate.issued - selected).days))
+        groups[selected, enrolled].append(certificate.enterprise)
+    for (selected, enrolled), enterprises in sorted(groups.items()):
         rows = services.select_candidates(enterprises, tier, selected.year, officer, on=selected)
-        services.enrol(rows, officer, officer, on=selected + dt.timedelta(days=rng.randint(10, 25)))
+        services.enrol(rows, officer, officer, on=enrolled)
         kind = rng.choice(sorted(ACTION_NOTES))
-        services.log_action(rows, kind, selected + dt.timedelta(days=rng.randint(35, 60)), ACTION_NOTES[kind], officer)
+        services.log_action(rows, kind, enrolled + dt.timedelta(days=rng.randint(20, 45)), ACTION_NOTES[kind], officer)
     services.detect_recognitions(tier)
 
-    never = list(
-        Enterprise.objects.in_district().exclude(certificates__kind=tier).exclude(enrollments__tier=tier).order_by("uscc")
-    )
+    never = [
+        enterprise
+        for enterprise in Enterprise.objects.exclude(certificates__kind=tier).exclude(enrollments__tier=tier).order_by("uscc")
+        if enterprise.in_district
+    ]
     dropped = rng.sample(never, min(len(never), max(1, len(certified) // 2)))
     if not dropped:
         return
     selected = dt.date(year, rng.randint(2, 5), 1)
     rows = services.select_candidates(dropped, tier, year, officer, on=selected)
+    # About half leave as candidates, the rest after enrolment (at least one: a lone row is enrolled).
     half = len(rows) // 2
-    services.exit_pipeline(rows[:half], rng.choice(CANDIDATE_EXIT_REASONS), officer, selected + dt.timedelta(days=30))
-    if rows[half:]:
-        services.enrol(rows[half:], officer, officer, on=selected + dt.timedelta(days=20))
-        services.exit_pipeline(rows[half:], rng.choice(ENROLLED_EXIT_REASONS), officer, dt.date(year, 12, 20))
+    if rows[:half]:
+        services.exit_pipeline(rows[:half], rng.choice(CANDIDATE_EXIT_REASONS), officer, selected + dt.timedelta(days=30))
+    services.enrol(rows[half:], officer, officer, on=selected + dt.timedelta(days=20))
+    services.exit_pipeline(rows[half:], rng.choice(ENROLLED_EXIT_REASONS), officer, dt.date(year, 12, 20))
 
 
 def _current_cohort(context, tier: str, officer) -> int:

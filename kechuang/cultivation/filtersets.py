@@ -24,17 +24,24 @@ class EnrollmentFilterSet(EnterpriseSearchMixin):
     tier = django_filters.ChoiceFilter(label=_("Tier"), choices=Tier.choices)
     year = django_filters.NumberFilter(label=_("Cohort year"))
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
-    officer = django_filters.ModelChoiceFilter(label=_("Officer in charge"), queryset=officers)
+    officer = django_filters.ModelChoiceFilter(label=_("Officer in charge"), queryset=officers())
 
     class Meta:
         model = Enrollment
         fields = ["tier", "year", "stage", "officer"]
 
 
-class ScreeningResultFilterSet(EnterpriseSearchMixin):
-    ruleset_key = django_filters.ChoiceFilter(label=_("Tier"), choices=Tier.choices)
+class CandidateFilterSet(EnterpriseSearchMixin):
     gap_count = django_filters.NumberFilter(label=_("Gaps"))
 
     class Meta:
         model = ScreeningResult
-        fields = ["ruleset_key", "gap_count"]
+        fields = ["gap_count"]
+
+
+class FreeBenefitFilterSet(EnterpriseSearchMixin):
+    ruleset_key = django_filters.ChoiceFilter(label=_("Tier"), choices=Tier.choices)
+
+    class Meta:
+        model = ScreeningResult
+        fields = ["ruleset_key"]

@@ -56,7 +56,7 @@ class PipelineActionForm(forms.Form):
     year = forms.IntegerField(label=_("Cohort year"), min_value=2000, max_value=2100, required=False)
     officer = forms.ModelChoiceField(label=_("Officer in charge"), queryset=officers(), required=False)
     kind = forms.ChoiceField(label=_("Action kind"), choices=ActionKind.choices, required=False)
-    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
     reason = forms.CharField(label=_("Exit reason"), max_length=300, required=False)
     certificate = forms.IntegerField(label=_("Certificate"), required=False)

@@ -20,6 +20,15 @@ def ratio(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
+def score_text(score, score_min, score_max) -> str:
+    """A screening's score, or its range when expert-judged items decide."""
+    if score is not None:
+        return str(score)
+    if score_min is not None:
+        return f"{score_min}–{score_max}"
+    return "—"
+
+
 class EnrollmentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Officers and leaders see the whole pipeline; an enterprise user sees its own enterprise's."""
@@ -33,6 +42,9 @@ class EnrollmentQuerySet(models.QuerySet):
     def open(self):
         """Still in the pipeline: selected, enrolled or being cultivated."""
         return self.filter(stage__in=OPEN_STAGES)
+
+    def open_or_closed_since(self, date: dt.date):
+        return self.filter(Q(stage__in=OPEN_STAGES) | Q(recognised_on__gte=date) | Q(exited_on__gte=date))
 
     def in_stage_on(self, stage: str, date: dt.date):
         """The enrollments that stood in `stage` on `date`, read from the stage dates so that past days
@@ -108,7 +120,10 @@ class Enrollment(AuditedModel):
     # What the screening said when the enterprise was selected, kept so the board explains the choice
     # even after later screenings.
     screened_on = models.DateField(_("screened as of"), null=True, blank=True)
-    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    score = models.IntegerField(_("score"), null=True, blank=True)
+    # When expert-judged items decide, the screening gives a range instead of a score.
+    score_min = models.IntegerField(_("lowest score"), null=True, blank=True)
+    score_max = models.IntegerField(_("highest score"), null=True, blank=True)
     gap_count = models.PositiveSmallIntegerField(_("gaps"), null=True, blank=True)
     gaps = models.JSONField(_("gap messages"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -145,6 +160,10 @@ class Enrollment(AuditedModel):
     @property
     def is_open(self) -> bool:
         return self.stage in OPEN_STAGES
+
+    @property
+    def score_text(self) -> str:
+        return score_text(self.score, self.score_min, self.score_max)
 
     def stage_dates(self) -> list[tuple[str, dt.date | None]]:
         return [(label, getattr(self, STAGE_DATE_FIELD[value])) for value, label in Stage.choices]

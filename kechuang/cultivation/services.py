@@ -126,6 +126,8 @@ def select_candidates(enterprises: Iterable, tier: str, year: int, by, on: dt.da
                     candidate_on=on,
                     screened_on=result.as_of if result else None,
                     score=result.score if result else None,
+                    score_min=result.score_min if result else None,
+                    score_max=result.score_max if result else None,
                     gap_count=result.gap_count if result else None,
                     gaps=[gap["message"] for gap in result.gaps] if result else [],
                 )

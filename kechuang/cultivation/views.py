@@ -1,8 +1,11 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,9 +20,9 @@ from kechuang.core.tables import Column
 from kechuang.core.views import ObjectListView
 from kechuang.cultivation import screening, services
 from kechuang.cultivation.choices import STATUS_LABELS, TIER_SHORT, Stage, Tier
-from kechuang.cultivation.filtersets import EnrollmentFilterSet, ScreeningResultFilterSet
+from kechuang.cultivation.filtersets import CandidateFilterSet, EnrollmentFilterSet, FreeBenefitFilterSet
 from kechuang.cultivation.forms import PipelineActionForm
-from kechuang.cultivation.models import Enrollment
+from kechuang.cultivation.models import Enrollment, score_text
 from kechuang.cultivation.permissions import can_manage, can_move, can_view_path, can_view_pipeline
 from kechuang.cultivation.workflow import OPEN_STAGES, transitions_from
 from kechuang.policy.services import evaluate_enterprise
@@ -71,8 +74,9 @@ class OverviewView(StaffOnlyMixin, TemplateView):
 
 
 class BoardView(StaffOnlyMixin, TemplateView):
-    """A tier's pipeline as columns, one per stage. Open cards show whatever their year; closed ones
-    only for the chosen cohort year, so the board stays a working surface."""
+    """A tier's pipeline as columns, one per stage. Open cards show whatever their year; recognised and
+    exited ones only if closed in the last year, unless a cohort year is chosen, so that the board stays
+    a working surface rather than an archive (the records list holds them all)."""
 
     template_name = "cultivation/board.html"
 
@@ -83,26 +87,29 @@ class BoardView(StaffOnlyMixin, TemplateView):
         )
         filterset.form.fields.pop("tier")
         rows = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-        rows = rows.select_related("enterprise", "officer", "certificate").order_by("-score", "enterprise__name")
+        if not self.request.GET.get("year"):
+            rows = rows.open_or_closed_since(timezone.localdate() - dt.timedelta(days=365))
+        rows = rows.select_related("enterprise", "officer", "certificate").order_by(
+            Coalesce("score", "score_max").desc(nulls_last=True), "gap_count", "enterprise__name"
+        )
         columns = {stage: [] for stage in Stage.values}
         for enrollment in rows:
             columns[enrollment.stage].append(enrollment)
         query = self.request.GET.copy()
         query["tier"] = tier
-        return super().get_context_data(
-            tier=tier,
+        kwargs.update(
             tier_label=Tier(tier).label,
             columns=[(Stage(stage).label, stage, cards) for stage, cards in columns.items()],
             filterset=filterset,
             export_query=query.urlencode(),
-            form=PipelineActionForm(initial={"year": timezone.localdate().year}),
+            form=PipelineActionForm(initial={"year": timezone.localdate().year, "date": timezone.localdate()}),
             bulk_actions=[
                 (value, label)
                 for value, label in PipelineActionForm.ACTIONS
                 if value not in PipelineActionForm.ON_ENTERPRISES and value != PipelineActionForm.RECORD_CERTIFICATE
             ],
-            **kwargs,
         )
+        return super().get_context_data(**kwargs)
 
 
 ENROLLMENT_COLUMNS = [
@@ -111,7 +118,7 @@ ENROLLMENT_COLUMNS = [
     Column(gettext_lazy("Tier"), "tier"),
     Column(gettext_lazy("Cohort year"), "year", numeric=True),
     Column(gettext_lazy("Stage"), "stage"),
-    Column(gettext_lazy("Score"), "score", numeric=True),
+    Column(gettext_lazy("Score"), "score_text", numeric=True),
     Column(gettext_lazy("Gaps"), "gap_count", numeric=True),
     Column(gettext_lazy("Gap messages"), lambda e: "；".join(e.gaps)),
     Column(gettext_lazy("Officer in charge"), lambda e: e.officer and (e.officer.get_full_name() or e.officer.username)),
@@ -139,7 +146,6 @@ class EnrollmentListView(StaffOnlyMixin, ObjectListView):
 class ScreeningListView(StaffOnlyMixin, ObjectListView):
     """Lists read from the latest screening; rows are selected by enterprise."""
 
-    filterset_class = ScreeningResultFilterSet
     template_name = "cultivation/screening_list.html"
     intro = ""
 
@@ -159,7 +165,7 @@ SCREENING_COLUMNS = [
     Column(gettext_lazy("Unified social credit code"), "enterprise.uscc"),
     Column(gettext_lazy("Tier"), lambda r: str(Tier(r.ruleset_key).label)),
     Column(gettext_lazy("Status"), lambda r: str(STATUS_LABELS.get(r.status, r.status))),
-    Column(gettext_lazy("Score"), "score", numeric=True),
+    Column(gettext_lazy("Score"), lambda r: score_text(r.score, r.score_min, r.score_max), numeric=True),
     Column(gettext_lazy("Gaps"), "gap_count", numeric=True),
     Column(gettext_lazy("Gap messages"), _gap_messages),
     Column(gettext_lazy("Screened as of"), "as_of"),
@@ -168,6 +174,7 @@ SCREENING_COLUMNS = [
 
 
 class CandidateListView(ScreeningListView):
+    filterset_class = CandidateFilterSet
     columns = SCREENING_COLUMNS
     intro = gettext_lazy(
         "Eligible enterprises and near-misses (one or two gaps) from the latest screening that neither hold "
@@ -194,7 +201,9 @@ class CandidateListView(ScreeningListView):
 
 
 class FreeBenefitListView(ScreeningListView):
-    columns = SCREENING_COLUMNS
+    filterset_class = FreeBenefitFilterSet
+    # Everyone here is eligible: the gap columns would be empty.
+    columns = [c for c in SCREENING_COLUMNS if c.accessor not in ("gap_count", _gap_messages)]
     title = gettext_lazy("Benefits without application (免申即享)")
     export_name = "free-benefits"
     intro = gettext_lazy(
@@ -220,7 +229,7 @@ class EnrollmentDetailView(StaffOnlyMixin, DetailView):
             actions=enrollment.actions.select_related("officer"),
             transitions=[t.name for t in transitions_from(enrollment.stage)],
             certificates=services.matching_certificates(enrollment),
-            form=PipelineActionForm(initial={"date": timezone.localdate()}),
+            form=PipelineActionForm(initial={"date": timezone.localdate(), "officer": enrollment.officer_id}),
             **kwargs,
         )
 
