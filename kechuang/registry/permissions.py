@@ -37,11 +37,6 @@ can_edit_yearly = can_edit_contacts
 # The audit log is read by the auditor alone (三员分立); superusers are not exempt from that separation.
 can_read_audit = is_auditor
 
-rules.add_perm("registry.browse", can_browse_registry)
-rules.add_perm("registry.view_alerts", can_view_alerts)
-rules.add_perm("registry.edit_contacts", can_edit_contacts)
-rules.add_perm("registry.edit_yearly", can_edit_yearly)
-
 
 def profiles_visible_to(user):
     """Enterprises whose profile page `user` may open.

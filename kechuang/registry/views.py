@@ -16,7 +16,13 @@ from kechuang.registry import services
 from kechuang.registry.filtersets import CertificateFilterSet, EnterpriseFilterSet, IntellectualPropertyFilterSet
 from kechuang.registry.forms import ContactsForm, YearlyDataForm
 from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty
-from kechuang.registry.permissions import can_edit_contacts, can_edit_yearly, profiles_visible_to
+from kechuang.registry.permissions import (
+    can_browse_registry,
+    can_edit_contacts,
+    can_edit_yearly,
+    can_view_alerts,
+    profiles_visible_to,
+)
 from kechuang.registry.tables import (
     CERTIFICATE_COLUMNS,
     ENTERPRISE_COLUMNS,
@@ -46,10 +52,19 @@ class _RowLink:
         return self.url
 
 
-class RegistryListView(PermissionRequiredMixin, ObjectListView):
+class PredicateRequiredMixin(PermissionRequiredMixin):
+    """Anonymous visitors go to the login page; a logged-in user for whom `predicate` fails gets 403."""
+
+    predicate = None
+
+    def has_permission(self):
+        return self.predicate(self.request.user)
+
+
+class RegistryListView(PredicateRequiredMixin, ObjectListView):
     """A registry list: rows link to the enterprise profile they belong to."""
 
-    permission_required = "registry.browse"
+    predicate = can_browse_registry
 
     def row_url(self, obj) -> str | None:
         """The profile a row belongs to; each list says how to find it."""
@@ -227,8 +242,8 @@ class YearlyEditView(EnterpriseEditMixin, View):
         return redirect(profile_url(self.enterprise))
 
 
-class AlertsView(PermissionRequiredMixin, TemplateView):
-    permission_required = "registry.view_alerts"
+class AlertsView(PredicateRequiredMixin, TemplateView):
+    predicate = can_view_alerts
     template_name = "registry/alerts.html"
 
     def as_of(self) -> dt.date:

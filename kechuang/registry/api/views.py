@@ -15,14 +15,14 @@ from kechuang.registry.filtersets import (
     YearlyDataFilterSet,
 )
 from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty, YearlyData
-from kechuang.registry.permissions import can_edit_contacts, can_edit_yearly
+from kechuang.registry.permissions import can_browse_registry, can_edit_contacts, can_edit_yearly
 
 
 class BrowsesRegistry(permissions.BasePermission):
     """The same rule as the pages: officers, leaders and enterprise users (their own rows only)."""
 
     def has_permission(self, request, view):
-        return request.user.has_perm("registry.browse")
+        return can_browse_registry(request.user)
 
 
 class RegistryPagination(pagination.PageNumberPagination):
