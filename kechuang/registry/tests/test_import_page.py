@@ -4,23 +4,13 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import include, path
 from openpyxl import load_workbook
 
-from kechuang import urls as project_urls
-from kechuang.registry import urls as registry_urls
-from kechuang.registry import urls_import
 from kechuang.registry.models import Enterprise
 from kechuang.registry.tests.test_import_registry import A, B, ENTERPRISE_HEADERS, csv, enterprise_line
 from kechuang.registry.views_import import upload_dir
 
-# The project's URLs with the import pages in the registry namespace, whether or not
-# registry/urls.py includes them yet.
-urlpatterns = [
-    path("registry/", include((registry_urls.urlpatterns + urls_import.urlpatterns, "registry"))),
-    *[pattern for pattern in project_urls.urlpatterns if getattr(pattern, "namespace", None) != "registry"],
-]
-pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
 GOOD = csv(ENTERPRISE_HEADERS, enterprise_line(), enterprise_line(uscc=B, name="生态城生物医药有限公司"))
 BAD = csv(ENTERPRISE_HEADERS, enterprise_line(), enterprise_line(uscc=B, region="120199999"))
