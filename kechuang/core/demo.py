@@ -116,8 +116,7 @@ def populate(context: DemoContext) -> None:
         user = User(
             username=login.username,
             password=password,
-            last_name=login.full_name[0],
-            first_name=login.full_name[1:],
+            first_name=login.full_name,  # a Chinese name reads whole, surname first
             role=login.role,
             department=departments.get(login.department),
             organisation=login.organisation,

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from kechuang.core.audit import record_bulk, snapshot
-from kechuang.core.choices import Role
+from kechuang.core.choices import IPClass, Role
 from kechuang.core.models import HighTechDomain, Industry, IPKind, Region
 from kechuang.registry.choices import (
     AcquiredBy,
@@ -146,7 +146,8 @@ IP_TIMING = {
     "ic_layout": ((60, 180), 10),
     "national_new_drug": ((700, 1500), None),
 }
-IP_LAPSE_RATE = 0.12  # granted rights dropped early (annual fee unpaid, invalidated)
+IP_LAPSE_RATE = 0.12
+RD_CUT_RATE = 0.03  # granted rights dropped early (annual fee unpaid, invalidated)
 
 
 def _money(value: float | None) -> Decimal | None:
@@ -191,8 +192,11 @@ class Firm:
     tech_share: float
     high_tech_share: float
     ip_rate: float
+    productivity: float  # operating revenue per employee, 万元
+    brand: str  # the short name the firm puts on its products
     revenue: dict[int, float] = field(default_factory=dict)  # whole years founded..as_of.year-1, 万元
     ip: list[IntellectualProperty] = field(default_factory=list)
+    rd_cut: bool = False  # R&D spending collapsed in the newest year: a monitoring alert
     records_from: int | None = None  # first year it holds an award, institution, standard, project…
     near_miss: bool = False
 
@@ -203,12 +207,13 @@ class Firm:
     def active_in(self, year: int) -> bool:
         return self.established.year <= year and (self.gone_on is None or year < self.gone_on.year)
 
-    def valid_ip_on(self, day: date) -> tuple[int, int]:
-        """(Ⅰ类, Ⅱ类) rights valid on `day`, by the simulated grant and end dates."""
+    def valid_ip_on(self, day: date, class_one: set[str]) -> tuple[int, int]:
+        """(Ⅰ类, Ⅱ类) rights valid on `day`, by the simulated grant and end dates; `class_one` holds the
+        IP kinds of Ⅰ类."""
         first = second = 0
         for right in self.ip:
             if right.granted and right.granted <= day and (right.expires is None or right.expires > day):
-                if right.kind_id in ("invention_patent", "ic_layout", "national_new_drug"):
+                if right.kind_id in class_one:
                     first += 1
                 else:
                     second += 1
@@ -216,6 +221,8 @@ class Firm:
 
 
 class DistrictBuilder:
+    """Simulates the firms first, then derives every record from their histories, then bulk-writes it all."""
+
     def __init__(self, context):
         self.rng = context.rng
         self.as_of = context.as_of
@@ -238,6 +245,7 @@ class DistrictBuilder:
         missing |= kinds - set(IPKind.objects.filter(code__in=kinds).values_list("code", flat=True))
         if missing:
             raise RuntimeError(f"reference data not loaded (run migrate): {sorted(missing)}")
+        self.class_one = set(IPKind.objects.filter(ip_class=IPClass.CLASS_I).values_list("code", flat=True))
         district = settings.KECHUANG_DISTRICT_CODE
         townships = Region.objects.filter(level="township").order_by("code")
         self.home_regions = list(townships.filter(code__startswith=district))
@@ -295,9 +303,10 @@ class DistrictBuilder:
             if index in gone:
                 gone_on = _random_day(rng, established + timedelta(days=365), self.as_of) if (self.as_of - established).days > 400 else self.as_of
             innovative = rng.random() < sector.tech_share
+            brand = "".join(rng.sample(BRAND_CHARS, 2))
             enterprise = Enterprise(
                 uscc=self.new_uscc(region.code[:6], established),
-                name=self.new_name(sector, region),
+                name=self.new_name(sector, region, brand),
                 established=established,
                 region_id=region.code,
                 industry_id=rng.choice(sector.industries),
@@ -317,6 +326,9 @@ class DistrictBuilder:
                 tech_share=rng.uniform(0.1, 0.6) if innovative else rng.uniform(0.0, 0.15),
                 high_tech_share=rng.uniform(0.4, 0.98) if innovative else rng.uniform(0.0, 0.3),
                 ip_rate=rng.lognormvariate(math.log(0.45), 0.7) if innovative else rng.uniform(0.0, 0.15),
+                productivity=rng.lognormvariate(math.log(45), 0.35),
+                brand=brand,
+                rd_cut=innovative and rng.random() < RD_CUT_RATE,
             )
             self.firms.append(firm)
 
@@ -336,11 +348,10 @@ class DistrictBuilder:
                 self.taken_uscc.add(uscc)
                 return uscc
 
-    def new_name(self, sector: Sector, region: Region) -> str:
+    def new_name(self, sector: Sector, region: Region, brand: str) -> str:
         rng = self.rng
         place = self.region_names.get(region.code[:2], "").rstrip("市省") or "中新"
-        while True:
-            brand = rng.choice(BRAND_CHARS) + rng.choice(BRAND_CHARS)
+        for _ in range(1000):
             word, suffix = rng.choice(sector.words), rng.choice(sector.suffixes)
             name = rng.choice(
                 (
@@ -350,9 +361,10 @@ class DistrictBuilder:
                     f"{brand}{word}{suffix}（{place}）有限公司",
                 )
             )
-            if name not in self.taken_names and word not in brand:
+            if name not in self.taken_names:
                 self.taken_names.add(name)
                 return name
+        raise RuntimeError(f"no unused company name left for the brand {brand}")
 
     def capital(self) -> float:
         amount = self.rng.lognormvariate(math.log(500), 1.0)
@@ -418,7 +430,7 @@ class DistrictBuilder:
         firm = min(candidates, key=lambda f: abs(math.log(f.revenue.get(last, 1.0) / target)))
         factor = target / firm.revenue.get(last, target)
         firm.revenue = {year: value * factor for year, value in firm.revenue.items()}
-        firm.innovative, firm.near_miss = True, True
+        firm.innovative, firm.near_miss, firm.rd_cut = True, True, False
         firm.rd_ratio, firm.tech_share, firm.high_tech_share, firm.ip_rate = 0.042, 0.28, 0.72, 1.2
         firm.enterprise.high_tech_domain_id = "10"
         firm.enterprise.status = RegistrationStatus.SUBSISTING
@@ -493,7 +505,7 @@ class DistrictBuilder:
         rng = self.rng
         subject = rng.choice(firm.sector.subjects)
         if kind == "software_copyright":
-            return f"{firm.enterprise.name[:4]}{subject}{rng.choice(('管理系统', '平台软件', '分析软件', '控制系统'))}V{rng.randint(1, 5)}.0"
+            return f"{firm.brand}{subject}{rng.choice(('管理系统', '平台软件', '分析软件', '控制系统'))}V{rng.randint(1, 5)}.0"
         if kind == "design_patent":
             return f"{subject}（{rng.choice('ABCDEFG')}{rng.randint(1, 9)}型）"
         if kind == "utility_model":
@@ -591,7 +603,7 @@ class DistrictBuilder:
         if sales is None or firm.enterprise.high_tech_domain_id is None:
             return False
         needed = 0.05 if sales <= 5000 else 0.04 if sales <= 20000 else 0.03
-        first, second = firm.valid_ip_on(date(year, 6, 30))
+        first, second = firm.valid_ip_on(date(year, 6, 30), self.class_one)
         return firm.rd_ratio >= needed and firm.tech_share >= 0.1 and firm.high_tech_share >= 0.6 and (first or second >= 3)
 
     def certify_yearly(self, firm: Firm, issue):
@@ -601,7 +613,7 @@ class DistrictBuilder:
             previous = firm.revenue.get(year - 1)
             if previous is None or not firm.active_in(year):
                 continue
-            first, second = firm.valid_ip_on(date(year, 6, 30))
+            first, second = firm.valid_ip_on(date(year, 6, 30), self.class_one)
             if previous <= 20000 and firm.tech_share >= 0.1 and firm.rd_ratio >= 0.02 and rng.random() < 0.7:
                 issued = date(year, rng.randint(3, 10), rng.randint(1, 28))
                 issue(firm, CertificateKind.TSME, issued, date(year, 12, 31), "{year}{region}A{serial:07d}")
@@ -645,11 +657,11 @@ class DistrictBuilder:
     def figures(self, firm: Firm, year: int) -> YearlyData:
         rng = self.rng
         revenue = firm.revenue[year]
-        employees = max(3, round(revenue / rng.uniform(25, 90) + rng.uniform(2, 8)))
+        employees = max(3, round(revenue / (firm.productivity * rng.uniform(0.93, 1.07)) + 4))
         tech_staff = min(employees, round(employees * max(0.0, firm.tech_share + rng.gauss(0, 0.02))))
-        rd = revenue * firm.rd_ratio * rng.uniform(0.9, 1.1)
-        if firm.near_miss:
-            rd = revenue * firm.rd_ratio
+        rd = revenue * firm.rd_ratio * (1 if firm.near_miss else rng.uniform(0.9, 1.1))
+        if firm.rd_cut and year == self.as_of.year - 1:
+            rd *= 0.3
         total_income = revenue * rng.uniform(1.0, 1.06)
         total_assets = revenue * rng.uniform(0.6, 2.2)
 

@@ -138,3 +138,18 @@ def test_every_row_is_in_the_audit_chain(district):
     assert AuditEntry.objects.filter(object_type="registry.enterprise", action="create").count() == N
     assert AuditEntry.objects.filter(object_type="registry.intellectualproperty").count() == IntellectualProperty.objects.count()
     assert verify_chain().ok
+
+
+def test_another_seed_gives_another_district(district):
+    def build(seed):
+        with transaction.atomic():
+            context = DemoContext(seed=seed, as_of=AS_OF, enterprise_count=5, stdout=io.StringIO(), users=district.users)
+            Enterprise.objects.all().delete()
+            IntellectualProperty.objects.all().delete()
+            registry_demo.populate(context.for_app("registry"))
+            rows = sorted(Enterprise.objects.values_list("uscc", "name", "established"))
+            transaction.set_rollback(True)
+        return rows
+
+    assert build("a") == build("a")
+    assert build("a") != build("b")
