@@ -34,12 +34,12 @@ class ContractStatus(models.TextChoices):
 
 
 class ContractChangeKind(models.TextChoices):
-    APPLICATION = "application", _("Application")
-    REGISTRATION = "registration", _("Registration")
-    REFUSAL = "refusal", _("Refusal")
-    CORRECTION = "correction", _("Correction")
-    CANCELLATION = "cancellation", _("Cancellation")
-    IMPORT = "import", _("Import")
+    APPLICATION = "application", _("Application filed")
+    REGISTRATION = "registration", _("Registration granted")
+    REFUSAL = "refusal", _("Registration refused")
+    CORRECTION = "correction", _("Contract corrected")
+    CANCELLATION = "cancellation", _("Registration cancelled")
+    IMPORT = "import", _("Imported from a file")
 
 
 class BuyerLocation(models.TextChoices):

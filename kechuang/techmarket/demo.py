@@ -277,7 +277,7 @@ class MarketBuilder:
                 location = _weighted(rng, LOCATION_WEIGHTS)
                 buyer_name, region = self._buyer(location)
                 seller = rng.choice(self.district) if rng.random() < 0.85 else rng.choice(self.outside or self.district)
-                amount = Decimal(str(round(rng.lognormvariate(4.6, 1.0), 2)))
+                amount = Decimal(str(round(rng.lognormvariate(4.6, 0.8), 2)))
                 share = Decimal(1) if contract_type != ContractType.DEVELOPMENT else Decimal(str(rng.uniform(0.7, 1)))
                 outcome = rng.random()
                 pending = registered_on > self.as_of - dt.timedelta(days=10)
@@ -301,16 +301,25 @@ class MarketBuilder:
         TechContract.objects.bulk_create(made)
         _audit_created(TechContract, made)
         ContractChange.objects.bulk_create(
-            ContractChange(contract=c, kind=kind, before={}, after=snapshot(c),
+            ContractChange(contract=c, kind=kind, at=_aware(day), before={}, after=snapshot(c),
                            reason=c.refusal_reason if kind == ContractChangeKind.REFUSAL else "")
             for c in made
-            for kind in [ContractChangeKind.APPLICATION] + ({
-                ContractStatus.REGISTERED: [ContractChangeKind.REGISTRATION],
-                ContractStatus.REFUSED: [ContractChangeKind.REFUSAL],
-                ContractStatus.CANCELLED: [ContractChangeKind.REGISTRATION, ContractChangeKind.CANCELLATION],
-            }.get(c.status, []))
+            for kind, day in self._steps(c)
         )
         return made
+
+    def _steps(self, contract):
+        """(kind, day) of each step in a demo contract's history."""
+        decided = contract.registered_on or contract.applied_on + dt.timedelta(days=5)
+        later = {
+            ContractStatus.REGISTERED: [(ContractChangeKind.REGISTRATION, decided)],
+            ContractStatus.REFUSED: [(ContractChangeKind.REFUSAL, decided)],
+            ContractStatus.CANCELLED: [
+                (ContractChangeKind.REGISTRATION, decided),
+                (ContractChangeKind.CANCELLATION, min(decided + dt.timedelta(days=90), self.as_of)),
+            ],
+        }
+        return [(ContractChangeKind.APPLICATION, contract.applied_on)] + later.get(contract.status, [])
 
     def _scale_to_targets(self, contracts) -> None:
         """Scale each year's amounts so that its registered in-district turnover lands on YEAR_TURNOVER
@@ -363,7 +372,12 @@ class MarketBuilder:
         reviewers = [officer] if officer else []
         plan = (ChallengeStatus.OPEN,) * 3 + (ChallengeStatus.REVIEWING, ChallengeStatus.AWARDED, ChallengeStatus.AWARDED,
                                                ChallengeStatus.COMPLETED, ChallengeStatus.UNSOLVED)
-        solvers = [i for i, _d in institutions if i.kind != InstitutionKind.ENTERPRISE]
+        solvers_by_domain: dict[str, list[Institution]] = {}
+        for institution, domains in institutions:
+            if institution.kind != InstitutionKind.ENTERPRISE:
+                for domain in domains:
+                    solvers_by_domain.setdefault(domain, []).append(institution)
+        everyone = sorted({i.pk: i for group in solvers_by_domain.values() for i in group}.values(), key=lambda i: i.pk)
         chosen = rng.sample([d for d in demands if d.budget and d.budget >= 50], len(plan))
         for demand, status in zip(chosen, plan):
             support = Decimal(rng.choice((100, 200, 300, 500)))
@@ -371,16 +385,18 @@ class MarketBuilder:
             deadline = as_of + dt.timedelta(days=rng.randint(15, 60)) if status == ChallengeStatus.OPEN else launched + dt.timedelta(days=90)
             decided = status in (ChallengeStatus.AWARDED, ChallengeStatus.COMPLETED, ChallengeStatus.UNSOLVED)
             challenge = Challenge.objects.create(
-                demand=demand, title=f"揭榜挂帅：{demand.title}", support_amount=support, deadline=deadline,
+                demand=demand, title=demand.title, support_amount=support, deadline=deadline,
                 status=ChallengeStatus.OPEN if status == ChallengeStatus.UNSOLVED else status,
                 created_by=officer, created_on=launched,
             )
             challenge.reviewers.set(reviewers)
             proposals = []
-            for solver in rng.sample(solvers, 0 if status == ChallengeStatus.UNSOLVED else rng.randint(2, 4)):
+            solvers = solvers_by_domain.get(demand.high_tech_domain_id, [])
+            solvers = solvers + [i for i in everyone if i not in solvers][: max(0, 3 - len(solvers))]
+            for solver in rng.sample(solvers, 0 if status == ChallengeStatus.UNSOLVED else rng.randint(2, min(4, len(solvers)))):
                 proposals.append(Proposal.objects.create(
                     challenge=challenge, institution=solver, title=f"{solver.name}关于“{demand.title}”的解决方案",
-                    approach=f"围绕{demand.keywords or demand.title}，{solver.name}团队拟采用实验室验证、中试放大和现场示范三步推进，"
+                    approach=f"针对“{demand.title}”，{solver.name}团队拟采用实验室验证、中试放大和现场示范三步推进，"
                              f"分阶段交付技术方案、样机和验收报告。",
                     budget=support * Decimal("0.8"), months=rng.choice((12, 18, 24)),
                     submitted_on=launched + dt.timedelta(days=rng.randint(5, 40)),

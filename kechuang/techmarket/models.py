@@ -126,13 +126,15 @@ class TechContractQuerySet(models.QuerySet):
     def turnover_by(self, **keys) -> list[dict]:
         """Rows of {each key: value, "total": turnover (万元), "count": contracts}, grouped by the given
         expressions and ordered by them, e.g. turnover_by(year=ExtractYear("registered_on"))."""
-        return list(
+        rows = (
             self.annotate(**{f"by_{name}": expr for name, expr in keys.items()})
             .values(*(f"by_{name}" for name in keys))
             .annotate(total=Sum("amount"), count=Count("id"))
             .order_by(*(f"by_{name}" for name in keys))
             .values(*(f"by_{name}" for name in keys), "total", "count")
         )
+        # SQLite sums decimals as floats-in-text; round back to the column's cents.
+        return [{**row, "total": Decimal(row["total"]).quantize(CENT)} for row in rows]
 
     def turnover_by_year(self) -> dict:
         """{registration year: turnover}."""
@@ -253,7 +255,7 @@ class ContractChange(models.Model):
 
     contract = models.ForeignKey(TechContract, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(_("kind"), max_length=14, choices=ContractChangeKind.choices)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

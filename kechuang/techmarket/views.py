@@ -2,11 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.functions import ExtractYear, Substr
-from django.db.models import Count, F
+from django.db.models import Avg, Count, F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -200,7 +200,7 @@ class RecordFormView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def render_form(self, form):
-        title = str(self.object) if self.object.pk else _g("New %(thing)s") % {"thing": self.model._meta.verbose_name}
+        title = str(self.object) if self.object.pk else gettext("New %(thing)s") % {"thing": self.model._meta.verbose_name}
         return render(self.request, self.template_name, {"form": form, "title": title, "object": self.object})
 
     def get_form_class(self):
@@ -217,7 +217,7 @@ class RecordFormView(LoginRequiredMixin, View):
             except ValidationError as error:
                 _form_refusal(form, error)
             else:
-                messages.success(request, _g("Saved."))
+                messages.success(request, gettext("Saved."))
                 return redirect(saved.get_absolute_url())
         return self.render_form(form)
 
@@ -322,7 +322,7 @@ class RecommendView(LoginRequiredMixin, View):
         for achievement_pk, score, reasons in index.achievements_for(demand, MATCH_TOP):
             if achievement_pk == wanted:
                 services.recommend(demand, Achievement.objects.get(pk=wanted), request.user, score, reasons)
-                messages.success(request, _g("Recorded as a recommended match."))
+                messages.success(request, gettext("Recorded as a recommended match."))
         return redirect(demand.get_absolute_url())
 
 
@@ -389,7 +389,7 @@ class ChallengeDetailView(View):
     def get_context(self, request, challenge, **forms):
         user = request.user
         proposals = Proposal.objects.visible_to(user).filter(challenge=challenge).select_related("institution", "enterprise")
-        proposals = proposals.annotate(reviews_count=Count("reviews"))
+        proposals = proposals.annotate(reviews_count=Count("reviews"), average_score=Avg("reviews__score"))
         manage = perms.can_manage_challenge(user)
         return {
             "object": challenge,
@@ -445,14 +445,14 @@ class ChallengeActionView(LoginRequiredMixin, View):
         proposal.institution = perms.institution_of(request.user) if request.user.role == "institution" else None
         proposal.enterprise = perms.enterprise_of(request.user) if proposal.institution is None else None
         services.submit_proposal(challenge, request.user, proposal)
-        messages.success(request, _g("Your proposal was submitted."))
+        messages.success(request, gettext("Your proposal was submitted."))
 
     def do_score(self, request, challenge):
         proposal = get_object_or_404(Proposal, pk=request.POST.get("proposal"), challenge=challenge)
         form = ReviewForm(request.POST)
         if form.is_valid():
             services.score_proposal(proposal, request.user, form.cleaned_data["score"], form.cleaned_data["comment"])
-            messages.success(request, _g("Score recorded."))
+            messages.success(request, gettext("Score recorded."))
 
     def do_start_review(self, request, challenge):
         self._officer(request)
@@ -466,7 +466,7 @@ class ChallengeActionView(LoginRequiredMixin, View):
     def do_close_unsolved(self, request, challenge):
         self._officer(request)
         services.close_unsolved(challenge, request.user)
-        messages.success(request, _g("The challenge is closed and its demand is back in the pool."))
+        messages.success(request, gettext("The challenge is closed and its demand is back in the pool."))
 
     def do_milestone(self, request, challenge):
         self._officer(request)
@@ -481,7 +481,7 @@ class ChallengeActionView(LoginRequiredMixin, View):
         self._officer(request)
         milestone = get_object_or_404(Milestone, pk=request.POST.get("milestone"), challenge=challenge)
         services.accept_milestone(milestone, request.user)
-        messages.success(request, _g("Milestone accepted; its payment is released."))
+        messages.success(request, gettext("Milestone accepted; its payment is released."))
 
 
 # ---------------------------------------------------------------------------------------- contracts
@@ -538,7 +538,7 @@ class ContractActionView(LoginRequiredMixin, View):
         try:
             if action == "register":
                 services.register_contract(contract, request.user)
-                messages.success(request, _g("Registered as %(number)s.") % {"number": contract.registration_number})
+                messages.success(request, gettext("Registered as %(number)s.") % {"number": contract.registration_number})
             elif action == "refuse":
                 services.refuse_contract(contract, request.user, reason)
             elif action == "cancel":
@@ -578,7 +578,7 @@ class ContractStatisticsView(LoginRequiredMixin, View):
             "by_year": contracts.turnover_by(year=ExtractYear("registered_on")),
             "by_type": [(ContractType(row["by_type"]).label, row) for row in contracts.turnover_by(type=F("contract_type"))],
             "by_domain": [
-                (domains.get(row["by_domain"], _g("Not recorded")), row)
+                (domains.get(row["by_domain"], gettext("Not recorded")), row)
                 for row in contracts.turnover_by(domain=Substr("seller__high_tech_domain__code", 1, 2))
             ],
             "by_location": [(BuyerLocation(key).label, total) for key, total in contracts.turnover_by_location().items()],
@@ -589,7 +589,7 @@ class ContractStatisticsView(LoginRequiredMixin, View):
 
 def _by_domain(queryset, domains) -> dict:
     rows = queryset.annotate(top=Substr("high_tech_domain__code", 1, 2)).values("top").annotate(n=Count("id")).order_by()
-    return {domains.get(row["top"], _g("Not recorded")): row["n"] for row in rows}
+    return {domains.get(row["top"], gettext("Not recorded")): row["n"] for row in rows}
 
 
 class MarketOverviewView(LoginRequiredMixin, TemplateView):
@@ -628,8 +628,8 @@ class MarketOverviewView(LoginRequiredMixin, TemplateView):
                 "values": [float(v) for v in contracts.turnover_by_location().values()],
             }],
             "domains": [
-                {"type": "bar", "name": _g("Published achievements"), "x": domain_labels, "y": [achievements.get(d, 0) for d in domain_labels]},
-                {"type": "bar", "name": _g("Demands in the pool"), "x": domain_labels, "y": [demands.get(d, 0) for d in domain_labels]},
+                {"type": "bar", "name": gettext("Published achievements"), "x": domain_labels, "y": [achievements.get(d, 0) for d in domain_labels]},
+                {"type": "bar", "name": gettext("Demands in the pool"), "x": domain_labels, "y": [demands.get(d, 0) for d in domain_labels]},
             ],
             "funnel": [{
                 "type": "funnel", "y": [str(MatchStage(s).label) for s in funnel], "x": list(funnel.values()),
