@@ -1,39 +1,39 @@
+"""Back office view of the pipeline. It is read-only, superusers included: every change goes through the
+pipeline services (declared transitions, roles, all-or-nothing, audit), which the pages call."""
 from django.contrib import admin
 from unfold.admin import ModelAdmin, TabularInline
 
+from kechuang.core.backoffice import RoleModelAdminMixin
+from kechuang.core.choices import Role
 from kechuang.cultivation.models import CultivationAction, Enrollment
 
 
-class CultivationActionInline(TabularInline):
+class PipelineAccess(RoleModelAdminMixin):
+    view_roles = frozenset({Role.OFFICER, Role.LEADER})
+    superuser_may_edit = False
+
+    def get_queryset(self, request):
+        return self.model.objects.visible_to(request.user)
+
+
+class CultivationActionInline(PipelineAccess, TabularInline):
     model = CultivationAction
     extra = 0
     fields = ("date", "kind", "note", "officer")
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(ModelAdmin):
+class EnrollmentAdmin(PipelineAccess, ModelAdmin):
     list_display = ("enterprise", "tier", "year", "stage", "officer", "score", "gap_count")
     list_filter = ("tier", "stage", "year")
     search_fields = ("enterprise__name", "enterprise__uscc")
-    raw_id_fields = ("enterprise", "officer", "certificate")
-    # Stage moves go through the pipeline services (they check the declared transitions and roles).
-    readonly_fields = ("stage", "candidate_on", "enrolled_on", "cultivating_on", "recognised_on", "exited_on", "certificate")
+    list_select_related = ("enterprise", "officer")
     inlines = [CultivationActionInline]
-
-    def has_add_permission(self, request):
-        # Enrollments start from the screening (遴选), through the services, never from a blank form.
-        return False
-
-    def get_queryset(self, request):
-        return Enrollment.objects.visible_to(request.user).select_related("enterprise", "officer")
 
 
 @admin.register(CultivationAction)
-class CultivationActionAdmin(ModelAdmin):
+class CultivationActionAdmin(PipelineAccess, ModelAdmin):
     list_display = ("enrollment", "kind", "date", "officer")
     list_filter = ("kind",)
     search_fields = ("enrollment__enterprise__name", "note")
-    raw_id_fields = ("enrollment", "officer")
-
-    def get_queryset(self, request):
-        return CultivationAction.objects.visible_to(request.user).select_related("enrollment__enterprise", "officer")
+    list_select_related = ("enrollment__enterprise", "officer")

@@ -56,3 +56,12 @@ def test_board_export_lists_the_tier_records(client, board, enrolled, officer):
     assert rows[0][:3] == ("企业", "统一社会信用代码", "梯度")
     assert sorted(r[0] for r in rows[1:]) == sorted(row.enterprise.name for row in board)
     assert {r[4] for r in rows[1:]} == {"培育", "退出", "入库"}
+
+
+def test_back_office_is_read_only(client, board, officer):
+    client.force_login(officer)
+    assert client.get(reverse("admin:cultivation_enrollment_changelist")).status_code == 200
+    url = reverse("admin:cultivation_enrollment_change", args=[board[0].pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"year": 1999}).status_code == 403
+    assert client.get(reverse("admin:cultivation_enrollment_add")).status_code == 403
