@@ -126,9 +126,12 @@ class ContractForm(forms.ModelForm):
         ]
         widgets = {"signed_on": DATE, "applied_on": DATE, "late_reason": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, sellers=None, **kwargs):
+    def __init__(self, *args, sellers=None, registrar=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["seller"].queryset = sellers if sellers is not None else Enterprise.objects.all()
+        if not registrar:
+            # A seller's application is dated the day it is filed; only the registrar records another date.
+            del self.fields["applied_on"]
         self.fields["buyer_region_code"].initial = self.instance.buyer_region_id or ""
 
     def clean_buyer_region_code(self):

@@ -513,7 +513,8 @@ class ContractFormView(RecordFormView):
 
     def form_kwargs(self):
         user = self.request.user
-        return {"sellers": Enterprise.objects.all() if perms.can_register_contract(user) else user.enterprises.all()}
+        registrar = perms.can_register_contract(user)
+        return {"sellers": Enterprise.objects.all() if registrar else user.enterprises.all(), "registrar": registrar}
 
     def get_form_class(self):
         return CorrectionForm if self.object.pk else ContractForm

@@ -147,3 +147,16 @@ def test_concurrent_acceptances_never_pay_beyond_support(make_demand, make_user,
     assert outcomes.count("paid") == 3 and outcomes.count("refused") == len(targets) - 3
     assert challenge.paid_amount == Decimal("90")
     assert Milestone.objects.filter(challenge=challenge, status=MilestoneStatus.ACCEPTED).count() == 3
+
+
+def test_close_challenges_command_returns_overdue_demands(challenge):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("close_challenges", "--today", (FUTURE + dt.timedelta(days=1)).isoformat(), stdout=out)
+    call_command("close_challenges", "--today", (FUTURE + dt.timedelta(days=1)).isoformat(), stdout=out)
+    assert "已关闭 1 个" in out.getvalue() and "已关闭 0 个" in out.getvalue()
+    challenge.demand.refresh_from_db()
+    assert challenge.demand.status == DemandStatus.OPEN

@@ -116,3 +116,22 @@ def test_api_lists_what_the_user_may_see_and_ranks(client, market, make_demand):
     assert ranked[0]["id"] == market["achievement"].pk and ranked[0]["reasons"]
     contracts = client.get("/api/techmarket/contracts/").json()
     assert [row["registration_number"] for row in contracts["results"]] == [market["contract"].registration_number]
+
+
+def test_seller_applies_today_and_a_late_application_needs_its_reason(client, make_enterprise, make_user):
+    firm = make_enterprise()
+    member = make_user(Role.ENTERPRISE)
+    firm.members.add(member)
+    client.force_login(member)
+    signed = (timezone.localdate() - dt.timedelta(days=40)).isoformat()
+    form = {
+        "name": "工业视觉检测系统技术开发", "contract_type": "development", "subtype": "entrusted", "seller": firm.pk,
+        "buyer_name": "北京某公司", "buyer_region_code": "110108", "amount": "50", "tech_amount": "45",
+        "signed_on": signed, "applied_on": "2020-01-01",  # not the seller's to choose
+    }
+    response = client.post(reverse("techmarket:contract-new"), form)
+    assert "late_reason" in response.context["form"].errors and not TechContract.objects.exists()
+    client.post(reverse("techmarket:contract-new"), {**form, "late_reason": "买方审批流程延误"})
+    contract = TechContract.objects.get()
+    assert contract.applied_on == timezone.localdate() and contract.status == "applied"
+    assert contract.changes.get().by == member
