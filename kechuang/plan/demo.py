@@ -127,8 +127,8 @@ def _reports(context, plan, liaisons: dict[int, User]) -> int:
             percent = max(0, min(100, round(share * 100 * pace + rng.uniform(-5, 5))))
             submitted = min(period.end + dt.timedelta(days=rng.randint(1, plan.report_grace_days)), as_of)
             state = ReportState.ACCEPTED
-            if period is periods[-1] and submitted + dt.timedelta(days=3) > as_of:
-                state = ReportState.SUBMITTED
+            if period is periods[-1] and rng.random() < 0.5:
+                state = ReportState.SUBMITTED  # the latest round is still being reviewed
             elif rng.random() < 0.05:
                 state = ReportState.RETURNED
             reviewed = state != ReportState.SUBMITTED and officer is not None

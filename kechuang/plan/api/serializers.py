@@ -56,7 +56,7 @@ class TaskStatusSerializer(serializers.Serializer):
     overdue = serializers.SerializerMethodField()
     is_demo = serializers.BooleanField(source="task.is_demo")
 
-    def get_overdue(self, status):
+    def get_overdue(self, status) -> list[str]:
         return [period.label for period in status.overdue]
 
 

@@ -103,7 +103,10 @@ def test_cockpit_board_and_drill_down_pages(data, client, officer):
     assert docx.status_code == 200 and Document(io.BytesIO(docx.content)).tables
 
 
-def test_liaison_pages(seed_plan, departments, client, make_user):
+def test_liaison_pages(seed_plan, departments, client, make_user, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
     task = seed_plan.tasks.get(code="二(五)1")
     task.lead_department = departments["fagai"]
     task.save()
@@ -113,6 +116,27 @@ def test_liaison_pages(seed_plan, departments, client, make_user):
     page = client.get("/plan/mine/")
     assert page.status_code == 200 and "二(五)1" in page.content.decode()
     assert client.get(f"/plan/tasks/{seed_plan.tasks.get(code='二(五)2').pk}/").status_code == 404
-    response = client.post(f"/plan/tasks/{task.pk}/", {"period": "2021-Q1", "percent": 15, "text": "发布人才目录"})
+    evidence = [SimpleUploadedFile("目录.pdf", b"%PDF-1.4"), SimpleUploadedFile("名单.xlsx", b"PK")]
+    response = client.post(f"/plan/tasks/{task.pk}/", {"period": "2021-Q1", "percent": 15, "text": "发布人才目录", "evidence": evidence})
     assert response.status_code == 302
-    assert task.reports.get().percent == 15
+    report = task.reports.get()
+    assert report.percent == 15 and sorted(e.name for e in report.evidence.all()) == ["名单.xlsx", "目录.pdf"]
+    assert client.get(f"/plan/reports/{report.pk}/").status_code == 200
+    assert client.get("/admin/plan/task/").status_code == 302  # liaisons do not enter the back office
+
+
+def test_officer_reviews_on_the_page_and_admin_lists_tasks(seed_plan, departments, client, make_user, officer):
+    task = seed_plan.tasks.get(code="二(五)1")
+    task.lead_department = departments["fagai"]
+    task.save()
+    from kechuang.plan.services import submit_report
+
+    report = submit_report(make_user("liaison", department=departments["fagai"]), task, "2021-Q2", "进展", 30)
+    client.force_login(officer)
+    assert client.get("/plan/reports/?state=submitted").context["paginator"].count == 1
+    page = client.post(f"/plan/reports/{report.pk}/", {"transition": "return", "comment": ""})
+    assert page.status_code == 200 and "请说明需要修改的内容" in page.content.decode()
+    assert client.post(f"/plan/reports/{report.pk}/", {"transition": "accept"}).status_code == 302
+    report.refresh_from_db()
+    assert report.state == "accepted"
+    assert client.get("/admin/plan/task/").status_code == 200
