@@ -30,7 +30,7 @@ class EnterpriseQuerySet(models.QuerySet):
     def in_district(self, district_code: str | None = None):
         """Enterprises registered under the district's region code and not moved out, cancelled or revoked."""
         code = district_code or settings.KECHUANG_DISTRICT_CODE
-        return self.filter(region_id__startswith=code).exclude(status__in=GONE_STATUSES)
+        return self.filter(region__code__startswith=code).exclude(status__in=GONE_STATUSES)
 
     def visible_to(self, user):
         if not sees_everything(user):
