@@ -4,8 +4,8 @@ passes the services' checks and leaves its history), and are read-only here."""
 from django.contrib import admin
 from unfold.admin import ModelAdmin, TabularInline
 
-from kechuang.core.backoffice import RoleModelAdminMixin
 from kechuang.core.choices import Role
+from kechuang.registry.admin import RegistryAccess
 from kechuang.techmarket.models import (
     Achievement,
     Challenge,
@@ -21,14 +21,8 @@ from kechuang.techmarket.models import (
 STAFF = frozenset({Role.OFFICER, Role.LEADER})
 
 
-class MarketAccess(RoleModelAdminMixin):
-    view_roles = frozenset({Role.LEADER})
-    edit_roles = frozenset({Role.OFFICER})
-
-    def get_queryset(self, request):
-        queryset = self.model.objects.visible_to(request.user)
-        ordering = self.get_ordering(request)
-        return queryset.order_by(*ordering) if ordering else queryset
+# Officers edit, leaders look, and every queryset goes through visible_to: the registry's rule.
+MarketAccess = RegistryAccess
 
 
 class WorkflowAccess(MarketAccess):

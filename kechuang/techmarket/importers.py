@@ -13,7 +13,7 @@ import re
 from kechuang.core.audit import snapshot
 from kechuang.core.imports import LOOKUP_CHUNK, CellError, Field, ModelImporter, choice, date, label_key, money, text
 from kechuang.core.models import Region
-from kechuang.registry.importers import enterprise_ids, parse_uscc, trim_region_code
+from kechuang.registry.importers import EnterpriseImporter, enterprise_ids, parse_uscc
 from kechuang.techmarket.choices import SUBTYPES_OF, ContractChangeKind, ContractStatus, ContractSubtype, ContractType
 from kechuang.techmarket.models import ContractChange, TechContract
 
@@ -62,7 +62,7 @@ class ContractImporter(ModelImporter):
         Field("合同类型", "type_and_subtype", parse_contract_type, required=True, help="技术开发(委托)、技术开发(合作)、技术转让、技术许可、技术咨询、技术服务、技术服务(技术培训)、技术服务(技术中介)"),
         Field("卖方统一社会信用代码", "seller_uscc", parse_uscc, required=True, synonyms=("卖方信用代码",)),
         Field("买方名称", "buyer_name", text(max_length=200), required=True),
-        Field("买方地区代码", "buyer", "parse_buyer_region", required=True, help="统计用区划代码，买方在境外时填 境外"),
+        Field("买方地区代码", "buyer", "parse_buyer_region", required=True, help=f"统计用区划代码，买方在境外时填 {ABROAD}"),
         Field("合同成交额(万元)", "amount", money(), required=True, synonyms=("成交额(万元)", "合同金额(万元)")),
         Field("技术交易额(万元)", "tech_amount", money(), required=True),
         Field("签订日期", "signed_on", date(), required=True),
@@ -78,16 +78,10 @@ class ContractImporter(ModelImporter):
         self.regions = set(Region.objects.values_list("code", flat=True))
 
     def parse_buyer_region(self, value):
-        raw = str(int(value)) if isinstance(value, float) else str(value).strip()
-        if label_key(raw) in ABROAD_SPELLINGS:
+        if label_key(str(value).strip()) in ABROAD_SPELLINGS:
             return None
-        code = re.sub(r"\s+", "", raw)
-        if not re.fullmatch(r"\d{2}|\d{4}|\d{6}|\d{9}|\d{12}", code):
-            raise CellError(f"买方地区代码「{raw}」应为 2、4、6、9 或 12 位统计用区划代码，境外买方填「{ABROAD}」")
-        trimmed = trim_region_code(code)
-        if trimmed not in self.regions:
-            raise CellError(f"买方地区代码 {code} 不在统计用区划代码表中")
-        return trimmed
+        # The registry's region parser, with its checks and messages; it reads self.regions as loaded above.
+        return EnterpriseImporter.parse_region(self, value)
 
     def clean_row(self, row):
         values = row.values

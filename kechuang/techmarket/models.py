@@ -63,8 +63,19 @@ class StampedModel(AuditedModel):
 
 
 class PostedModel(StampedModel):
-    """A record someone posted to the market (an achievement or a demand)."""
+    """A record someone posted to the market (an achievement or a demand), classified the way the
+    matcher compares them."""
 
+    high_tech_domain = models.ForeignKey(
+        "core.HighTechDomain", verbose_name=_("high-tech domain"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    industry = models.ForeignKey(
+        "core.Industry", verbose_name=_("industry"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    keywords = models.CharField(_("keywords"), max_length=300, blank=True, help_text=_("Separate with ；"))
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -346,14 +357,6 @@ class Achievement(PostedModel):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"))
     owner = models.ForeignKey(Institution, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="achievements")
-    high_tech_domain = models.ForeignKey(
-        "core.HighTechDomain", verbose_name=_("high-tech domain"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+",
-    )
-    industry = models.ForeignKey(
-        "core.Industry", verbose_name=_("industry"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    keywords = models.CharField(_("keywords"), max_length=300, blank=True, help_text=_("Separate with ；"))
     maturity = models.PositiveSmallIntegerField(
         _("technology readiness level (TRL 1–9)"), validators=[MinValueValidator(1), MaxValueValidator(9)]
     )
@@ -365,8 +368,6 @@ class Achievement(PostedModel):
     by_equity = models.BooleanField(TransferMode.EQUITY.label, default=False)
     by_joint_development = models.BooleanField(TransferMode.JOINT.label, default=False)
     asking_price = models.DecimalField(_("asking price (10k yuan)"), null=True, blank=True, **MONEY)
-    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=AchievementStatus.choices, default=AchievementStatus.DRAFT)
     published_on = models.DateField(_("published on"), null=True, blank=True)
 
@@ -445,16 +446,6 @@ class Demand(PostedModel):
     budget = models.DecimalField(_("budget (10k yuan)"), null=True, blank=True, **MONEY)
     months = models.PositiveSmallIntegerField(_("time frame (months)"), null=True, blank=True)
     solution_mode = models.CharField(_("solution mode"), max_length=12, choices=SolutionMode.choices)
-    high_tech_domain = models.ForeignKey(
-        "core.HighTechDomain", verbose_name=_("high-tech domain"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+",
-    )
-    industry = models.ForeignKey(
-        "core.Industry", verbose_name=_("industry"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    keywords = models.CharField(_("keywords"), max_length=300, blank=True, help_text=_("Separate with ；"))
-    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=DemandStatus.choices, default=DemandStatus.OPEN)
     posted_on = models.DateField(_("posted on"))
 

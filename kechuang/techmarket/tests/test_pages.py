@@ -135,3 +135,12 @@ def test_seller_applies_today_and_a_late_application_needs_its_reason(client, ma
     contract = TechContract.objects.get()
     assert contract.applied_on == timezone.localdate() and contract.status == "applied"
     assert contract.changes.get().by == member
+
+
+def test_back_office_shows_workflow_records_read_only(client, officer, market):
+    client.force_login(officer)
+    assert client.get(reverse("admin:techmarket_achievement_changelist")).status_code == 200
+    contract_url = reverse("admin:techmarket_techcontract_change", args=[market["contract"].pk])
+    page = client.get(contract_url)
+    assert page.status_code == 200 and not page.context["has_change_permission"]
+    assert client.get(reverse("admin:techmarket_challenge_add")).status_code == 403
