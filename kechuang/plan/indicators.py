@@ -19,14 +19,6 @@ from kechuang.techmarket.models import TechContract
 INVENTION_PATENT = "invention_patent"
 
 
-def in_district(region_code: str) -> QuerySet:
-    """Enterprise.objects.in_district(region_code), spelled through the region's code: the registry method's
-    `region_id__startswith` is refused by Django 5.2 (reported to the lead), and a plan needs its own
-    district code (a child plan's 功能区), which registry.services.district_enterprises() and
-    TechContract.objects.sold_from_district() do not take. Switch back once the registry method is fixed."""
-    return Enterprise.objects.filter(region__code__startswith=region_code).exclude(status__in=GONE_STATUSES)
-
-
 @dataclass
 class Measure:
     value: Decimal | None
@@ -76,7 +68,7 @@ PATENT_COLUMNS = [
 @named_query("invention_patents", "有效发明专利")
 def invention_patents(region_code, as_of, plan=None) -> Measure:
     """Distinct invention patents valid on the date and owned by at least one in-district enterprise."""
-    owners = in_district(region_code)
+    owners = Enterprise.objects.in_district(region_code)
     records = (
         IntellectualProperty.objects.valid_on(as_of)
         .filter(kind_id=INVENTION_PATENT)
@@ -90,7 +82,7 @@ def invention_patents(region_code, as_of, plan=None) -> Measure:
 def certified_enterprises(region_code: str, as_of: dt.date, kinds) -> QuerySet:
     """In-district enterprises holding a certificate of one of `kinds` valid on the date, each once."""
     holders = Certificate.objects.valid_on(as_of).filter(kind__in=kinds).values("enterprise_id")
-    return in_district(region_code).filter(pk__in=holders).order_by("name")
+    return Enterprise.objects.in_district(region_code).filter(pk__in=holders).order_by("name")
 
 
 def _tier_query(name: str, label: str, kinds):
@@ -123,7 +115,7 @@ def contract_turnover(region_code, as_of, plan=None) -> Measure:
     sold by an in-district enterprise."""
     records = (
         TechContract.objects.registered_between(dt.date(as_of.year, 1, 1), as_of)
-        .filter(seller__in=in_district(region_code))
+        .filter(seller__in=Enterprise.objects.in_district(region_code))
         .select_related("seller")
         .order_by("registered_on", "pk")
     )
