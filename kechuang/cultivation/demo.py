@@ -17,7 +17,7 @@ from kechuang.cultivation.choices import ActionKind, Tier
 from kechuang.cultivation.models import Enrollment
 from kechuang.policy.models import ScreeningRun
 from kechuang.policy.services import screen
-from kechuang.registry.models import Certificate, Enterprise
+from kechuang.registry.models import Certificate
 
 PAST_YEARS = 3
 CANDIDATE_EXIT_REASONS = ("企业暂无申报意愿", "营业收入规模不足", "知识产权数量未达标", "研发费用归集不规范")
@@ -40,14 +40,13 @@ def _past_cohort(context, tier: str, year: int, officer) -> None:
     rng = context.rng
     # First certifications only: renewing a certificate is not a cultivation success.
     earlier = Certificate.objects.filter(enterprise=OuterRef("enterprise"), kind=tier, issued__lt=OuterRef("issued"))
-    certified = [
-        certificate
-        for certificate in Certificate.objects.filter(kind=tier, issued__year=year, issued__lte=context.as_of)
+    certified = list(
+        Certificate.objects.filter(kind=tier, issued__year=year, issued__lte=context.as_of)
+        .filter(enterprise__in=screening.district_enterprises())
         .exclude(Exists(earlier))
         .select_related("enterprise")
         .order_by("issued", "number")
-        if certificate.enterprise.in_district
-    ]
+    )
     # Group by selection month so that each month's cards move together (one bulk call per step).
     groups = defaultdict(list)
     for certificate in certified:
@@ -62,18 +61,16 @@ def _past_cohort(context, tier: str, year: int, officer) -> None:
         services.log_action(rows, kind, enrolled + dt.timedelta(days=rng.randint(20, 45)), ACTION_NOTES[kind], officer)
     services.detect_recognitions(tier)
 
-    never = [
-        enterprise
-        for enterprise in Enterprise.objects.exclude(certificates__kind=tier).exclude(enrollments__tier=tier).order_by("uscc")
-        if enterprise.in_district
-    ]
-    dropped = rng.sample(never, min(len(never), max(1, len(certified) // 2)))
+    never = list(
+        screening.district_enterprises().exclude(certificates__kind=tier).exclude(enrollments__tier=tier).order_by("uscc")
+    )
+    dropped = rng.sample(never, min(len(never), max(1, round(len(certified) * rng.uniform(0.3, 0.9)))))
     if not dropped:
         return
     selected = dt.date(year, rng.randint(2, 5), 1)
     rows = services.select_candidates(dropped, tier, year, officer, on=selected)
-    # About half leave as candidates, the rest after enrolment (at least one: a lone row is enrolled).
-    half = len(rows) // 2
+    # Some leave as candidates, the rest after enrolment (at least one: a lone row is enrolled).
+    half = int(len(rows) * rng.uniform(0.3, 0.7))
     if rows[:half]:
         services.exit_pipeline(rows[:half], rng.choice(CANDIDATE_EXIT_REASONS), officer, selected + dt.timedelta(days=30))
     services.enrol(rows[half:], officer, officer, on=selected + dt.timedelta(days=20))

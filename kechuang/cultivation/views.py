@@ -57,7 +57,7 @@ class OverviewView(StaffOnlyMixin, TemplateView):
     def get_context_data(self, **kwargs):
         counts = {
             (row["tier"], row["stage"]): row["n"]
-            for row in Enrollment.objects.open().order_by().values("tier", "stage").annotate(n=Count("pk"))
+            for row in Enrollment.objects.visible_to(self.request.user).open().order_by().values("tier", "stage").annotate(n=Count("pk"))
         }
         tiers = [
             {

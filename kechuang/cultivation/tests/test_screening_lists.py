@@ -38,7 +38,11 @@ def names(results):
 
 def test_free_benefit_membership(make_enterprise, screened, certificate, officer):
     e = {name: make_enterprise(name) for name in ("甲", "乙", "丙", "丁", "戊", "己", "庚")}
+    e["外"] = make_enterprise("外", region_id="110101001")
+    e["迁"] = make_enterprise("迁", status="moved_out")
     screened({
+        (e["外"], Tier.HNTE): ("eligible", 0),      # out: registered outside the district
+        (e["迁"], Tier.HNTE): ("eligible", 0),      # out: moved out of the district
         (e["甲"], Tier.HNTE): ("eligible", 0),      # in: eligible, no certificate, not applied
         (e["乙"], Tier.HNTE): ("eligible", 0),      # out: holds a valid 高企 certificate
         (e["丙"], Tier.HNTE): ("eligible", 0),      # in: its certificate expired before the screening date
