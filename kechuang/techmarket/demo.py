@@ -21,7 +21,6 @@ from kechuang.core.audit import record_bulk, snapshot
 from kechuang.core.choices import AuditAction, Role
 from kechuang.core.models import Region
 from kechuang.registry.models import Enterprise
-from kechuang.registry.services import district_enterprises
 from kechuang.techmarket.choices import (
     AchievementStatus,
     ChallengeStatus,
@@ -145,7 +144,7 @@ class MarketBuilder:
         self.as_of = context.as_of
         self.users = context.users
         self.stdout = context.stdout
-        self.district = list(district_enterprises().order_by("uscc"))
+        self.district = list(Enterprise.objects.in_district().order_by("uscc"))
         self.outside = list(Enterprise.objects.exclude(pk__in=[e.pk for e in self.district]).order_by("uscc"))
         if not self.district:
             raise RuntimeError("techmarket demo: the registry has no enterprise in the district")

@@ -103,11 +103,9 @@ class TechContractQuerySet(models.QuerySet):
 
     def sold_from_district(self):
         """Contracts whose seller is an enterprise of the district (Enterprise.objects.in_district())."""
-        # registry.services.district_enterprises() is in_district() spelled so that Django 5.2 accepts it
-        # (the QuerySet method's region_id__startswith is refused; reported to the lead).
-        from kechuang.registry.services import district_enterprises
+        from kechuang.registry.models import Enterprise
 
-        return self.filter(seller__in=district_enterprises())
+        return self.filter(seller__in=Enterprise.objects.in_district())
 
     def turnover(self) -> Decimal:
         """技术合同成交额: the sum of 合同成交额 (万元) over the queryset."""
