@@ -9,6 +9,12 @@ from kechuang.registry.validators import uscc_check_char
 _serial = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Hash strength is not what the tests check; the default PBKDF2 work factor would dominate their time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def valid_uscc(serial: int, region: str = "120116") -> str:
     """A valid 统一社会信用代码: 91 (enterprise), 6-digit region, 9-character organisation code, check."""
     first17 = f"91{region}MA{serial:07d}"

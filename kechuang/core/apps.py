@@ -11,4 +11,7 @@ class CoreConfig(AppConfig):
     nav = [(_("Audit log"), "core:audit-log", (Role.AUDITOR,))]
 
     def ready(self):
-        from kechuang.core import signals  # noqa: F401  (connects login/logout audit receivers)
+        from kechuang.core import backoffice, signals  # noqa: F401  (connect the audit and is_staff receivers)
+        from kechuang.core.imports import importers
+
+        importers()  # merges every app's IMPORTERS now, so that a kind declared twice stops start-up

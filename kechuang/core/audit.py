@@ -65,10 +65,17 @@ def _plain(value):
     return str(value)
 
 
+def _stored(field, value):
+    """The value as the database keeps it: a decimal rounded to the column's places."""
+    if isinstance(field, models.DecimalField) and isinstance(value, (decimal.Decimal, float, int)):
+        return decimal.Decimal(str(value)).quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+    return value
+
+
 def snapshot(instance: models.Model) -> dict:
     """The instance's concrete field values as JSON-safe data (foreign keys by id)."""
     return {
-        field.attname: _plain(field.value_from_object(instance))
+        field.attname: _plain(_stored(field, field.value_from_object(instance)))
         for field in instance._meta.concrete_fields
         if field.attname not in getattr(instance, "audit_exclude", ())
     }

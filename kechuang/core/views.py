@@ -33,6 +33,10 @@ class ObjectListView(LoginRequiredMixin, ListView):
         self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
         return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else queryset
 
+    def row_url(self, obj) -> str | None:
+        """Where a row's first cell links to."""
+        return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
+
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
             queryset = self.get_queryset()[:EXPORT_ROW_LIMIT]
@@ -48,7 +52,10 @@ class ObjectListView(LoginRequiredMixin, ListView):
         context.update(
             title=self.title,
             columns=self.columns,
-            rows=[(obj, [column.value(obj) for column in self.columns]) for obj in context["object_list"]],
+            rows=[
+                (self.row_url(obj), [(column, column.value(obj)) for column in self.columns])
+                for obj in context["object_list"]
+            ],
             filterset=self.filterset,
             querystring=query.urlencode(),
             export_label=_("Export to Excel"),

@@ -9,7 +9,6 @@ from kechuang.core.choices import DomainLevel, IndustryLevel, IPClass
 from kechuang.core.models import HighTechDomain, Industry, IPKind, Region
 from kechuang.registry.choices import CertificateKind, IPStatus, RegistrationStatus
 from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty, YearlyData
-from kechuang.registry.services import district_enterprises
 
 
 def industry_condition(code: str) -> Q:
@@ -60,7 +59,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=holders)
 
     def filter_in_district(self, queryset, name, value):
-        district = district_enterprises().values("pk")
+        district = Enterprise.objects.in_district().values("pk")
         return queryset.filter(pk__in=district) if value == "true" else queryset.exclude(pk__in=district)
 
 

@@ -28,6 +28,7 @@ from kechuang.core.reference import IP_KINDS
 from kechuang.registry.choices import AcquiredBy, CertificateKind, DataSource, IPStatus, RegistrationStatus
 from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty, YearlyData
 from kechuang.registry.validators import normalise_patent_number, normalise_software_copyright, uscc_problem
+from kechuang.registry.services import yearly_problems
 
 LOOKUP_CHUNK = 900
 
@@ -188,18 +189,9 @@ class YearlyImporter(ModelImporter):
     ]
 
     def clean_row(self, row: Row):
-        values = row.values
-        if values["year"] is not None and values["year"] > dt.date.today().year:
-            row.error("年度", f"年度 {values['year']} 晚于今年")
-        self._at_most(row, "tech_staff", "employees")
-        self._at_most(row, "rd_expense_domestic", "rd_expense")
-
-    def _at_most(self, row: Row, part: str, whole: str):
-        if row.values.get(part) is not None and row.values.get(whole) is not None and row.values[part] > row.values[whole]:
-            row.error(
-                self.header_of(part),
-                f"{self.header_of(part)} {row.values[part]} 大于{self.header_of(whole)} {row.values[whole]}",
-            )
+        # One definition of consistent yearly figures for the import, the form and the API.
+        for field, reason in yearly_problems(row.values).items():
+            row.error(self.header_of(field), reason)
 
     def check_rows(self, rows):
         _require_enterprises(self, rows)

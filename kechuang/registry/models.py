@@ -27,10 +27,13 @@ MONEY = {"max_digits": 16, "decimal_places": 2, "null": True, "blank": True}
 
 
 class EnterpriseQuerySet(models.QuerySet):
+    def registered_in_district(self, district_code: str | None = None):
+        """Enterprises whose registered region lies under the district's code, whatever their status."""
+        return self.filter(region__code__startswith=district_code or settings.KECHUANG_DISTRICT_CODE)
+
     def in_district(self, district_code: str | None = None):
         """Enterprises registered under the district's region code and not moved out, cancelled or revoked."""
-        code = district_code or settings.KECHUANG_DISTRICT_CODE
-        return self.filter(region__code__startswith=code).exclude(status__in=GONE_STATUSES)
+        return self.registered_in_district(district_code).exclude(status__in=GONE_STATUSES)
 
     def visible_to(self, user):
         if not sees_everything(user):

@@ -9,14 +9,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.choices import Role
-from kechuang.core.models import AuditEntry, Region
+from kechuang.core.models import AuditEntry
 from kechuang.registry.choices import GONE_STATUSES, DataSource
 from kechuang.registry.models import (
     Award,
@@ -125,16 +124,6 @@ EXPIRY_WINDOW_DAYS = 90
 RD_RATIO_FLOOR = Decimal("0.03")
 
 
-def district_enterprises():
-    """Enterprise.objects.in_district(), spelled through the region table: the QuerySet method's
-    `region_id__startswith` is refused by Django 5.2 (reported to the lead); switch back once fixed."""
-    return Enterprise.objects.filter(region__in=_district_regions()).exclude(status__in=GONE_STATUSES)
-
-
-def _district_regions():
-    return Region.objects.under(settings.KECHUANG_DISTRICT_CODE).values("code")
-
-
 class AlertKind(models.TextChoices):
     CERTIFICATE_EXPIRING = "certificate_expiring", _("Certificate expiring")
     YEARLY_MISSING = "yearly_missing", _("Last year's data missing")
@@ -176,7 +165,7 @@ def expiring_certificates(as_of: dt.date):
     ).filter(Q(expires__isnull=True) | Q(expires__gt=window_end))
     return (
         Certificate.objects.expiring_between(as_of, window_end)
-        .filter(enterprise__in=district_enterprises())
+        .filter(enterprise__in=Enterprise.objects.in_district())
         .exclude(Exists(renewed))
         .select_related("enterprise")
         .order_by("expires", "enterprise__name")
@@ -187,7 +176,7 @@ def missing_last_year(as_of: dt.date):
     """In-district enterprises, established before last year ended, with no yearly data for last year."""
     year = as_of.year - 1
     return (
-        district_enterprises()
+        Enterprise.objects.in_district()
         .filter(Q(established__isnull=True) | Q(established__lt=dt.date(as_of.year, 1, 1)))
         .exclude(yearly__year=year)
         .order_by("name")
@@ -196,7 +185,7 @@ def missing_last_year(as_of: dt.date):
 
 def gone_enterprises():
     """Enterprises registered in the district that moved out, were cancelled or revoked."""
-    return Enterprise.objects.filter(region__in=_district_regions(), status__in=GONE_STATUSES).order_by("name")
+    return Enterprise.objects.registered_in_district().filter(status__in=GONE_STATUSES).order_by("name")
 
 
 def rd_ratio_changes(as_of: dt.date):
@@ -211,7 +200,7 @@ def rd_ratio_changes(as_of: dt.date):
     halved = Q(prev_revenue__gt=0, prev_rd__gt=0, scaled_now__lt=F("scaled_before"))
     return (
         YearlyData.objects.filter(year=year, revenue__gt=0, rd_expense__isnull=False)
-        .filter(enterprise__in=district_enterprises())
+        .filter(enterprise__in=Enterprise.objects.in_district())
         .annotate(prev_rd=Subquery(before.values("rd_expense")), prev_revenue=Subquery(before.values("revenue")))
         .annotate(
             # rd/revenue < ½·prev_rd/prev_revenue  ⇔  2·rd·prev_revenue < prev_rd·revenue (revenues > 0)

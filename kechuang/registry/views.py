@@ -42,16 +42,6 @@ def profile_url(enterprise: Enterprise) -> str:
     return reverse("registry:enterprise", args=[enterprise.uscc])
 
 
-class _RowLink:
-    """What the generic list template links a row's first cell to."""
-
-    def __init__(self, url):
-        self.url = url
-
-    def get_absolute_url(self):
-        return self.url
-
-
 class PredicateRequiredMixin(PermissionRequiredMixin):
     """Anonymous visitors go to the login page; a logged-in user for whom `predicate` fails gets 403."""
 
@@ -65,15 +55,6 @@ class RegistryListView(PredicateRequiredMixin, ObjectListView):
     """A registry list: rows link to the enterprise profile they belong to."""
 
     predicate = can_browse_registry
-
-    def row_url(self, obj) -> str | None:
-        """The profile a row belongs to; each list says how to find it."""
-        raise NotImplementedError
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["rows"] = [(_RowLink(self.row_url(obj)), values) for obj, values in context["rows"]]
-        return context
 
 
 class EnterpriseListView(RegistryListView):

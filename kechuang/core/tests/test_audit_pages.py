@@ -13,12 +13,6 @@ from kechuang.core.models import AuditEntry
 PASSWORD = "Kc-test-pass-2022"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Hash strength is not what these tests check; the default PBKDF2 work factor would dominate them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def auditor(make_user):
     return make_user(Role.AUDITOR)

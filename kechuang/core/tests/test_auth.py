@@ -13,12 +13,6 @@ from kechuang.core.choices import Role
 PASSWORD = "Kc-test-pass-2022"  # what conftest.make_user sets
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Hash strength is not what these tests check; the default PBKDF2 work factor would dominate them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _login(client, username, password):
     return client.post(reverse("core:login"), {"username": username, "password": password})
 

@@ -23,12 +23,6 @@ MAY_OPEN = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Hash strength is not what these tests check; the default PBKDF2 work factor would dominate them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(MAY_OPEN))
 def test_each_admin_role_opens_only_its_own_pages(client, make_user, role):

@@ -16,12 +16,6 @@ from kechuang.registry.services import AlertKind, alerts
 AS_OF = dt.date(2025, 6, 30)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Password hashing dominates these tests' run time; the hash strength is not what they test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _year(firm, year, revenue, rd):
     YearlyData.objects.create(enterprise=firm, year=year, revenue=Decimal(revenue), rd_expense=Decimal(rd))
 

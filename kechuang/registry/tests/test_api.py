@@ -10,12 +10,6 @@ from kechuang.registry.choices import CertificateKind, DataSource, RegistrationS
 from kechuang.registry.models import Certificate, IntellectualProperty, YearlyData
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Password hashing dominates these tests' run time; the hash strength is not what they test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.django_db
 def test_schema_is_openapi_3_and_lists_the_registry(client, officer):
     client.force_login(officer)

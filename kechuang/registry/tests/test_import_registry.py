@@ -125,14 +125,14 @@ def test_a_negative_amount(two_enterprises):
 @pytest.mark.django_db
 def test_tech_staff_above_employees(two_enterprises):
     assert rejected("yearly", csv(YEARLY_HEADERS, yearly_line(employees="30", tech="45"))) == [
-        "第 2 行 [科技人员数] 科技人员数 45 大于职工总数 30"
+        "第 2 行 [科技人员数] 科技人员数（45）不能大于职工总数（30）"
     ]
 
 
 @pytest.mark.django_db
 def test_domestic_rd_above_total_rd(two_enterprises):
     assert rejected("yearly", csv(YEARLY_HEADERS, yearly_line(rd="300", rd_domestic="300.01"))) == [
-        "第 2 行 [境内研发费用(万元)] 境内研发费用(万元) 300.01 大于研发费用(万元) 300.00"
+        "第 2 行 [境内研发费用(万元)] 境内研发费用（300.01）不能大于研发费用（300.00）"
     ]
 
 
@@ -193,7 +193,7 @@ def test_yearly_data_of_an_unknown_enterprise():
 @pytest.mark.django_db
 def test_a_future_year(two_enterprises):
     year = dt.date.today().year + 1
-    assert rejected("yearly", csv(YEARLY_HEADERS, yearly_line(year=str(year)))) == [f"第 2 行 [年度] 年度 {year} 晚于今年"]
+    assert rejected("yearly", csv(YEARLY_HEADERS, yearly_line(year=str(year)))) == [f"第 2 行 [年度] 年度应在 1978–{dt.date.today().year} 之间，实际为 {year}"]
 
 
 @pytest.mark.django_db

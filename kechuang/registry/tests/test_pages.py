@@ -14,12 +14,6 @@ from kechuang.registry.choices import CertificateKind, DataSource, RegistrationS
 from kechuang.registry.models import Certificate, IntellectualProperty, YearlyData
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Password hashing dominates these tests' run time; the hash strength is not what they test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def firms(make_enterprise):
     """Four enterprises that differ in exactly the things the list filters on."""
@@ -189,7 +183,7 @@ def test_pages_switch_to_english(client, officer, firms):
 
 @pytest.mark.django_db
 def test_history_keeps_records_deleted_since(client, make_user, firms):
-    firm, other = firms["software"], firms["pharma"]
+    firm = firms["software"]
     Certificate.objects.get(number="GR1").delete()
     Certificate.objects.get(number="GR2").delete()  # another enterprise's: not in this history
     client.force_login(make_user(Role.AUDITOR))

@@ -25,12 +25,6 @@ def _fill(firm, number):
     Award.objects.create(enterprise=firm, name=f"{firm.name}科技进步奖", level=Level.PROVINCIAL, year=2023)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Password hashing dominates these tests' run time; the hash strength is not what they test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(make_enterprise, make_user):
     own = make_enterprise(name=OWN_NAME)

@@ -5,12 +5,6 @@ from kechuang.core.choices import Role
 from kechuang.registry.models import Enterprise
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Hash strength is not what these tests check; the default PBKDF2 work factor would dominate them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.django_db
 def test_officer_keeps_registry_data_in_the_admin(client, officer, make_enterprise):
     firm = make_enterprise(name="云帆软件")
