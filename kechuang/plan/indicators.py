@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.tables import Column
-from kechuang.registry.choices import GONE_STATUSES, CertificateKind
+from kechuang.registry.choices import CertificateKind
 from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty
 from kechuang.techmarket.models import TechContract
 

@@ -9,7 +9,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from kechuang.core.exports import workbook_bytes
 from kechuang.plan import supervision

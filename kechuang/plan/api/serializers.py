@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from kechuang.plan.models import Indicator, Plan, ProgressReport, Task, YearTarget
+from kechuang.plan.models import Indicator, Plan, ProgressReport, YearTarget
 
 
 class YearTargetSerializer(serializers.ModelSerializer):

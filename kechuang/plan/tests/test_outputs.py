@@ -2,7 +2,6 @@
 import datetime as dt
 import io
 import json
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
