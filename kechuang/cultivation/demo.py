@@ -17,7 +17,7 @@ from kechuang.cultivation.choices import ActionKind, Tier
 from kechuang.cultivation.models import Enrollment
 from kechuang.policy.models import ScreeningRun
 from kechuang.policy.services import screen
-from kechuang.registry.models import Certificate
+from kechuang.registry.models import Certificate, Enterprise
 
 PAST_YEARS = 3
 CANDIDATE_EXIT_REASONS = ("企业暂无申报意愿", "营业收入规模不足", "知识产权数量未达标", "研发费用归集不规范")
@@ -42,7 +42,7 @@ def _past_cohort(context, tier: str, year: int, officer) -> None:
     earlier = Certificate.objects.filter(enterprise=OuterRef("enterprise"), kind=tier, issued__lt=OuterRef("issued"))
     certified = list(
         Certificate.objects.filter(kind=tier, issued__year=year, issued__lte=context.as_of)
-        .filter(enterprise__in=screening.district_enterprises())
+        .filter(enterprise__in=Enterprise.objects.in_district())
         .exclude(Exists(earlier))
         .select_related("enterprise")
         .order_by("issued", "number")
@@ -62,7 +62,7 @@ def _past_cohort(context, tier: str, year: int, officer) -> None:
     services.detect_recognitions(tier)
 
     never = list(
-        screening.district_enterprises().exclude(certificates__kind=tier).exclude(enrollments__tier=tier).order_by("uscc")
+        Enterprise.objects.in_district().exclude(certificates__kind=tier).exclude(enrollments__tier=tier).order_by("uscc")
     )
     dropped = rng.sample(never, min(len(never), max(1, round(len(certified) * rng.uniform(0.3, 0.9)))))
     if not dropped:

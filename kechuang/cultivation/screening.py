@@ -1,27 +1,16 @@
 """What the cultivation pages read from the policy app's latest bulk screening: the candidates for a
 tier (遴选) and the 免申即享 list. Both are stated once here and used by pages, exports and tests."""
-from django.conf import settings
 from django.db.models import Exists, OuterRef
 
 from kechuang.cultivation.choices import Tier
 from kechuang.cultivation.models import Enrollment
 from kechuang.policy.models import ScreeningResult
-from kechuang.registry.choices import GONE_STATUSES
 from kechuang.registry.models import Certificate, Enterprise
-
-
-def district_enterprises():
-    """The district's enterprises, as `Enterprise.objects.in_district()` means them. That method cannot
-    run today (Django refuses `region_id__startswith` on a foreign key), so the same rule is spelt with
-    `region__code`; replace this with `Enterprise.objects.in_district()` once the registry fixes it."""
-    return Enterprise.objects.filter(region__code__startswith=settings.KECHUANG_DISTRICT_CODE).exclude(
-        status__in=GONE_STATUSES
-    )
 
 
 def latest_results(tier: str | None = None):
     # The screening covers every registered enterprise; the bureau cultivates only the district's.
-    results = ScreeningResult.objects.latest().filter(enterprise__in=district_enterprises())
+    results = ScreeningResult.objects.latest().filter(enterprise__in=Enterprise.objects.in_district())
     return (results.for_tier(tier) if tier else results.filter(ruleset_key__in=Tier.values)).select_related("enterprise")
 
 

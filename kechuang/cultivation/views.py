@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -149,9 +150,13 @@ class ScreeningListView(StaffOnlyMixin, ObjectListView):
     template_name = "cultivation/screening_list.html"
     intro = ""
 
+    def row_url(self, obj):
+        return reverse("cultivation:path", args=[obj.enterprise_id])
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rows"] = [(obj.enterprise_id, values) for obj, values in context["rows"]]
+        # Each row also carries the enterprise id its checkbox selects.
+        context["rows"] = [(obj.enterprise_id, *row) for obj, row in zip(context["object_list"], context["rows"])]
         context["intro"] = self.intro
         return context
 

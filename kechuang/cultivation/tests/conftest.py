@@ -9,12 +9,6 @@ from kechuang.registry.models import Certificate
 D = dt.date
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The tests make many users; the production hasher's deliberate slowness only costs time here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def enrolled(make_enterprise, officer):
     """`enrolled(n)`: n enterprises selected for 国高企 on 2022-02-01 and enrolled on 2022-03-01."""
