@@ -116,7 +116,7 @@ class BoardView(StaffOnlyMixin, TemplateView):
 ENROLLMENT_COLUMNS = [
     Column(gettext_lazy("Enterprise"), "enterprise.name"),
     Column(gettext_lazy("Unified social credit code"), "enterprise.uscc"),
-    Column(gettext_lazy("Tier"), "tier"),
+    Column(gettext_lazy("Tier"), lambda e: str(TIER_SHORT[e.tier])),
     Column(gettext_lazy("Cohort year"), "year", numeric=True),
     Column(gettext_lazy("Stage"), "stage"),
     Column(gettext_lazy("Score"), "score_text", numeric=True),
@@ -168,7 +168,7 @@ def _gap_messages(result) -> str:
 SCREENING_COLUMNS = [
     Column(gettext_lazy("Enterprise"), "enterprise.name"),
     Column(gettext_lazy("Unified social credit code"), "enterprise.uscc"),
-    Column(gettext_lazy("Tier"), lambda r: str(Tier(r.ruleset_key).label)),
+    Column(gettext_lazy("Tier"), lambda r: str(TIER_SHORT[r.ruleset_key])),
     Column(gettext_lazy("Status"), lambda r: str(STATUS_LABELS.get(r.status, r.status))),
     Column(gettext_lazy("Score"), lambda r: score_text(r.score, r.score_min, r.score_max), numeric=True),
     Column(gettext_lazy("Gaps"), "gap_count", numeric=True),
