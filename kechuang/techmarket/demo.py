@@ -282,20 +282,21 @@ class MarketBuilder:
                 pending = registered_on > self.as_of - dt.timedelta(days=10)
                 status = (ContractStatus.APPLIED if pending else ContractStatus.REFUSED if outcome < 0.05
                           else ContractStatus.CANCELLED if outcome < 0.08 else ContractStatus.REGISTERED)
-                number = ""
-                if status in (ContractStatus.REGISTERED, ContractStatus.CANCELLED):
-                    serials[year] = serials.get(year, 0) + 1
-                    number = registration_number(year, serials[year])
+                numbered = status in (ContractStatus.REGISTERED, ContractStatus.CANCELLED)
                 made.append(TechContract(
-                    registration_number=number,
-                    name=f"{rng.choice(topics)}{TYPE_SUFFIX[contract_type]}合同",
+                    name=f"{rng.choice(topics).removesuffix('技术')}{TYPE_SUFFIX[contract_type]}合同",
                     contract_type=contract_type, subtype=subtype, seller=seller, buyer_name=buyer_name,
                     buyer_region_id=region, buyer_abroad=region is None, amount=amount,
                     tech_amount=(amount * share).quantize(CENT), signed_on=signed_on, applied_on=applied_on,
-                    registered_on=registered_on if number else None, status=status,
+                    registered_on=registered_on if numbered else None, status=status,
                     refusal_reason=rng.choice(REFUSALS) if status == ContractStatus.REFUSED else "",
                     late_reason=rng.choice(LATE_REASONS) if late else "",
                 ))
+        # Serials follow the registration date within each year, as the registrar hands them out.
+        for contract in sorted((c for c in made if c.registered_on), key=lambda c: c.registered_on):
+            year = contract.registered_on.year
+            serials[year] = serials.get(year, 0) + 1
+            contract.registration_number = registration_number(year, serials[year])
         self._scale_to_targets(made)
         TechContract.objects.bulk_create(made)
         _audit_created(TechContract, made)
@@ -342,7 +343,7 @@ class MarketBuilder:
 
     def make_matches(self, demands, achievements, contracts) -> int:
         rng = self.rng
-        owned_by_firm = {a.pk for a in achievements if a.owner.enterprise_id}
+        owner_firm = {a.pk: a.owner.enterprise_id for a in achievements if a.owner.enterprise_id}
         registered = [c for c in contracts if c.status == ContractStatus.REGISTERED]
         made = []
         for demand in sorted(rng.sample(demands, min(30, len(demands))), key=lambda d: d.pk):
@@ -353,8 +354,9 @@ class MarketBuilder:
                 contract = None
                 if stage == MatchStage.CONTRACTED:
                     later = [c for c in registered if c.registered_on >= created]
-                    if achievement_pk in owned_by_firm and later:
-                        contract = rng.choice(later)
+                    own = [c for c in later if c.seller_id == owner_firm.get(achievement_pk)]
+                    if later:
+                        contract = rng.choice(own or later)
                     else:
                         stage = MatchStage.NEGOTIATING
                 made.append(Match(demand=demand, achievement_id=achievement_pk, score=score, reasons=reasons, stage=stage,

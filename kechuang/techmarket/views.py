@@ -629,8 +629,10 @@ class MarketOverviewView(LoginRequiredMixin, TemplateView):
                 "values": [float(v) for v in contracts.turnover_by_location().values()],
             }],
             "domains": [
-                {"type": "bar", "name": gettext("Published achievements"), "x": domain_labels, "y": [achievements.get(d, 0) for d in domain_labels]},
-                {"type": "bar", "name": gettext("Demands in the pool"), "x": domain_labels, "y": [demands.get(d, 0) for d in domain_labels]},
+                {"type": "bar", "orientation": "h", "name": gettext("Published achievements"), "y": domain_labels,
+                 "x": [achievements.get(d, 0) for d in domain_labels]},
+                {"type": "bar", "orientation": "h", "name": gettext("Demands in the pool"), "y": domain_labels,
+                 "x": [demands.get(d, 0) for d in domain_labels]},
             ],
             "funnel": [{
                 "type": "funnel", "y": [str(MatchStage(s).label) for s in funnel], "x": list(funnel.values()),
