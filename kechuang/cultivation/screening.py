@@ -35,10 +35,16 @@ def in_pipeline():
 
 
 def candidates(tier: str):
-    """遴选: eligible enterprises and near-misses (one or two gaps) that neither hold the tier's
-    certificate nor are in its pipeline yet."""
+    """遴选: enterprises that are eligible, that pass every figure-based criterion and wait on expert-judged
+    ones (needs_review — every 高企 applicant is in this state, since its innovation score is judged by
+    experts), or near-misses (one or two gaps), that neither hold the tier's certificate nor are in its
+    pipeline yet."""
     results = latest_results(tier)
-    return (results.eligible() | results.within_reach()).exclude(holds_certificate()).exclude(in_pipeline())
+    return (
+        (results.eligible() | results.needs_review() | results.within_reach())
+        .exclude(holds_certificate())
+        .exclude(in_pipeline())
+    )
 
 
 def free_benefits():

@@ -69,17 +69,18 @@ def test_only_the_latest_screening_counts(make_enterprise, screened):
     assert names(screening.free_benefits()) == [("乙", Tier.HNTE)]
 
 
-def test_candidates_are_eligible_or_within_reach_and_not_yet_in(make_enterprise, screened, officer):
-    e = {name: make_enterprise(name) for name in ("甲", "乙", "丙", "丁", "戊")}
+def test_candidates_are_eligible_under_review_or_within_reach_and_not_yet_in(make_enterprise, screened, officer):
+    e = {name: make_enterprise(name) for name in ("甲", "乙", "丙", "丁", "戊", "己")}
     screened({
         (e["甲"], Tier.HNTE): ("eligible", 0),
+        (e["己"], Tier.HNTE): ("needs_review", 0),  # figures pass; the experts' score decides
         (e["乙"], Tier.HNTE): ("ineligible", 2),
         (e["丙"], Tier.HNTE): ("ineligible", 3),   # too far
         (e["丁"], Tier.HNTE): ("ineligible", 1),   # already selected
         (e["戊"], Tier.DENGLING): ("eligible", 0),  # another tier
     })
     services.select_candidates([e["丁"]], Tier.HNTE, 2022, officer, on=D(2022, 7, 1))
-    assert names(screening.candidates(Tier.HNTE)) == [("乙", Tier.HNTE), ("甲", Tier.HNTE)]
+    assert names(screening.candidates(Tier.HNTE)) == [("乙", Tier.HNTE), ("己", Tier.HNTE), ("甲", Tier.HNTE)]
 
 
 def test_selection_keeps_the_screening_and_its_gaps(make_enterprise, screened, officer, client):
