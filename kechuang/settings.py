@@ -128,6 +128,7 @@ LOCALE_PATHS = [BASE_DIR / "kechuang" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = "kechuang.formats"
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -18,6 +18,9 @@ class ObjectListView(LoginRequiredMixin, ListView):
     filterset_class = None
     columns: list[Column] = []
     title = ""
+    intro = ""
+    # The id of a form on the page that a checkbox per row submits `ids` to (bulk actions), if any.
+    select_form = None
     export_name = "export"
     paginate_by = 50
     template_name = "core/object_list.html"
@@ -37,6 +40,10 @@ class ObjectListView(LoginRequiredMixin, ListView):
         """Where a row's first cell links to."""
         return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
 
+    def row_key(self, obj):
+        """What a row's checkbox selects."""
+        return obj.pk
+
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
             queryset = self.get_queryset()[:EXPORT_ROW_LIMIT]
@@ -53,9 +60,15 @@ class ObjectListView(LoginRequiredMixin, ListView):
             title=self.title,
             columns=self.columns,
             rows=[
-                (self.row_url(obj), [(column, column.value(obj)) for column in self.columns])
+                {
+                    "key": self.row_key(obj),
+                    "url": self.row_url(obj),
+                    "cells": [(column, column.value(obj)) for column in self.columns],
+                }
                 for obj in context["object_list"]
             ],
+            intro=self.intro,
+            select_form=self.select_form,
             filterset=self.filterset,
             querystring=query.urlencode(),
             export_label=_("Export to Excel"),

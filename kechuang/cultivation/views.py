@@ -148,16 +148,17 @@ class ScreeningListView(StaffOnlyMixin, ObjectListView):
     """Lists read from the latest screening; rows are selected by enterprise."""
 
     template_name = "cultivation/screening_list.html"
-    intro = ""
 
     def row_url(self, obj):
         return reverse("cultivation:path", args=[obj.enterprise_id])
 
+    def row_key(self, obj):
+        return obj.enterprise_id
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Each row also carries the enterprise id its checkbox selects.
-        context["rows"] = [(obj.enterprise_id, *row) for obj, row in zip(context["object_list"], context["rows"])]
-        context["intro"] = self.intro
+        if context.get("bulk_actions") and context.get("can_manage"):
+            context["select_form"] = "bulk"
         return context
 
 
@@ -182,9 +183,9 @@ class CandidateListView(ScreeningListView):
     filterset_class = CandidateFilterSet
     columns = SCREENING_COLUMNS
     intro = gettext_lazy(
-        "Eligible enterprises and near-misses (one or two gaps) from the latest screening that neither hold "
-        "this tier's certificate nor are in its pipeline yet. Tick enterprises to select them as candidates "
-        "or to enrol them at once."
+        "Enterprises the latest screening finds eligible, passing every figure-based criterion while expert-judged "
+        "ones decide (needs review), or one or two gaps away, that neither hold this tier's certificate nor are in "
+        "its pipeline yet. Tick enterprises to select them as candidates or to enrol them at once."
     )
 
     def base_queryset(self):
