@@ -104,6 +104,9 @@ def main():
 
     start = time.perf_counter()
     build(args.contracts, args.achievements)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would after a bulk load; plans are wrong without it
     print(f"database: {connection.vendor}; built {args.contracts} contracts and {args.achievements} achievements "
           f"in {time.perf_counter() - start:.1f} s")
 
