@@ -151,8 +151,16 @@ class ContractListView(ObjectListView):
         return TechContract.objects.visible_to(self.request.user).select_related("seller", "buyer_region")
 
     def get_context_data(self, **kwargs):
-        sellers = self.request.user.enterprises.exists() or perms.can_register_contract(self.request.user)
-        return {**super().get_context_data(**kwargs), "new_url": reverse("techmarket:contract-new") if sellers else None}
+        user = self.request.user
+        registrar = perms.can_register_contract(user)
+        return {
+            **super().get_context_data(**kwargs),
+            "new_url": reverse("techmarket:contract-new") if registrar or user.enterprises.exists() else None,
+            # The registry's import pages serve every app's importers; 技术合同登记 is kind "contracts".
+            "import_url": reverse("registry:import") if registrar else None,
+            "template_url": reverse("registry:import-template", args=["contracts"]) if registrar else None,
+            "statistics_url": reverse("techmarket:contract-statistics") if perms.sees_market_statistics(user) else None,
+        }
 
 
 class PublicChallengeView(TemplateView):

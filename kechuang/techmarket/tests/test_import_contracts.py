@@ -1,4 +1,3 @@
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -98,3 +97,19 @@ def test_import_command(make_enterprise, tmp_path):
     with pytest.raises(CommandError):
         call_command("import", "contracts", str(bad))
     assert TechContract.objects.registered().filter(registered_on__year=2022).turnover() == Decimal("450.50")
+
+
+def test_contracts_import_through_the_shared_import_pages(client, officer, make_enterprise, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path
+    seller = make_enterprise()
+    client.force_login(officer)
+    page = client.get(reverse("techmarket:contracts")).content.decode()
+    assert reverse("registry:import") in page
+    upload = SimpleUploadedFile("合同登记.csv", _csv(seller, *GOOD), content_type="text/csv")
+    preview = client.post(reverse("registry:import"), {"kind": "contracts", "file": upload})
+    assert preview.status_code == 302 and not TechContract.objects.exists()
+    client.post(preview.url)
+    assert TechContract.objects.count() == 3
