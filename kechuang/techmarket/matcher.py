@@ -121,7 +121,8 @@ class DatabaseIndex:
             else:
                 self._drop(kind, obj.pk)
                 state.stamps.pop(obj.pk, None)
-            state.count, state.newest = self._fingerprint(kind)
+            # The fingerprint is left as it was: the next query sees it differ and compares stamps, which
+            # also catches a write another process made in between.
 
     def achievement_changed(self, achievement: Achievement) -> None:
         self._changed("achievement", achievement)
@@ -131,18 +132,23 @@ class DatabaseIndex:
 
     # ------------------------------------------------------------------ queries
 
+    # Queries hold the lock too: a web worker's threads must not read the index while another updates it.
+
     def achievements_for(self, demand: Demand, top: int = 10):
         """[(achievement id, score, reasons)] best first, for a demand (indexed or not)."""
-        matches = self.engine().match_demand(self._record(demand), top=top)
+        with self._lock:
+            matches = self.engine().match_demand(self._record(demand), top=top)
         return [(int(m.id), m.score, m.reasons) for m in matches]
 
     def demands_for(self, achievement: Achievement, top: int = 10):
-        matches = self.engine().match_achievement(self._record(achievement), top=top)
+        with self._lock:
+            matches = self.engine().match_achievement(self._record(achievement), top=top)
         return [(int(m.id), m.score, m.reasons) for m in matches]
 
     def institutions_for(self, demand: Demand, top: int = 10):
         """[(institution id, score, [achievement ids])]: the institutions behind the best achievements."""
-        matches = self.engine().match_demand(self._record(demand), top=OWNER_DEPTH)
+        with self._lock:
+            matches = self.engine().match_demand(self._record(demand), top=OWNER_DEPTH)
         owner_of = {
             str(pk): str(owner)
             for pk, owner in Achievement.objects.filter(pk__in=[int(m.id) for m in matches]).values_list("pk", "owner_id")
