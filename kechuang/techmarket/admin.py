@@ -63,14 +63,21 @@ class MatchAdmin(WorkflowAccess, ModelAdmin):
     search_fields = ("demand__title", "achievement__title")
 
 
-class ContractChangeInline(WorkflowAccess, TabularInline):
-    model = ContractChange
+class RecordInline(WorkflowAccess, TabularInline):
+    """The rows under a workflow record, shown as they are; its parent's visibility already applies."""
+
     extra = 0
-    fields = ("at", "kind", "by", "reason", "before", "after")
-    readonly_fields = fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def get_queryset(self, request):
-        return ContractChange.objects.all()
+        return self.model.objects.all()
+
+
+class ContractChangeInline(RecordInline):
+    model = ContractChange
+    fields = ("at", "kind", "by", "reason", "before", "after")
 
 
 @admin.register(TechContract)
@@ -81,21 +88,14 @@ class TechContractAdmin(WorkflowAccess, ModelAdmin):
     inlines = (ContractChangeInline,)
 
 
-class ProposalInline(WorkflowAccess, TabularInline):
+class ProposalInline(RecordInline):
     model = Proposal
-    extra = 0
     fields = ("institution", "enterprise", "title", "budget", "months", "submitted_on")
-    readonly_fields = fields
 
 
-class MilestoneInline(WorkflowAccess, TabularInline):
+class MilestoneInline(RecordInline):
     model = Milestone
-    extra = 0
     fields = ("title", "due_on", "amount", "status", "accepted_on", "accepted_by")
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return Milestone.objects.all()
 
 
 @admin.register(Challenge)

@@ -309,10 +309,11 @@ class DemandDetailView(LoginRequiredMixin, View):
         if context["can_edit"]:
             visible = Achievement.objects.visible_to(request.user).select_related("owner")
             context["ranked"] = _ranked(Achievement, index.achievements_for(demand, MATCH_TOP), visible)
-            institutions = Institution.objects.in_bulk([pk for pk, _s, _a in index.institutions_for(demand)])
+            ranked_institutions = index.institutions_for(demand)
+            institutions = Institution.objects.in_bulk([pk for pk, _s, _a in ranked_institutions])
             context["institutions"] = [
                 (institutions[pk], score, len(achievements))
-                for pk, score, achievements in index.institutions_for(demand) if pk in institutions
+                for pk, score, achievements in ranked_institutions if pk in institutions
             ]
         if context["can_match"] and demand.status == DemandStatus.OPEN:
             context["challenge_form"] = ChallengeForm(initial={"title": demand.title})

@@ -1,6 +1,5 @@
 """Read-only REST access to the market, restricted by visible_to like the pages; rankings come from
 the same matching index. Writes go through the pages (each one a workflow step with its checks)."""
-from django.shortcuts import get_object_or_404
 from rest_framework import pagination, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -78,7 +77,7 @@ class DemandViewSet(MarketViewSet):
     @action(detail=True)
     def achievements(self, request, pk=None):
         """Achievements ranked for this demand (?top=, at most 50), with the reasons."""
-        demand = get_object_or_404(self.get_queryset(), pk=pk)
+        demand = self.get_object()
         if not perms.can_edit_demand(request.user, demand):
             raise PermissionDenied
         return _ranked_response(index.achievements_for(demand, _top(request)), Achievement.objects.visible_to(request.user))
