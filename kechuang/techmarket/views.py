@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.functions import ExtractYear, Substr
-from django.db.models import Avg, Count, F
+from django.db.models import Avg, Count, F, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -398,15 +398,14 @@ class ChallengeDetailView(View):
     def get_context(self, request, challenge, **forms):
         user = request.user
         proposals = Proposal.objects.visible_to(user).filter(challenge=challenge).select_related("institution", "enterprise")
-        proposals = proposals.annotate(reviews_count=Count("reviews"), average_score=Avg("reviews__score"))
+        mine = Review.objects.filter(proposal=OuterRef("pk"), reviewer_id=getattr(user, "pk", None)).values("score")[:1]
+        proposals = proposals.annotate(
+            reviews_count=Count("reviews"), average_score=Avg("reviews__score"), my_score=Subquery(mine)
+        )
         manage = perms.can_manage_challenge(user)
         return {
             "object": challenge,
             "proposals": proposals,
-            "my_reviews": {
-                review.proposal_id: review
-                for review in Review.objects.filter(proposal__challenge=challenge, reviewer_id=getattr(user, "pk", None))
-            },
             "milestones": challenge.milestones.all(),
             "can_apply": perms.can_apply_to_challenge(user, challenge)
             and not Proposal.objects.filter(challenge=challenge).of_user(user).exists(),

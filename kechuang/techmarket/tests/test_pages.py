@@ -144,3 +144,17 @@ def test_back_office_shows_workflow_records_read_only(client, officer, market):
     page = client.get(contract_url)
     assert page.status_code == 200 and not page.context["has_change_permission"]
     assert client.get(reverse("admin:techmarket_challenge_add")).status_code == 403
+
+
+def test_reviewer_scores_from_the_page_and_sees_the_score_given(client, officer, market, institution):
+    challenge = market["challenge"]
+    reviewer = officer
+    challenge.reviewers.add(reviewer)
+    proposal = services.submit_proposal(
+        challenge, institution.users.get(), Proposal(institution=institution, title="方案", approach="余热回收。", budget=Decimal(50), months=6)
+    )
+    services.start_review(challenge, officer)
+    client.force_login(reviewer)
+    client.post(reverse("techmarket:challenge-action", args=[challenge.pk, "score"]), {"proposal": proposal.pk, "score": "87"})
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert proposal.reviews.get().score == 87 and 'value="87"' in page
