@@ -3,19 +3,20 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 
-DOMAIN_APPS = ["core", "registry", "policy", "cultivation", "techmarket", "plan"]
+API_APPS = ["registry", "policy", "cultivation", "techmarket", "plan"]
+PAGE_APPS = ["registry", "cultivation", "techmarket", "plan"]
 
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("token/", obtain_auth_token, name="api-token"),
-    *[path("", include(f"kechuang.{app}.api.urls")) for app in DOMAIN_APPS],
+    *[path("", include(f"kechuang.{app}.api.urls")) for app in API_APPS],
 ]
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
-    *[path(f"{app}/", include(f"kechuang.{app}.urls")) for app in DOMAIN_APPS if app != "core"],
+    *[path(f"{app}/", include(f"kechuang.{app}.urls")) for app in PAGE_APPS],
     path("", include("kechuang.core.urls")),
     path("", include("kechuang.dashboards.urls")),
 ]

@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from .measures import NULL_B, NULL_I, dateref
+from .measures import NULL_B, dateref
 
 OP_SYMBOL = {"gte": ">=", "gt": ">", "lte": "<=", "lt": "<", "eq": "==", "ne": "!=",
              "in": "in", "not_in": "not in", "prefix": "starts with", "not_prefix": "not starts with"}

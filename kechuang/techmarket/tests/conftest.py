@@ -9,11 +9,6 @@ from kechuang.techmarket.choices import AchievementStatus, ContractType, Institu
 from kechuang.techmarket.models import Achievement, Demand, Institution, TechContract
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Users are made by the dozen here; the production hasher's rounds would dominate the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def institution(make_user):

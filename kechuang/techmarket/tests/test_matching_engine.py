@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kechuang.techmarket.matching import MatchEngine, Options, Record, rank_owners
+from kechuang.techmarket.matching import MatchEngine, Record, rank_owners
 from kechuang.techmarket.matching.evaluate import baseline_rankings, engine_rankings, load_evalset
 from kechuang.techmarket.matching.index import BM25Index
 from kechuang.techmarket.matching.lexicon import get_thesaurus

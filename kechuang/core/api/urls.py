@@ -1,3 +1,0 @@
-
-app_name = "core-api"
-urlpatterns: list = []
