@@ -16,4 +16,9 @@ def items_for(user) -> list[dict]:
 
 
 def navigation(request):
-    return {"nav_items": items_for(getattr(request, "user", None))}
+    items = items_for(getattr(request, "user", None))
+    # The current page belongs to the item whose address is the longest prefix of its path.
+    matching = [item for item in items if item["url"] != "/" and request.path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
+    return {"nav_items": items}

@@ -5,7 +5,7 @@ import re
 from django import template
 from django.utils.translation import gettext as _
 
-from kechuang.policy.rules.vocab import FIELD_LABELS
+from kechuang.policy.rules.vocab import SOURCE_LABELS
 
 register = template.Library()
 
@@ -55,4 +55,4 @@ def source_label(source):
     """`years.rd_expense / years.sales_revenue` → 研发费用 / 销售收入."""
     if not source:
         return "—"
-    return _FIELD.sub(lambda m: FIELD_LABELS.get(m.group(1) or m.group(2), m.group(0).split(".")[-1]), source)
+    return _FIELD.sub(lambda m: SOURCE_LABELS.get(m.group(1) or m.group(2), m.group(0).split(".")[-1]), source)

@@ -27,6 +27,16 @@ FIELD_LABELS = {
     "established": "注册成立日期",
 }
 
+# How a criterion's data source (its `source`: a profile field, list or flag) is named on screen.
+SOURCE_LABELS = {
+    **FIELD_LABELS,
+    "ip": "知识产权", "certificates": "资质证书", "awards": "科技奖励", "rd_institutions": "研发机构",
+    "standards": "标准制定", "investments": "股权投资", "projects": "科技计划项目", "competitions": "创新创业大赛",
+    "serious_dishonesty": "严重违法失信名单", "abnormal_operation": "经营异常名录",
+    "major_incident": "重大安全、质量事故或严重环境违法", "research_misconduct": "科研严重失信",
+    "expert": "专家评审", "score": "综合得分",
+}
+
 SCALAR_FIELDS = ("region_code", "industry_code", "high_tech_domain", "software_certified")
 FLAGS = ("serious_dishonesty", "abnormal_operation", "major_incident", "research_misconduct")
 
