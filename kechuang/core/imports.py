@@ -152,7 +152,11 @@ def read_table(data: bytes, filename: str = "") -> Table:
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileRejected("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入")
     else:
-        headers, rows = _read_csv(_decode(data))
+        text = _decode(data)
+        if filename.lower().endswith((".xlsx", ".xlsm")):
+            # Text under an Excel name: reading it as CSV would report a misleading header problem.
+            raise FileRejected("文件扩展名为 .xlsx，但内容是文本而不是 Excel 工作簿（文件可能被改名），请另存为 .xlsx 或 .csv")
+        headers, rows = _read_csv(text)
     if headers is None:
         raise FileRejected("文件为空")
     if not rows:

@@ -106,6 +106,11 @@ def test_a_zip_that_is_not_a_workbook_is_not_a_spreadsheet():
         read_table(buffer.getvalue(), "企业.xlsx")
 
 
+def test_text_saved_under_an_xlsx_name_is_not_read_as_csv():
+    with pytest.raises(FileRejected, match="内容是文本而不是 Excel 工作簿"):
+        read_table("统一社会信用代码\n91350100M000100Y43\n".encode(), "企业.xlsx")
+
+
 def test_old_xls_is_refused_with_how_to_fix_it():
     with pytest.raises(FileRejected, match="另存为 .xlsx"):
         read_table(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500)
