@@ -107,10 +107,25 @@ def _est_inc(Y_minus_k):
     return pl.col("_est_year").is_null() | (pl.col("_est_year") <= Y_minus_k)
 
 
-class YearValue(Measure):
+class YearlyFieldMeasure(Measure):
+    """A measure read from one yearly figure; a gap raises that figure in the year `gap_offset` from Y."""
+
+    gap_offset = -1
+
+    def gap_spec(self):
+        return GapSpec("year", self.field, self.gap_offset)
+
+    def source(self):
+        return f"years.{self.field}"
+
+    def field_label(self):
+        return FIELD_LABELS[self.field]
+
+
+class YearValue(YearlyFieldMeasure):
     def __init__(self, field_, offset=-1):
         self.field = field_
-        self.offset = offset
+        self.offset = self.gap_offset = offset
         self.kind = "money" if field_ in MONEY_FIELDS else "people"
 
     def key(self):
@@ -128,17 +143,8 @@ class YearValue(Measure):
     def bases(self):
         return [YearBase(self.field, -self.offset)]
 
-    def gap_spec(self):
-        return GapSpec("year", self.field, self.offset)
 
-    def source(self):
-        return f"years.{self.field}"
-
-    def field_label(self):
-        return FIELD_LABELS[self.field]
-
-
-class WindowSum(Measure):
+class WindowSum(YearlyFieldMeasure):
     """Sum over the last N fiscal years (Y-N .. Y-1), fewer for a firm established inside the window."""
 
     dynamic_years = True
@@ -183,17 +189,8 @@ class WindowSum(Measure):
     def bases(self):
         return [YearBase(self.field, k) for k in range(1, self.n + 1)]
 
-    def gap_spec(self):
-        return GapSpec("year", self.field, -1)
 
-    def source(self):
-        return f"years.{self.field}"
-
-    def field_label(self):
-        return FIELD_LABELS[self.field]
-
-
-class Growth(Measure):
+class Growth(YearlyFieldMeasure):
     """The official growth rate ½(x2/x1 + x3/x2) − 1 over Y-3, Y-2, Y-1 (国科发火〔2016〕195号),
     with its special cases: second-year value 0 → 0; first-year value 0 → last two years only;
     a firm with two years of operation → x3/x2 − 1; one year or less → 0."""
@@ -252,15 +249,6 @@ class Growth(Measure):
 
     def bases(self):
         return [YearBase(self.field, k) for k in (1, 2, 3)]
-
-    def gap_spec(self):
-        return GapSpec("year", self.field, -1)
-
-    def source(self):
-        return f"years.{self.field}"
-
-    def field_label(self):
-        return FIELD_LABELS[self.field]
 
 
 class Ratio(Measure):
