@@ -1,6 +1,6 @@
-"""Where rule sets come from: the shipped folder plus any folders a district configures
-(Django setting ``POLICY_EXTRA_RULESET_DIRS``, or the environment variable
-``KECHUANG_POLICY_EXTRA_RULESET_DIRS`` outside Django, paths separated by os.pathsep)."""
+"""Where rule sets come from: the shipped folder plus any folders a district configures in
+``POLICY_EXTRA_RULESET_DIRS`` (the Django setting; outside Django, the environment variable of the same
+name, comma-separated, as the setting reads it)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,18 +13,12 @@ from .loader import BUILTIN_DIR, load_dir
 
 
 def extra_dirs() -> list[Path]:
-    dirs = None
-    try:
-        from django.conf import settings
-        if settings.configured:
-            dirs = getattr(settings, "POLICY_EXTRA_RULESET_DIRS", None)
-    except ImportError:  # pragma: no cover - Django is a dependency of the product
-        pass
-    if dirs is None:
-        raw = os.environ.get("KECHUANG_POLICY_EXTRA_RULESET_DIRS", "")
-        dirs = [d for d in raw.split(os.pathsep) if d]
-    if isinstance(dirs, (str, Path)):
-        dirs = [dirs]
+    from django.conf import settings
+
+    if settings.configured:
+        dirs = settings.POLICY_EXTRA_RULESET_DIRS
+    else:
+        dirs = [d.strip() for d in os.environ.get("POLICY_EXTRA_RULESET_DIRS", "").split(",") if d.strip()]
     return [Path(d) for d in dirs]
 
 

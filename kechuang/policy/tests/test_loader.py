@@ -124,3 +124,15 @@ def test_version_chosen_by_as_of(tmp_path):
 
 def test_compile_text_without_file():
     assert compile_text(GOOD).key == "local_award"
+
+
+def test_a_district_folder_is_read_from_the_setting(tmp_path, settings):
+    from kechuang.policy.rules.registry import default_registry
+
+    (tmp_path / "local_award-2024.yaml").write_text(GOOD, encoding="utf-8")
+    settings.POLICY_EXTRA_RULESET_DIRS = [str(tmp_path)]
+    try:
+        assert default_registry(refresh=True).get("local_award").document_number == "某科发〔2024〕1号"
+    finally:
+        settings.POLICY_EXTRA_RULESET_DIRS = []
+        default_registry(refresh=True)
