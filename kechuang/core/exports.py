@@ -18,12 +18,14 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
     if isinstance(value, decimal.Decimal):
         return float(value)
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)
+    if value is not None and not isinstance(value, (str, int, float, dt.date, dt.time)):
+        value = str(value)  # a related record, a choice label or lazy text: the text the page shows
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 

@@ -299,6 +299,15 @@ def test_exported_cells_that_could_run_as_formulas_are_escaped(value):
     assert safe_cell(-2) == -2  # numbers stay numbers
 
 
+@pytest.mark.django_db
+def test_a_related_record_is_exported_as_its_text_and_still_escaped():
+    from kechuang.core.models import Department
+
+    rows = [[Department(code="kjj", name="科技局"), Department(code="x", name="=HYPERLINK(1)")]]
+    book = load_workbook(io.BytesIO(workbook_bytes([("s", ["a", "b"], rows)])))
+    assert [cell.value for cell in book["s"][2]] == ["科技局", "'=HYPERLINK(1)"]
+
+
 def test_a_kind_declared_by_two_apps_is_a_start_up_error():
     with pytest.raises(ImproperlyConfigured, match="'contracts' is declared by both kechuang.a and kechuang.b"):
         merge_importers([("kechuang.a", {"contracts": DepartmentImporter}), ("kechuang.b", {"contracts": DepartmentImporter})])

@@ -6,39 +6,18 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from kechuang.core.choices import Role
 from kechuang.cultivation import services as cultivation
+from kechuang.dashboards.tests.urlwalk import argument_free_urls
 from kechuang.policy.models import ScreeningResult, ScreeningRun
 from kechuang.registry.models import Certificate, YearlyData
 from kechuang.techmarket.choices import ContractType, SolutionMode
 from kechuang.techmarket.models import Demand, TechContract
 
 OTHER_NAME = "玄鸟隐秘生物医药有限公司"
-# Not pages: the back office has its own walk (registry tests), the rest are actions or files.
-SKIPPED_PREFIXES = ("admin/", "i18n/", "logout/", "api/schema/", "api/token/")
-
-
-def _piece(pattern) -> str:
-    # DRF routers write regular expressions (^plans/$); path() routes are literal here.
-    return str(pattern).removeprefix("^").removesuffix("$")
-
-
-def _walk(patterns, prefix=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, prefix + _piece(entry.pattern))
-        elif isinstance(entry, URLPattern) and not entry.pattern.regex.groupindex:
-            yield "/" + prefix + _piece(entry.pattern)
-
-
-def argument_free_urls():
-    return sorted({url for url in _walk(get_resolver().url_patterns) if not url[1:].startswith(SKIPPED_PREFIXES)})
-
-
 @pytest.fixture
 def other_enterprise_everywhere(make_enterprise, officer):
     other = make_enterprise(name=OTHER_NAME)
