@@ -304,7 +304,8 @@ class DemandDetailView(LoginRequiredMixin, View):
             "can_edit": perms.can_edit_demand(request.user, demand),
             "can_match": perms.can_match(request.user),
             "challenges": demand.challenges.all(),
-            "matches": demand.matches.select_related("achievement__owner"),
+            # Only the matches this user may open: an institution sees its own, not its competitors'.
+            "matches": Match.objects.visible_to(request.user).filter(demand=demand).select_related("achievement__owner"),
         }
         if context["can_edit"]:
             visible = Achievement.objects.visible_to(request.user).select_related("owner")
