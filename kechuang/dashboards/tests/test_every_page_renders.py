@@ -53,7 +53,7 @@ def crawl(client, start: list[str], limit: int):
 def test_links_a_page_shows_lead_to_pages_that_open(client):
     # A link to a page that then refuses (403/404) is a broken promise, or a record shown too widely.
     call_command("demo", enterprises=30, seed="crawl", stdout=io.StringIO())
-    for role in (Role.OFFICER, Role.LEADER, Role.ENTERPRISE, Role.INSTITUTION, Role.LIAISON):
+    for role in Role.values:
         client.force_login(get_user_model().objects.get(username=role))
         visited = list(crawl(client, ["/"], limit=150))
         assert not [f"{url} → {status}" for url, status in visited if status not in (200, 302)], role
