@@ -164,6 +164,22 @@ def record_change(instance: models.Model, action: str, before: dict | None, afte
     append([PendingEntry(action, object_type_of(type(instance)), str(instance.pk), str(instance), diff(before, after))])
 
 
+def record_created(instance: models.Model) -> None:
+    record_change(instance, AuditAction.CREATE, None, snapshot(instance))
+
+
+def record_updated(instance: models.Model, before: dict) -> None:
+    """Chain the difference between `before` (a `snapshot()` taken earlier) and the instance now."""
+    after = snapshot(instance)
+    if before != after:
+        record_change(instance, AuditAction.UPDATE, before, after)
+
+
+def record_deleted(instance: models.Model, before: dict | None = None) -> None:
+    """Chain a deletion; call it before the row goes, or pass the snapshot taken before."""
+    record_change(instance, AuditAction.DELETE, before if before is not None else snapshot(instance), None)
+
+
 def record_bulk(model, changes: Iterable[tuple[str, str, str, dict | None, dict | None]]) -> int:
     """Audit a bulk write: `changes` yields (action, object_id, object_repr, before, after)."""
     object_type = object_type_of(model)
