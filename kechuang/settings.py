@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kechuang.policy",
     "kechuang.cultivation",
     "kechuang.techmarket",
+    "kechuang.vouchers",
     "kechuang.plan",
     "kechuang.dashboards",
 ]
