@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -136,7 +137,8 @@ class ClaimActionView(LoginRequiredMixin, View):
 
     def post(self, request, pk, action):
         claim = get_object_or_404(Claim.objects.visible_to(request.user).select_related("scheme", "enterprise", "provider"), pk=pk)
-        CLAIM.get(action)  # an undeclared step is refused before anything else
+        if action != "rate" and action not in CLAIM.transitions:
+            raise Http404  # an undeclared step is refused before anything else
         try:
             if action == "approve":
                 services.approve(claim, request.user)
