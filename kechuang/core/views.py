@@ -1,19 +1,48 @@
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from kechuang.core.exports import xlsx_response
+from kechuang.core.permissions import is_signed_in
 from kechuang.core.tables import Column
 
 EXPORT_ROW_LIMIT = 200_000
 
 
-class ObjectListView(LoginRequiredMixin, ListView):
+class PredicateRequiredMixin(AccessMixin):
+    """The one page-access rule: a page opens for the users its `predicate` (from an app's
+    `permissions.py`) admits. Anonymous visitors go to the login page; a signed-in user it refuses
+    gets 403. The navigation asks the same `predicate` (`kechuang.core.navigation`), so a menu item
+    shows exactly when its page would open."""
+
+    predicate = staticmethod(is_signed_in)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # A predicate is a plain function of the user; keep it from binding as a method.
+        if "predicate" in cls.__dict__ and not isinstance(cls.__dict__["predicate"], staticmethod):
+            cls.predicate = staticmethod(cls.__dict__["predicate"])
+
+    @classmethod
+    def admits(cls, user) -> bool:
+        return is_signed_in(user) and bool(cls.predicate(user))
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_signed_in(request.user):
+            return self.handle_no_permission()
+        if not self.admits(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ObjectListView(PredicateRequiredMixin, ListView):
     """A list page: the user's visible rows, narrowed by a django-filter FilterSet, shown as `columns`,
     and exported to .xlsx with the same filters when `?export=xlsx` is asked for.
 
-    Subclasses set `model`, `filterset_class`, `columns` and `title`; `base_queryset()` may be
-    overridden, and defaults to `model.objects.visible_to(user)`."""
+    Subclasses set `model`, `filterset_class`, `columns`, `title` and the `predicate` that opens the
+    page (default: any signed-in user); `base_queryset()` may be overridden, and defaults to
+    `model.objects.visible_to(user)`."""
 
     filterset_class = None
     columns: list[Column] = []
