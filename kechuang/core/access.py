@@ -86,6 +86,11 @@ class Scope:
     def conditions_for(self, role) -> tuple:
         return (*self.reach.get(ANY_ROLE, ()), *self.reach.get(role, ()))
 
+    def reaches(self, user) -> bool:
+        """Whether the declaration can give `user` any row at all: the predicate of a list page that
+        shows a model's rows (a role the scope leaves out would only ever see an empty list)."""
+        return self.everything(user) or (is_signed_in(user) and bool(self.conditions_for(user.role)))
+
     def restrict(self, queryset, user):
         if self.everything(user):
             return queryset
@@ -129,10 +134,10 @@ class ScopedQuerySet(models.QuerySet):
         return self.model.row_scope.restrict(self, user)
 
 
-@checks.register(checks.Tags.models)
-def check_row_scopes(app_configs=None, **kwargs):
+def scope_errors(models_to_check) -> list[checks.Error]:
+    """A scoped manager without a `row_scope`, or a declaration naming an unknown role or path."""
     errors = []
-    for model in apps.get_models():
+    for model in models_to_check:
         if not issubclass(model._default_manager._queryset_class, ScopedQuerySet):
             continue
         scope = getattr(model, "row_scope", None)
@@ -144,3 +149,8 @@ def check_row_scopes(app_configs=None, **kwargs):
             for problem in scope.check(model)
         )
     return errors
+
+
+@checks.register(checks.Tags.models)
+def check_row_scopes(app_configs=None, **kwargs):
+    return scope_errors(apps.get_models())

@@ -14,8 +14,8 @@ from django.urls import resolve, reverse
 
 
 @lru_cache(maxsize=None)
-def page_predicate(url_name: str):
-    """The predicate of the page `url_name` names; a page without one cannot be a menu item."""
+def page_admits(url_name: str):
+    """The `admits(user)` of the page `url_name` names; a page without a predicate cannot be a menu item."""
     view = getattr(resolve(reverse(url_name)).func, "view_class", None)
     if view is None or not hasattr(view, "admits"):
         raise ImproperlyConfigured(f"navigation: {url_name} is not a page with a predicate (PredicateRequiredMixin)")
@@ -32,7 +32,7 @@ def entries():
 def items_for(user) -> list[dict]:
     items = []
     for label, url_name, audience in entries():
-        if page_predicate(url_name)(user) and (audience is None or audience(user)):
+        if page_admits(url_name)(user) and (audience is None or audience(user)):
             items.append({"label": label, "url": reverse(url_name), "name": url_name})
     return items
 

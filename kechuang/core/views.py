@@ -21,12 +21,16 @@ class PredicateRequiredMixin(AccessMixin):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         # A predicate is a plain function of the user; keep it from binding as a method.
-        if "predicate" in cls.__dict__ and not isinstance(cls.__dict__["predicate"], staticmethod):
+        if callable(cls.__dict__.get("predicate")) and not isinstance(cls.__dict__["predicate"], staticmethod):
             cls.predicate = staticmethod(cls.__dict__["predicate"])
 
     @classmethod
+    def page_predicate(cls):
+        return cls.predicate
+
+    @classmethod
     def admits(cls, user) -> bool:
-        return is_signed_in(user) and bool(cls.predicate(user))
+        return is_signed_in(user) and bool(cls.page_predicate()(user))
 
     def dispatch(self, request, *args, **kwargs):
         if not is_signed_in(request.user):
@@ -40,9 +44,11 @@ class ObjectListView(PredicateRequiredMixin, ListView):
     """A list page: the user's visible rows, narrowed by a django-filter FilterSet, shown as `columns`,
     and exported to .xlsx with the same filters when `?export=xlsx` is asked for.
 
-    Subclasses set `model`, `filterset_class`, `columns`, `title` and the `predicate` that opens the
-    page (default: any signed-in user); `base_queryset()` may be overridden, and defaults to
-    `model.objects.visible_to(user)`."""
+    Subclasses set `model`, `filterset_class`, `columns` and `title`; `base_queryset()` may be
+    overridden, and defaults to `model.objects.visible_to(user)`. The page opens for the users its
+    `predicate` admits; without one, for those the model's row scope gives any row (`Scope.reaches`)."""
+
+    predicate = None
 
     filterset_class = None
     columns: list[Column] = []
@@ -53,6 +59,10 @@ class ObjectListView(PredicateRequiredMixin, ListView):
     export_name = "export"
     paginate_by = 50
     template_name = "core/object_list.html"
+
+    @classmethod
+    def page_predicate(cls):
+        return cls.predicate or cls.model.row_scope.reaches
 
     def base_queryset(self):
         return self.model.objects.visible_to(self.request.user)

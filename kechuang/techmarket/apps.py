@@ -12,7 +12,7 @@ class TechmarketConfig(AppConfig):
     nav = [
         (_("Technology market"), "techmarket:overview"),
         (_("Achievements"), "techmarket:achievements", takes_part_in_market),
-        (_("Demands"), "techmarket:demands", takes_part_in_market),
+        (_("Demands"), "techmarket:demands"),
         (_("Matches"), "techmarket:matches", sees_everything),
         (_("Open challenges"), "techmarket:challenges"),
         (_("Technology contracts"), "techmarket:contracts", sells_technology),
