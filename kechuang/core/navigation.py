@@ -16,8 +16,9 @@ from django.urls import resolve, reverse
 @lru_cache(maxsize=None)
 def page_admits(url_name: str):
     """The `admits(user)` of the page `url_name` names; a page without a predicate cannot be a menu item."""
-    view = getattr(resolve(reverse(url_name)).func, "view_class", None)
-    if view is None or not hasattr(view, "admits"):
+    func = resolve(reverse(url_name)).func
+    view = getattr(func, "view_class", func)
+    if not hasattr(view, "admits"):
         raise ImproperlyConfigured(f"navigation: {url_name} is not a page with a predicate (PredicateRequiredMixin)")
     return view.admits
 

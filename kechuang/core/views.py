@@ -1,4 +1,7 @@
+from functools import wraps
+
 from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
@@ -38,6 +41,24 @@ class PredicateRequiredMixin(AccessMixin):
         if not self.admits(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+def predicate_required(predicate=is_signed_in):
+    """`PredicateRequiredMixin` for a function view: `@predicate_required(can_…)`."""
+
+    def decorator(view):
+        @wraps(view)
+        def page(request, *args, **kwargs):
+            if not is_signed_in(request.user):
+                return redirect_to_login(request.get_full_path())
+            if not predicate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        page.admits = lambda user: is_signed_in(user) and bool(predicate(user))
+        return page
+
+    return decorator
 
 
 class ObjectListView(PredicateRequiredMixin, ListView):

@@ -13,6 +13,7 @@ from kechuang.core.access import ANY_ROLE, Scope, ScopedQuerySet
 from kechuang.core.audit import AuditedModel
 from kechuang.cultivation.choices import ActionKind, Stage, Tier
 from kechuang.cultivation.workflow import OPEN_STAGES, STAGE_DATE_FIELD
+from kechuang.registry.models import OWNED_BY_ENTERPRISE
 
 
 def ratio(numerator: int, denominator: int) -> float | None:
@@ -125,7 +126,7 @@ class Enrollment(AuditedModel):
 
     objects = EnrollmentQuerySet.as_manager()
     # Officers and leaders see the whole pipeline; an enterprise user sees its own enterprise's.
-    row_scope = Scope({ANY_ROLE: "enterprise__members"})
+    row_scope = OWNED_BY_ENTERPRISE
     audit_exclude = ("created_at", "updated_at")
 
     class Meta:

@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.db.models.functions import Coalesce
@@ -18,7 +17,7 @@ from django.views.generic import DetailView, TemplateView
 
 from kechuang.core.exports import xlsx_response
 from kechuang.core.tables import Column
-from kechuang.core.views import ObjectListView, PredicateRequiredMixin
+from kechuang.core.views import ObjectListView, PredicateRequiredMixin, predicate_required
 from kechuang.cultivation import screening, services
 from kechuang.cultivation.choices import STATUS_LABELS, TIER_SHORT, Stage, Tier
 from kechuang.cultivation.filtersets import CandidateFilterSet, EnrollmentFilterSet, FreeBenefitFilterSet
@@ -264,15 +263,13 @@ def _run_action(data: dict, user) -> int:
     return len(run())
 
 
-@login_required
+@predicate_required(can_manage)
 @require_POST
 def pipeline_action(request):
     form = PipelineActionForm(request.POST)
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = ""
-    if not can_manage(request.user):
-        raise PermissionDenied
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
@@ -290,7 +287,7 @@ def pipeline_action(request):
     return redirect(next_url or "cultivation:overview")
 
 
-@login_required
+@predicate_required()
 @require_POST
 def refresh_recognitions(request, tier):
     _tier_or_404(tier)
@@ -378,7 +375,7 @@ class PathStartView(PredicateRequiredMixin, View):
         )
 
 
-@login_required
+@predicate_required()
 def path_overview(request, pk):
     enterprise = _path_enterprise(request, pk)
     today = timezone.localdate()
@@ -394,7 +391,7 @@ def path_overview(request, pk):
     return render(request, "cultivation/path_overview.html", {"enterprise": enterprise, "tiers": tiers, "as_of": today})
 
 
-@login_required
+@predicate_required()
 def path_detail(request, pk, tier):
     enterprise = _path_enterprise(request, pk)
     _tier_or_404(tier)

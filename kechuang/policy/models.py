@@ -2,8 +2,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.access import ANY_ROLE, Scope, ScopedQuerySet
+from kechuang.core.access import ScopedQuerySet
 from kechuang.policy.choices import Status
+from kechuang.registry.models import OWNED_BY_ENTERPRISE
 
 
 class RuleSetVersion(models.Model):
@@ -94,7 +95,7 @@ class ScreeningResult(models.Model):
     gaps = models.JSONField(_("gaps"), default=list)
 
     objects = ScreeningResultQuerySet.as_manager()
-    row_scope = Scope({ANY_ROLE: "enterprise__members"})
+    row_scope = OWNED_BY_ENTERPRISE
 
     class Meta:
         ordering = ["ruleset_key", "enterprise"]

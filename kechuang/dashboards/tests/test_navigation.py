@@ -19,11 +19,13 @@ HREF = re.compile(r'href="(/[^"#?]*)')
 
 
 def _page_view(url):
-    """The class-based page behind an argument-free URL, or None (API, function views, files)."""
+    """The page behind an argument-free URL (a view class, or a function view with `admits`), or None
+    for the API and pages outside the project (login)."""
     if url.startswith("/api/"):
         return None
-    view = getattr(resolve(url).func, "view_class", None)
-    return view if view is not None and hasattr(view, "admits") else None
+    func = resolve(url).func
+    view = getattr(func, "view_class", func)
+    return view if hasattr(view, "admits") else None
 
 
 def test_every_menu_entry_names_a_page_with_a_predicate():
@@ -57,7 +59,7 @@ def test_menu_items_appear_exactly_when_their_page_opens(client):
             assert client.get(url).status_code == 403, f"{role}: {url} refuses by predicate but does not answer 403"
             checked["refused"] += 1
         for url, view in pages.items():
-            if not issubclass(view, ObjectListView) or client.get(url).status_code != 200:
+            if not (isinstance(view, type) and issubclass(view, ObjectListView)) or client.get(url).status_code != 200:
                 continue
             audience = audiences.get(url)
             left_out_on_purpose = audience is not None and not audience(user)
