@@ -11,8 +11,8 @@ A model states its row scope and takes its manager from `ScopedQuerySet`:
 
 `Demand.objects.visible_to(user)` then reads the declaration: every row for the users `everything`
 admits (officers, leaders and superusers unless the model says otherwise); for any other signed-in
-user, the rows that one of the conditions listed for their role, or for `ANY_ROLE`, admits; nothing
-for anyone else. A condition is
+user, the rows that one of the conditions listed for their role, for `ANY_ROLE` or for `EVERYONE`
+admits; for a visitor who is not signed in, those of `EVERYONE` (usually none). A condition is
 
 - a lookup path from the row to a user (`"enterprise__members"`): rows the path leads to the user;
 - `InDepartment(path, …)`: rows whose path leads to the user's department (liaisons report for one);
@@ -33,8 +33,9 @@ from django.db.models import Q
 
 from kechuang.core.permissions import is_signed_in, sees_everything
 
-# The key of `Scope.reach` whose conditions apply to every signed-in role.
+# Keys of `Scope.reach`: conditions for every signed-in role, and for every visitor, signed in or not.
 ANY_ROLE = "*"
+EVERYONE = "**"
 
 
 @dataclass(frozen=True)
@@ -83,20 +84,20 @@ class Scope:
             for role, conditions in (reach or {}).items()
         }
 
-    def conditions_for(self, role) -> tuple:
-        return (*self.reach.get(ANY_ROLE, ()), *self.reach.get(role, ()))
+    def conditions_for(self, user) -> tuple:
+        if not is_signed_in(user):
+            return self.reach.get(EVERYONE, ())
+        return (*self.reach.get(EVERYONE, ()), *self.reach.get(ANY_ROLE, ()), *self.reach.get(user.role, ()))
 
     def reaches(self, user) -> bool:
         """Whether the declaration can give `user` any row at all: the predicate of a list page that
         shows a model's rows (a role the scope leaves out would only ever see an empty list)."""
-        return self.everything(user) or (is_signed_in(user) and bool(self.conditions_for(user.role)))
+        return self.everything(user) or bool(self.conditions_for(user))
 
     def restrict(self, queryset, user):
         if self.everything(user):
             return queryset
-        if not is_signed_in(user):
-            return queryset.none()
-        conditions = self.conditions_for(user.role)
+        conditions = self.conditions_for(user)
         admitted = [q for q in (_condition_q(condition, user) for condition in conditions) if q is not None]
         if not admitted:
             return queryset.none()
@@ -117,7 +118,9 @@ class Scope:
         """Problems with this declaration for `model` (an unknown path or role), for the system check."""
         from kechuang.core.choices import Role
 
-        problems = [f"unknown role {role!r}" for role in self.reach if role != ANY_ROLE and role not in Role.values]
+        problems = [f"unknown role {role!r}" for role in self.reach if role not in (ANY_ROLE, EVERYONE, *Role.values)]
+        # A visitor who is not signed in is nobody a path could lead to.
+        problems += [f"{EVERYONE!r} admits Q conditions only" for c in self.reach.get(EVERYONE, ()) if not isinstance(c, Q)]
         for conditions in self.reach.values():
             for path in (path for condition in conditions for path in _paths(condition)):
                 try:

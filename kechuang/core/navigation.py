@@ -12,6 +12,8 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import resolve, reverse
 
+from kechuang.core.permissions import is_signed_in
+
 
 @lru_cache(maxsize=None)
 def page_admits(url_name: str):
@@ -31,6 +33,8 @@ def entries():
 
 
 def items_for(user) -> list[dict]:
+    if not is_signed_in(user):
+        return []  # the menu is for signed-in users (base.html); public pages are linked where they apply
     items = []
     for label, url_name, audience in entries():
         if page_admits(url_name)(user) and (audience is None or audience(user)):

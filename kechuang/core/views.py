@@ -15,9 +15,10 @@ EXPORT_ROW_LIMIT = 200_000
 
 class PredicateRequiredMixin(AccessMixin):
     """The one page-access rule: a page opens for the users its `predicate` (from an app's
-    `permissions.py`) admits. Anonymous visitors go to the login page; a signed-in user it refuses
-    gets 403. The navigation asks the same `predicate` (`kechuang.core.navigation`), so a menu item
-    shows exactly when its page would open."""
+    `permissions.py`) admits; the default admits any signed-in user, `anyone` makes a public page.
+    A refused visitor who is not signed in goes to the login page; a signed-in one gets 403. The
+    navigation asks the same `predicate` (`kechuang.core.navigation`), so a menu item shows exactly
+    when its page would open."""
 
     predicate = staticmethod(is_signed_in)
 
@@ -33,13 +34,11 @@ class PredicateRequiredMixin(AccessMixin):
 
     @classmethod
     def admits(cls, user) -> bool:
-        return is_signed_in(user) and bool(cls.page_predicate()(user))
+        return bool(cls.page_predicate()(user))
 
     def dispatch(self, request, *args, **kwargs):
-        if not is_signed_in(request.user):
-            return self.handle_no_permission()
         if not self.admits(request.user):
-            raise PermissionDenied
+            return self.handle_no_permission()
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -49,13 +48,13 @@ def predicate_required(predicate=is_signed_in):
     def decorator(view):
         @wraps(view)
         def page(request, *args, **kwargs):
-            if not is_signed_in(request.user):
-                return redirect_to_login(request.get_full_path())
             if not predicate(request.user):
-                raise PermissionDenied
+                if request.user.is_authenticated:
+                    raise PermissionDenied
+                return redirect_to_login(request.get_full_path())
             return view(request, *args, **kwargs)
 
-        page.admits = lambda user: is_signed_in(user) and bool(predicate(user))
+        page.admits = lambda user: bool(predicate(user))
         return page
 
     return decorator
@@ -83,7 +82,7 @@ class ObjectListView(PredicateRequiredMixin, ListView):
 
     @classmethod
     def page_predicate(cls):
-        return cls.predicate or cls.model.row_scope.reaches
+        return cls.predicate or (lambda user: is_signed_in(user) and cls.model.row_scope.reaches(user))
 
     def base_queryset(self):
         return self.model.objects.visible_to(self.request.user)

@@ -14,6 +14,7 @@ from kechuang.core.models import Department
 from kechuang.plan.models import Notification, Plan, ProgressReport, Task
 from kechuang.registry.models import Award, Enterprise, IntellectualProperty, YearlyData
 from kechuang.techmarket.models import Achievement, Challenge, Institution
+from kechuang.vouchers.models import Provider
 
 
 def scoped_models():
@@ -48,11 +49,23 @@ def test_nobody_signed_out_or_inactive_sees_confined_rows(make_user, make_enterp
     YearlyData.objects.create(enterprise=firm, year=2025)
     assert Enterprise.objects.visible_to(member).get() == firm
     member.is_active = False
+    confined = [m for m in scoped_models() if not m.row_scope.reaches(AnonymousUser())]
+    assert Enterprise in confined and YearlyData in confined and Challenge not in confined
     for user in (AnonymousUser(), member, None):
-        for model in scoped_models():
-            if model is not Challenge:  # challenges are public (揭榜挂帅)
-                assert not model.objects.visible_to(user).exists(), model
+        for model in confined:
+            assert not model.objects.visible_to(user).exists(), model
     assert Challenge.objects.visible_to(AnonymousUser()).count() == Challenge.objects.count()
+
+
+@pytest.mark.django_db
+def test_every_visitor_sees_verified_providers_and_a_provider_user_also_its_own(make_user):
+    verified = Provider.objects.create(uscc="12120000MB0000001X", name="检测中心", kind="testing", status="verified")
+    applied = Provider.objects.create(uscc="12120000MB0000002X", name="新申请机构", kind="testing", status="applied")
+    staff = make_user(Role.PROVIDER)
+    applied.users.add(staff)
+    assert list(Provider.objects.visible_to(AnonymousUser())) == [verified]
+    assert list(Provider.objects.visible_to(make_user(Role.ENTERPRISE))) == [verified]
+    assert set(Provider.objects.visible_to(staff)) == {verified, applied}
 
 
 @pytest.mark.django_db
