@@ -1,14 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.choices import Role
-
 
 class CoreConfig(AppConfig):
     name = "kechuang.core"
     label = "core"
     verbose_name = _("Core")
-    nav = [(_("Audit log"), "core:audit-log", (Role.AUDITOR,))]
+    nav = [(_("Audit log"), "core:audit-log")]
 
     def ready(self):
         from kechuang.core import backoffice, signals  # noqa: F401  (connect the audit and is_staff receivers)

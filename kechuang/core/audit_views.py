@@ -1,11 +1,10 @@
 """The audit log page: the auditor's alone (三员分立)."""
 import django_filters
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.backoffice import can_read_audit
+from kechuang.core.permissions import can_read_audit
 from kechuang.core.choices import AuditAction
 from kechuang.core.models import AuditEntry
 from kechuang.core.tables import Column
@@ -58,11 +57,7 @@ class AuditLogView(ObjectListView):
     title = _("Audit log")
     export_name = "audit-log"
     template_name = "core/audit_log.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_read_audit(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    predicate = can_read_audit
 
     def base_queryset(self):
         return AuditEntry.objects.order_by("-sequence")

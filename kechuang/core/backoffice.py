@@ -11,14 +11,10 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from kechuang.core.choices import Role
-from kechuang.core.permissions import has_role, is_auditor, is_secadmin, is_sysadmin
+from kechuang.core.permissions import has_role, is_superuser
 
 # Roles that log in to the admin; `is_staff` follows the role, so it is never set or revoked by hand.
 ADMIN_ROLES = frozenset({Role.OFFICER, Role.LEADER, Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
-
-can_read_audit = is_auditor
-can_manage_users = is_sysadmin
-can_manage_lockouts = is_secadmin
 
 
 def staff_flag_for(user) -> bool:
@@ -31,7 +27,8 @@ def sync_staff_flag(sender, instance, **kwargs):
 
 
 class RoleModelAdminMixin:
-    """ModelAdmin permissions keyed by role instead of Django's per-model permission rows.
+    """ModelAdmin permissions keyed by role instead of Django's per-model permission rows, answered by
+    the predicates of `kechuang.core.permissions`.
 
     `view_roles` may look, `edit_roles` may add, change and delete; a superuser may do both unless
     `superuser_may_edit` is False."""
@@ -41,11 +38,10 @@ class RoleModelAdminMixin:
     superuser_may_edit = True
 
     def _has(self, request, roles) -> bool:
-        user = request.user
-        return bool(user.is_active and user.is_staff and has_role(*roles)(user))
+        return bool(request.user.is_staff and has_role(*roles)(request.user))
 
     def _may_edit(self, request) -> bool:
-        if request.user.is_active and request.user.is_superuser:
+        if is_superuser(request.user):
             return self.superuser_may_edit
         return self._has(request, self.edit_roles)
 
@@ -53,9 +49,7 @@ class RoleModelAdminMixin:
         return self.has_view_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return (request.user.is_active and request.user.is_superuser) or self._has(
-            request, self.view_roles | self.edit_roles
-        )
+        return is_superuser(request.user) or self._has(request, self.view_roles | self.edit_roles)
 
     def has_add_permission(self, request, *args):
         return self._may_edit(request)

@@ -73,7 +73,7 @@ from django.utils import timezone
 from kechuang.core.audit import record_bulk, snapshot
 from kechuang.core.choices import AuditAction
 from kechuang.core.exports import workbook_bytes
-from kechuang.core.permissions import is_officer
+from kechuang.core.permissions import is_bureau_officer
 
 ERROR_COLUMN = "错误"
 FORMULA_REASON = "单元格含公式，请粘贴为数值"
@@ -709,7 +709,7 @@ class ModelImporter(Importer):
 
 def can_import(user) -> bool:
     """Imports rewrite many records at once: officers (and superusers) only, whatever the kind."""
-    return bool(user and user.is_authenticated and (user.is_superuser or is_officer(user)))
+    return is_bureau_officer(user)
 
 
 # --- discovery -----------------------------------------------------------------------------------

@@ -3,7 +3,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.choices import (
-    STAFF_ROLES,
     AuditAction,
     DomainLevel,
     IndustryLevel,
@@ -38,14 +37,6 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-
-    @property
-    def is_staff_role(self) -> bool:
-        """Officers and leaders see the whole registry."""
-        return self.role in STAFF_ROLES
-
-    def has_role(self, *roles: str) -> bool:
-        return self.is_active and self.role in roles
 
 
 class ReferenceQuerySet(models.QuerySet):

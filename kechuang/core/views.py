@@ -1,19 +1,74 @@
-from django.contrib.auth.mixins import LoginRequiredMixin
+from functools import wraps
+
+from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from kechuang.core.exports import xlsx_response
+from kechuang.core.permissions import is_signed_in
 from kechuang.core.tables import Column
 
 EXPORT_ROW_LIMIT = 200_000
 
 
-class ObjectListView(LoginRequiredMixin, ListView):
+class PredicateRequiredMixin(AccessMixin):
+    """The one page-access rule: a page opens for the users its `predicate` (from an app's
+    `permissions.py`) admits; the default admits any signed-in user, `anyone` makes a public page.
+    A refused visitor who is not signed in goes to the login page; a signed-in one gets 403. The
+    navigation asks the same `predicate` (`kechuang.core.navigation`), so a menu item shows exactly
+    when its page would open."""
+
+    predicate = staticmethod(is_signed_in)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # A predicate is a plain function of the user; keep it from binding as a method.
+        if callable(cls.__dict__.get("predicate")) and not isinstance(cls.__dict__["predicate"], staticmethod):
+            cls.predicate = staticmethod(cls.__dict__["predicate"])
+
+    @classmethod
+    def page_predicate(cls):
+        return cls.predicate
+
+    @classmethod
+    def admits(cls, user) -> bool:
+        return bool(cls.page_predicate()(user))
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.admits(request.user):
+            return self.handle_no_permission()
+        return super().dispatch(request, *args, **kwargs)
+
+
+def predicate_required(predicate=is_signed_in):
+    """`PredicateRequiredMixin` for a function view: `@predicate_required(can_…)`."""
+
+    def decorator(view):
+        @wraps(view)
+        def page(request, *args, **kwargs):
+            if not predicate(request.user):
+                if request.user.is_authenticated:
+                    raise PermissionDenied
+                return redirect_to_login(request.get_full_path())
+            return view(request, *args, **kwargs)
+
+        page.admits = lambda user: bool(predicate(user))
+        return page
+
+    return decorator
+
+
+class ObjectListView(PredicateRequiredMixin, ListView):
     """A list page: the user's visible rows, narrowed by a django-filter FilterSet, shown as `columns`,
     and exported to .xlsx with the same filters when `?export=xlsx` is asked for.
 
     Subclasses set `model`, `filterset_class`, `columns` and `title`; `base_queryset()` may be
-    overridden, and defaults to `model.objects.visible_to(user)`."""
+    overridden, and defaults to `model.objects.visible_to(user)`. The page opens for the users its
+    `predicate` admits; without one, for those the model's row scope gives any row (`Scope.reaches`)."""
+
+    predicate = None
 
     filterset_class = None
     columns: list[Column] = []
@@ -24,6 +79,10 @@ class ObjectListView(LoginRequiredMixin, ListView):
     export_name = "export"
     paginate_by = 50
     template_name = "core/object_list.html"
+
+    @classmethod
+    def page_predicate(cls):
+        return cls.predicate or (lambda user: is_signed_in(user) and cls.model.row_scope.reaches(user))
 
     def base_queryset(self):
         return self.model.objects.visible_to(self.request.user)

@@ -9,10 +9,11 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.access import ANY_ROLE, Scope, ScopedQuerySet
 from kechuang.core.audit import AuditedModel
-from kechuang.core.permissions import sees_everything
 from kechuang.cultivation.choices import ActionKind, Stage, Tier
 from kechuang.cultivation.workflow import OPEN_STAGES, STAGE_DATE_FIELD
+from kechuang.registry.models import OWNED_BY_ENTERPRISE
 
 
 def ratio(numerator: int, denominator: int) -> float | None:
@@ -29,13 +30,7 @@ def score_text(score, score_min, score_max) -> str:
     return "—"
 
 
-class EnrollmentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Officers and leaders see the whole pipeline; an enterprise user sees its own enterprise's."""
-        if not sees_everything(user):
-            return self.filter(enterprise__members=user) if user.is_authenticated else self.none()
-        return self
-
+class EnrollmentQuerySet(ScopedQuerySet):
     def for_tier(self, tier: str):
         return self.filter(tier=tier)
 
@@ -130,6 +125,8 @@ class Enrollment(AuditedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EnrollmentQuerySet.as_manager()
+    # Officers and leaders see the whole pipeline; an enterprise user sees its own enterprise's.
+    row_scope = OWNED_BY_ENTERPRISE
     audit_exclude = ("created_at", "updated_at")
 
     class Meta:
@@ -169,13 +166,6 @@ class Enrollment(AuditedModel):
         return [(label, getattr(self, STAGE_DATE_FIELD[value])) for value, label in Stage.choices]
 
 
-class CultivationActionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not sees_everything(user):
-            return self.filter(enrollment__enterprise__members=user) if user.is_authenticated else self.none()
-        return self
-
-
 class CultivationAction(models.Model):
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="actions")
     kind = models.CharField(_("kind"), max_length=12, choices=ActionKind.choices)
@@ -186,7 +176,8 @@ class CultivationAction(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = CultivationActionQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+    row_scope = Scope({ANY_ROLE: "enrollment__enterprise__members"})
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kechuang.core.audit import record_bulk, snapshot
-from kechuang.core.choices import AuditAction, Role
+from kechuang.core.choices import AuditAction
+from kechuang.core.permissions import is_officer
 from kechuang.cultivation import screening
 from kechuang.cultivation.choices import Stage, Tier
 from kechuang.cultivation.models import CultivationAction, Enrollment, ratio
@@ -55,7 +56,7 @@ def _save(rows: list[Enrollment], before: dict, fields: list[str]) -> None:
 
 
 def _check_officer(officer) -> None:
-    if officer is None or not officer.is_active or officer.role != Role.OFFICER:
+    if not is_officer(officer):
         raise ValidationError(_("Choose an active S&T bureau officer as the officer in charge."))
 
 

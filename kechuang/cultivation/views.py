@@ -1,8 +1,6 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.db.models.functions import Coalesce
@@ -14,11 +12,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from kechuang.core.exports import xlsx_response
 from kechuang.core.tables import Column
-from kechuang.core.views import ObjectListView
+from kechuang.core.views import ObjectListView, PredicateRequiredMixin, predicate_required
 from kechuang.cultivation import screening, services
 from kechuang.cultivation.choices import STATUS_LABELS, TIER_SHORT, Stage, Tier
 from kechuang.cultivation.filtersets import CandidateFilterSet, EnrollmentFilterSet, FreeBenefitFilterSet
@@ -40,19 +39,17 @@ def _percent(value):
     return None if value is None else f"{value:.1%}"
 
 
-class StaffOnlyMixin(LoginRequiredMixin):
-    """Pipeline pages are the bureau's working tools: officers and leaders only."""
+class PipelinePage(PredicateRequiredMixin):
+    """Pipeline pages are the bureau's working tools: officers and leaders only. They offer the
+    pipeline's actions to whoever may take them."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_view_pipeline(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    predicate = can_view_pipeline
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(can_manage=can_manage(self.request.user), **kwargs)
 
 
-class OverviewView(StaffOnlyMixin, TemplateView):
+class OverviewView(PipelinePage, TemplateView):
     template_name = "cultivation/overview.html"
 
     def get_context_data(self, **kwargs):
@@ -74,7 +71,7 @@ class OverviewView(StaffOnlyMixin, TemplateView):
         )
 
 
-class BoardView(StaffOnlyMixin, TemplateView):
+class BoardView(PipelinePage, TemplateView):
     """A tier's pipeline as columns, one per stage. Open cards show whatever their year; recognised and
     exited ones only if closed in the last year, unless a cohort year is chosen, so that the board stays
     a working surface rather than an archive (the records list holds them all)."""
@@ -133,7 +130,7 @@ ENROLLMENT_COLUMNS = [
 ]
 
 
-class EnrollmentListView(StaffOnlyMixin, ObjectListView):
+class EnrollmentListView(PipelinePage, ObjectListView):
     model = Enrollment
     filterset_class = EnrollmentFilterSet
     columns = ENROLLMENT_COLUMNS
@@ -144,7 +141,7 @@ class EnrollmentListView(StaffOnlyMixin, ObjectListView):
         return super().base_queryset().select_related("enterprise", "officer", "certificate")
 
 
-class ScreeningListView(StaffOnlyMixin, ObjectListView):
+class ScreeningListView(PipelinePage, ObjectListView):
     """Lists read from the latest screening; rows are selected by enterprise."""
 
     template_name = "cultivation/screening_list.html"
@@ -222,7 +219,7 @@ class FreeBenefitListView(ScreeningListView):
         return screening.free_benefits().visible_to(self.request.user).order_by("ruleset_key", "-score", "enterprise__name")
 
 
-class EnrollmentDetailView(StaffOnlyMixin, DetailView):
+class EnrollmentDetailView(PipelinePage, DetailView):
     template_name = "cultivation/enrollment.html"
     context_object_name = "enrollment"
 
@@ -266,15 +263,13 @@ def _run_action(data: dict, user) -> int:
     return len(run())
 
 
-@login_required
+@predicate_required(can_manage)
 @require_POST
 def pipeline_action(request):
     form = PipelineActionForm(request.POST)
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = ""
-    if not can_manage(request.user):
-        raise PermissionDenied
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
@@ -292,7 +287,7 @@ def pipeline_action(request):
     return redirect(next_url or "cultivation:overview")
 
 
-@login_required
+@predicate_required()
 @require_POST
 def refresh_recognitions(request, tier):
     _tier_or_404(tier)
@@ -312,7 +307,7 @@ FUNNEL_HEADERS = [
 ]
 
 
-class FunnelView(StaffOnlyMixin, TemplateView):
+class FunnelView(PipelinePage, TemplateView):
     template_name = "cultivation/funnel.html"
 
     def tiers(self):
@@ -363,23 +358,24 @@ def _path_enterprise(request, pk) -> Enterprise:
     return enterprise
 
 
-@login_required
-def path_start(request):
+class PathStartView(PredicateRequiredMixin, View):
     """Where "my path" begins: straight to the user's enterprise, or a choice when there are several
     (or, for officers, a search)."""
-    enterprises = Enterprise.objects.visible_to(request.user)
-    query = request.GET.get("q", "")
-    if not can_view_pipeline(request.user):
-        if enterprises.count() == 1:
-            return redirect("cultivation:path", pk=enterprises.get().pk)
-    elif not query:
-        enterprises = enterprises.none()
-    return render(
-        request, "cultivation/path_start.html", {"enterprises": enterprises.search(query)[:50], "query": query}
-    )
+
+    def get(self, request):
+        enterprises = Enterprise.objects.visible_to(request.user)
+        query = request.GET.get("q", "")
+        if not can_view_pipeline(request.user):
+            if enterprises.count() == 1:
+                return redirect("cultivation:path", pk=enterprises.get().pk)
+        elif not query:
+            enterprises = enterprises.none()
+        return render(
+            request, "cultivation/path_start.html", {"enterprises": enterprises.search(query)[:50], "query": query}
+        )
 
 
-@login_required
+@predicate_required()
 def path_overview(request, pk):
     enterprise = _path_enterprise(request, pk)
     today = timezone.localdate()
@@ -395,7 +391,7 @@ def path_overview(request, pk):
     return render(request, "cultivation/path_overview.html", {"enterprise": enterprise, "tiers": tiers, "as_of": today})
 
 
-@login_required
+@predicate_required()
 def path_detail(request, pk, tier):
     enterprise = _path_enterprise(request, pk)
     _tier_or_404(tier)

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.choices import Role
+from kechuang.core.permissions import is_liaison, sees_everything
 
 SEED_PLAN_CODE = "eco-city-2020-2022"
 SEED_PLAN_FILE = Path(__file__).resolve().parent / "plans" / f"{SEED_PLAN_CODE}.yaml"
@@ -24,9 +24,9 @@ class PlanConfig(AppConfig):
     label = "plan"
     verbose_name = _("Plan")
     nav = [
-        (_("Cockpit"), "plan:home", (Role.OFFICER, Role.LEADER)),
-        (_("Task board"), "plan:board", (Role.OFFICER, Role.LEADER)),
-        (_("Our tasks"), "plan:my_department", (Role.LIAISON,)),
+        (_("Cockpit"), "plan:home"),
+        (_("Task board"), "plan:board", sees_everything),
+        (_("Our tasks"), "plan:my_department", is_liaison),
     ]
 
     def ready(self):

@@ -8,29 +8,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.permissions import sees_everything
+from kechuang.core.access import ANY_ROLE, InDepartment, Scope, ScopedQuerySet
+from kechuang.core.permissions import nobody
+from kechuang.core.choices import Role
 from kechuang.plan.choices import Direction, IndicatorKind, ReportingPeriod, ReportState, Unit
 
 VALUE = {"max_digits": 20, "decimal_places": 6}
-
-
-def _department_of(user):
-    """The department a liaison reports for, or None for anyone who is not a liaison of one."""
-    from kechuang.core.choices import Role
-
-    if user.is_authenticated and user.is_active and user.role == Role.LIAISON and user.department_id:
-        return user.department_id
-    return None
-
-
-class PlanQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if sees_everything(user):
-            return self
-        department = _department_of(user)
-        if department is None:
-            return self.none()
-        return self.filter(Q(tasks__lead_department=department) | Q(tasks__co_departments=department)).distinct()
 
 
 class Plan(models.Model):
@@ -53,7 +36,9 @@ class Plan(models.Model):
     report_grace_days = models.PositiveSmallIntegerField(_("days after a period to report"), default=10)
     preamble = models.TextField(_("preamble"), blank=True)
 
-    objects = PlanQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+    # A liaison sees the plans in which its department leads or helps with a task.
+    row_scope = Scope({Role.LIAISON: InDepartment("tasks__lead_department", "tasks__co_departments")})
 
     class Meta:
         ordering = ["-end_year", "code"]
@@ -131,13 +116,10 @@ class YearTarget(models.Model):
         return f"{self.indicator} {self.year}: {self.value}"
 
 
-class ManualFigureQuerySet(models.QuerySet):
+class ManualFigureQuerySet(ScopedQuerySet):
     def latest_on(self, key: str, date: dt.date):
         """The newest figure for `key` describing a day on or before `date`."""
         return self.filter(key=key, date__lte=date).order_by("-date", "-pk").first()
-
-    def visible_to(self, user):
-        return self if sees_everything(user) else self.none()
 
 
 class ManualFigure(models.Model):
@@ -154,6 +136,7 @@ class ManualFigure(models.Model):
     entered_at = models.DateTimeField(auto_now_add=True)
 
     objects = ManualFigureQuerySet.as_manager()
+    row_scope = Scope()
 
     class Meta:
         ordering = ["plan", "key", "-date"]
@@ -181,16 +164,7 @@ class Area(models.Model):
         return f"{self.code} {self.title}"
 
 
-class TaskQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Officers and leaders see every task; a liaison sees the tasks its department leads or helps."""
-        if sees_everything(user):
-            return self
-        department = _department_of(user)
-        if department is None:
-            return self.none()
-        return self.filter(Q(lead_department=department) | Q(co_departments=department)).distinct()
-
+class TaskQuerySet(ScopedQuerySet):
     def led_by(self, department):
         return self.filter(lead_department=department)
 
@@ -215,6 +189,8 @@ class Task(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = TaskQuerySet.as_manager()
+    # Officers and leaders see every task; a liaison sees the tasks its department leads or helps.
+    row_scope = Scope({Role.LIAISON: InDepartment("lead_department", "co_departments")})
 
     class Meta:
         ordering = ["plan", "position"]
@@ -260,10 +236,7 @@ class Safeguard(models.Model):
         return f"{self.code} {self.title}"
 
 
-class ProgressReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(task__in=Task.objects.visible_to(user))
-
+class ProgressReportQuerySet(ScopedQuerySet):
     def accepted(self):
         return self.filter(state=ReportState.ACCEPTED)
 
@@ -285,6 +258,7 @@ class ProgressReport(models.Model):
     review_comment = models.TextField(_("review comment"), blank=True)
 
     objects = ProgressReportQuerySet.as_manager()
+    row_scope = Scope({Role.LIAISON: InDepartment("task__lead_department", "task__co_departments")})
 
     class Meta:
         ordering = ["task", "-period_end"]
@@ -316,10 +290,7 @@ class Evidence(models.Model):
         return self.name
 
 
-class NotificationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(user=user) if user.is_authenticated else self.none()
-
+class NotificationQuerySet(ScopedQuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
@@ -336,6 +307,8 @@ class Notification(models.Model):
     emailed = models.BooleanField(default=False)
 
     objects = NotificationQuerySet.as_manager()
+    # Everyone, officers included, reads only their own notices.
+    row_scope = Scope({ANY_ROLE: "user"}, everything=nobody)
 
     class Meta:
         ordering = ["-created_at"]

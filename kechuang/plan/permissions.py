@@ -1,8 +1,5 @@
 """Who may do what in the plan app, stated once and used by pages, API and admin alike."""
-from kechuang.core.choices import Role
-from kechuang.core.permissions import has_role, sees_everything
-
-is_officer = has_role(Role.OFFICER)
+from kechuang.core.permissions import is_liaison, is_officer, sees_everything
 
 
 def can_view_indicators(user) -> bool:
@@ -21,9 +18,7 @@ def can_review(user, report=None) -> bool:
 
 def can_report_on(user, task) -> bool:
     """Only a liaison of the task's lead department reports its progress."""
-    return bool(
-        has_role(Role.LIAISON)(user) and task.lead_department_id is not None and user.department_id == task.lead_department_id
-    )
+    return is_liaison(user) and task.lead_department_id is not None and user.department_id == task.lead_department_id
 
 
 def can_resubmit(user, report) -> bool:

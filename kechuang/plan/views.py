@@ -2,8 +2,7 @@ import datetime as dt
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.views import View
 
 from kechuang.core.exports import XLSX_CONTENT_TYPE
 from kechuang.core.tables import Column
-from kechuang.core.views import ObjectListView
+from kechuang.core.views import ObjectListView, PredicateRequiredMixin
 from kechuang.plan import reports, services, supervision
 from kechuang.plan.choices import Light, Status
 from kechuang.plan.evaluation import Evaluator, format_progress, format_value, read_plan
@@ -34,14 +33,8 @@ def as_of_from(request) -> dt.date:
         return dt.date.today()
 
 
-class IndicatorReaderMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_view_indicators(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class PlanListView(IndicatorReaderMixin, ObjectListView):
+class PlanListView(ObjectListView):
+    predicate = can_view_indicators
     model = Plan
     filterset_class = PlanFilterSet
     title = gettext_lazy("Plans")
@@ -63,7 +56,9 @@ class PlanListView(IndicatorReaderMixin, ObjectListView):
         return super().get(request, *args, **kwargs)
 
 
-class CockpitView(IndicatorReaderMixin, View):
+class CockpitView(PredicateRequiredMixin, View):
+    predicate = can_view_indicators
+
     def get(self, request, code):
         plan = get_object_or_404(Plan.objects.visible_to(request.user), code=code)
         as_of = as_of_from(request)
@@ -126,9 +121,10 @@ def _card(plan, reading) -> dict:
     }
 
 
-class IndicatorRecordsView(IndicatorReaderMixin, ObjectListView):
+class IndicatorRecordsView(ObjectListView):
     """The records behind one indicator value (drill-down), with the same .xlsx export as every list."""
 
+    predicate = can_view_indicators
     template_name = "plan/records.html"
     paginate_by = 100
 
@@ -156,7 +152,8 @@ class IndicatorRecordsView(IndicatorReaderMixin, ObjectListView):
         return context
 
 
-class ManualFigureListView(IndicatorReaderMixin, ObjectListView):
+class ManualFigureListView(ObjectListView):
+    predicate = can_view_indicators
     model = ManualFigure
     filterset_class = ManualFigureFilterSet
     template_name = "plan/figures.html"
@@ -203,7 +200,7 @@ class ManualFigureListView(IndicatorReaderMixin, ObjectListView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class TaskBoardView(LoginRequiredMixin, View):
+class TaskBoardView(PredicateRequiredMixin, View):
     """Tasks by lead department, each with its light; filter by plan, department and light."""
 
     template_name = "plan/board.html"
@@ -259,7 +256,7 @@ class MyDepartmentView(TaskBoardView):
         return _("Tasks of %(department)s") % {"department": department.name if department else "—"}
 
 
-class TaskDetailView(LoginRequiredMixin, View):
+class TaskDetailView(PredicateRequiredMixin, View):
     def get_task(self, request, pk):
         return get_object_or_404(Task.objects.visible_to(request.user).select_related("plan", "area", "lead_department"), pk=pk)
 
@@ -294,7 +291,7 @@ class TaskDetailView(LoginRequiredMixin, View):
         return self.get(request, pk, form=form)
 
 
-class ReportDetailView(LoginRequiredMixin, View):
+class ReportDetailView(PredicateRequiredMixin, View):
     def get_report(self, request, pk):
         return get_object_or_404(ProgressReport.objects.visible_to(request.user).select_related("task", "task__plan"), pk=pk)
 
@@ -345,7 +342,7 @@ class ReviewListView(ObjectListView):
         ).order_by("state", "-submitted_at")
 
 
-class NotificationsView(LoginRequiredMixin, View):
+class NotificationsView(PredicateRequiredMixin, View):
     def get(self, request):
         notes = Notification.objects.visible_to(request.user)[:200]
         return render(request, "plan/notifications.html", {"notes": notes})
@@ -355,8 +352,10 @@ class NotificationsView(LoginRequiredMixin, View):
         return redirect("plan:notifications")
 
 
-class ReportDownloadView(IndicatorReaderMixin, View):
+class ReportDownloadView(PredicateRequiredMixin, View):
     """督查通报 for a period (?period=2022-Q3) or the yearly summary (?year=2022), as docx or xlsx."""
+
+    predicate = can_view_indicators
 
     def get(self, request, code, fmt):
         plan = get_object_or_404(Plan.objects.visible_to(request.user), code=code)

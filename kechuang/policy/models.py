@@ -2,7 +2,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.access import ScopedQuerySet
 from kechuang.policy.choices import Status
+from kechuang.registry.models import OWNED_BY_ENTERPRISE
 
 
 class RuleSetVersion(models.Model):
@@ -52,7 +54,7 @@ class ScreeningRun(models.Model):
         return f"{self.as_of} ({self.started:%Y-%m-%d %H:%M})"
 
 
-class ScreeningResultQuerySet(models.QuerySet):
+class ScreeningResultQuerySet(ScopedQuerySet):
     def latest(self, *fields):
         """The results of the latest finished screening run (with field names: Django's latest())."""
         if fields:
@@ -76,11 +78,6 @@ class ScreeningResultQuerySet(models.QuerySet):
         """Ineligible, and one or two changes to figures away (no unfixable failure on the way)."""
         return self.filter(status=Status.INELIGIBLE, fixable=True, gap_count__gte=1, gap_count__lte=2)
 
-    def visible_to(self, user):
-        from kechuang.registry.models import Enterprise
-
-        return self.filter(enterprise__in=Enterprise.objects.visible_to(user))
-
 
 class ScreeningResult(models.Model):
     run = models.ForeignKey(ScreeningRun, on_delete=models.CASCADE, related_name="results")
@@ -98,6 +95,7 @@ class ScreeningResult(models.Model):
     gaps = models.JSONField(_("gaps"), default=list)
 
     objects = ScreeningResultQuerySet.as_manager()
+    row_scope = OWNED_BY_ENTERPRISE
 
     class Meta:
         ordering = ["ruleset_key", "enterprise"]

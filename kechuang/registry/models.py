@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.access import ANY_ROLE, Scope, ScopedQuerySet
 from kechuang.core.audit import AuditedModel
-from kechuang.core.permissions import sees_everything
 from kechuang.registry.choices import (
     GONE_STATUSES,
     AcquiredBy,
@@ -26,7 +26,7 @@ from kechuang.registry.validators import validate_uscc
 MONEY = {"max_digits": 16, "decimal_places": 2, "null": True, "blank": True}
 
 
-class EnterpriseQuerySet(models.QuerySet):
+class EnterpriseQuerySet(ScopedQuerySet):
     def registered_in_district(self, district_code: str | None = None):
         """Enterprises whose registered region lies under the district's code, whatever their status."""
         return self.filter(region__code__startswith=district_code or settings.KECHUANG_DISTRICT_CODE)
@@ -34,11 +34,6 @@ class EnterpriseQuerySet(models.QuerySet):
     def in_district(self, district_code: str | None = None):
         """Enterprises registered under the district's region code and not moved out, cancelled or revoked."""
         return self.registered_in_district(district_code).exclude(status__in=GONE_STATUSES)
-
-    def visible_to(self, user):
-        if not sees_everything(user):
-            return self.filter(members=user) if user.is_authenticated else self.none()
-        return self
 
     def search(self, text: str):
         text = (text or "").strip()
@@ -86,6 +81,8 @@ class Enterprise(AuditedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EnterpriseQuerySet.as_manager()
+    # Officers and leaders see every enterprise; an enterprise user, the ones it is a member of.
+    row_scope = Scope({ANY_ROLE: "members"})
     audit_exclude = ("updated_at", "created_at")
 
     class Meta:
@@ -106,13 +103,8 @@ class Enterprise(AuditedModel):
         return self.high_tech_domain_id[:2] if self.high_tech_domain_id else None
 
 
-class OwnedByEnterpriseQuerySet(models.QuerySet):
-    """Records that belong to one enterprise; an enterprise user sees only its own."""
-
-    def visible_to(self, user):
-        if not sees_everything(user):
-            return self.filter(enterprise__members=user) if user.is_authenticated else self.none()
-        return self
+# Records that belong to one enterprise: an enterprise user sees only its own.
+OWNED_BY_ENTERPRISE = Scope({ANY_ROLE: "enterprise__members"})
 
 
 class YearlyData(AuditedModel):
@@ -135,7 +127,8 @@ class YearlyData(AuditedModel):
     source_date = models.DateField(_("source date"), default=dt.date.today)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = OwnedByEnterpriseQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+    row_scope = OWNED_BY_ENTERPRISE
     audit_exclude = ("updated_at",)
 
     class Meta:
@@ -155,7 +148,7 @@ class YearlyData(AuditedModel):
         return self.rd_expense / self.revenue
 
 
-class IntellectualPropertyQuerySet(models.QuerySet):
+class IntellectualPropertyQuerySet(ScopedQuerySet):
     def valid_on(self, date: dt.date):
         """Granted on or before `date`, legal status valid, and not expired on `date` (失效日 is the first
         day it no longer counts)."""
@@ -165,11 +158,6 @@ class IntellectualPropertyQuerySet(models.QuerySet):
 
     def of_class(self, ip_class: str):
         return self.filter(kind__ip_class=ip_class)
-
-    def visible_to(self, user):
-        if not sees_everything(user):
-            return self.filter(owners__members=user).distinct() if user.is_authenticated else self.none()
-        return self
 
 
 class IntellectualProperty(AuditedModel):
@@ -184,6 +172,7 @@ class IntellectualProperty(AuditedModel):
     acquired_by = models.CharField(_("acquired by"), max_length=10, choices=AcquiredBy.choices, default=AcquiredBy.SELF)
 
     objects = IntellectualPropertyQuerySet.as_manager()
+    row_scope = Scope({ANY_ROLE: "owners__members"})
 
     class Meta:
         ordering = ["-granted", "number"]
@@ -199,7 +188,7 @@ class IntellectualProperty(AuditedModel):
         return self.kind.ip_class
 
 
-class CertificateQuerySet(OwnedByEnterpriseQuerySet):
+class CertificateQuerySet(ScopedQuerySet):
     def valid_on(self, date: dt.date):
         """Issued on or before `date` and not past its 有效期至 (inclusive)."""
         return self.filter(issued__lte=date).filter(Q(expires__isnull=True) | Q(expires__gte=date))
@@ -216,6 +205,7 @@ class Certificate(AuditedModel):
     expires = models.DateField(_("expiry date"), null=True, blank=True)
 
     objects = CertificateQuerySet.as_manager()
+    row_scope = OWNED_BY_ENTERPRISE
 
     class Meta:
         ordering = ["-issued"]
@@ -234,7 +224,8 @@ class EnterpriseRecord(AuditedModel):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="%(class)ss")
     name = models.CharField(_("name"), max_length=200, blank=True)
 
-    objects = OwnedByEnterpriseQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+    row_scope = OWNED_BY_ENTERPRISE
 
     class Meta:
         abstract = True

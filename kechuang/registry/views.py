@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
-from kechuang.core.backoffice import can_read_audit
+from kechuang.core.permissions import can_read_audit
 from kechuang.core.exports import xlsx_response
-from kechuang.core.views import ObjectListView
+from kechuang.core.views import ObjectListView, PredicateRequiredMixin
 from kechuang.registry import services
 from kechuang.registry.profile import sections_for
 from kechuang.registry.filtersets import CertificateFilterSet, EnterpriseFilterSet, IntellectualPropertyFilterSet
@@ -43,16 +42,7 @@ def profile_url(enterprise: Enterprise) -> str:
     return reverse("registry:enterprise", args=[enterprise.uscc])
 
 
-class PredicateRequiredMixin(PermissionRequiredMixin):
-    """Anonymous visitors go to the login page; a logged-in user for whom `predicate` fails gets 403."""
-
-    predicate = None
-
-    def has_permission(self):
-        return self.predicate(self.request.user)
-
-
-class RegistryListView(PredicateRequiredMixin, ObjectListView):
+class RegistryListView(ObjectListView):
     """A registry list: rows link to the enterprise profile they belong to."""
 
     predicate = can_browse_registry
@@ -101,7 +91,7 @@ class CertificateListView(RegistryListView):
         return profile_url(obj.enterprise)
 
 
-class EnterpriseDetailView(LoginRequiredMixin, DetailView):
+class EnterpriseDetailView(PredicateRequiredMixin, DetailView):
     template_name = "registry/enterprise_detail.html"
     slug_field = "uscc"
     slug_url_kwarg = "uscc"
@@ -148,7 +138,7 @@ class EnterpriseDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-class MyEnterpriseView(LoginRequiredMixin, View):
+class MyEnterpriseView(PredicateRequiredMixin, View):
     """An enterprise user's own profile; with several linked enterprises, the list of them."""
 
     def get(self, request):
@@ -160,18 +150,18 @@ class MyEnterpriseView(LoginRequiredMixin, View):
         return redirect("registry:enterprises")
 
 
-class EnterpriseEditMixin(LoginRequiredMixin):
-    """Loads the enterprise the URL names from what the user may see (else 404), then asks `predicate`
-    whether the user may make this change (else 403)."""
+class EnterpriseEditMixin(PredicateRequiredMixin):
+    """Loads the enterprise the URL names from what the user may see (else 404), then asks
+    `may_change(user, enterprise)` whether the user may make this change (else 403)."""
 
-    predicate = None
+    may_change = None
     template_name = ""
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
+        if not self.admits(request.user):
             return self.handle_no_permission()
         self.enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), uscc=kwargs["uscc"])
-        if not self.predicate(request.user, self.enterprise):
+        if not self.may_change(request.user, self.enterprise):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -180,7 +170,7 @@ class EnterpriseEditMixin(LoginRequiredMixin):
 
 
 class ContactsEditView(EnterpriseEditMixin, View):
-    predicate = can_edit_contacts
+    may_change = staticmethod(can_edit_contacts)
     template_name = "registry/enterprise_form.html"
     title = _("Edit contacts")
 
@@ -199,7 +189,7 @@ class ContactsEditView(EnterpriseEditMixin, View):
 class YearlyEditView(EnterpriseEditMixin, View):
     """Add a year (no `year` in the URL) or correct an existing one."""
 
-    predicate = can_edit_yearly
+    may_change = staticmethod(can_edit_yearly)
     template_name = "registry/enterprise_form.html"
 
     def existing(self, year):

@@ -10,7 +10,6 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -30,6 +29,7 @@ from kechuang.core.imports import (
     size_problem,
     template_workbook,
 )
+from kechuang.core.views import PredicateRequiredMixin
 
 SESSION_KEY = "kechuang_imports"
 KEEP_PER_SESSION = 5
@@ -64,11 +64,6 @@ class ImportForm(forms.Form):
         if problem:
             raise forms.ValidationError(problem)
         return upload
-
-
-class OfficerOnly(LoginRequiredMixin, UserPassesTestMixin):
-    def test_func(self):
-        return can_import(self.request.user)
 
 
 class Uploads:
@@ -122,7 +117,8 @@ class Uploads:
                 stale.unlink(missing_ok=True)
 
 
-class ImportUploadView(OfficerOnly, View):
+class ImportUploadView(PredicateRequiredMixin, View):
+    predicate = can_import
     template_name = "registry/import_upload.html"
 
     def get(self, request):
@@ -146,11 +142,13 @@ def _display(value):
     return "" if value is None else str(value)
 
 
-class UploadMixin(OfficerOnly):
+class UploadMixin(PredicateRequiredMixin):
     """Finds the session's upload named by the URL's token, after the officer check."""
 
+    predicate = can_import
+
     def dispatch(self, request, *args, **kwargs):
-        if not (request.user.is_authenticated and self.test_func()):
+        if not self.admits(request.user):
             return self.handle_no_permission()
         self.uploads = Uploads(request)
         self.upload = self.uploads.get(kwargs["token"])
@@ -219,7 +217,9 @@ class ImportErrorsView(UploadMixin, View):
         return _xlsx(error_workbook(check), f"{Path(self.upload['filename']).stem}-错误.xlsx")
 
 
-class ImportTemplateView(OfficerOnly, View):
+class ImportTemplateView(PredicateRequiredMixin, View):
+    predicate = can_import
+
     def get(self, request, kind):
         try:
             importer = importer_for(kind)

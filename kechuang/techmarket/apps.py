@@ -1,10 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.choices import Role
-
-STAFF = (Role.OFFICER, Role.LEADER)
-MARKET_USERS = (Role.OFFICER, Role.LEADER, Role.ENTERPRISE, Role.INSTITUTION)
+from kechuang.core.permissions import sees_everything
+from kechuang.techmarket.permissions import sells_technology, takes_part_in_market
 
 
 class TechmarketConfig(AppConfig):
@@ -12,10 +10,10 @@ class TechmarketConfig(AppConfig):
     label = "techmarket"
     verbose_name = _("Technology market")
     nav = [
-        (_("Technology market"), "techmarket:overview", STAFF),
-        (_("Achievements"), "techmarket:achievements", MARKET_USERS),
-        (_("Demands"), "techmarket:demands", MARKET_USERS),
-        (_("Matches"), "techmarket:matches", STAFF),
-        (_("Open challenges"), "techmarket:challenges", ()),
-        (_("Technology contracts"), "techmarket:contracts", (Role.OFFICER, Role.LEADER, Role.ENTERPRISE)),
+        (_("Technology market"), "techmarket:overview"),
+        (_("Achievements"), "techmarket:achievements", takes_part_in_market),
+        (_("Demands"), "techmarket:demands"),
+        (_("Matches"), "techmarket:matches", sees_everything),
+        (_("Open challenges"), "techmarket:challenges"),
+        (_("Technology contracts"), "techmarket:contracts", sells_technology),
     ]

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.access import ANY_ROLE, Scope, ScopedQuerySet
 from kechuang.core.audit import AuditedModel, diff
-from kechuang.core.permissions import sees_everything
 from kechuang.core.choices import Role
+from kechuang.core.permissions import anyone, is_signed_in
 from kechuang.techmarket.choices import (
     SUBTYPES_OF,
     AchievementStatus,
@@ -84,15 +85,7 @@ class PostedModel(StampedModel):
         abstract = True
 
 
-class TechContractQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Staff see every contract; an enterprise user sees the contracts its enterprise sold."""
-        if sees_everything(user):
-            return self
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(seller__members=user).distinct()
-
+class TechContractQuerySet(ScopedQuerySet):
     def registered(self):
         return self.filter(status=ContractStatus.REGISTERED)
 
@@ -196,6 +189,8 @@ class TechContract(StampedModel):
     late_reason = models.TextField(_("reason for late application"), blank=True)
 
     objects = TechContractQuerySet.as_manager()
+    # Staff see every contract; an enterprise user sees the contracts its enterprise sold.
+    row_scope = Scope({ANY_ROLE: "seller__members"})
 
     class Meta:
         ordering = ["-signed_on", "-id"]
@@ -289,19 +284,9 @@ class ContractChange(models.Model):
         return [(labels.get(name, name), old, new) for name, (old, new) in diff(self.before, self.after).items()]
 
 
-def _logged_in(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
 def _not_blank(field: str) -> Q:
     # A text that is only whitespace is refused by the services; the database refuses the empty one.
     return ~Q(**{field: ""})
-
-
-class InstitutionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The directory of institutions is open to every signed-in user."""
-        return self if _logged_in(user) else self.none()
 
 
 class Institution(AuditedModel):
@@ -316,7 +301,9 @@ class Institution(AuditedModel):
     )
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("users"), blank=True, related_name="institutions")
 
-    objects = InstitutionQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+    # The directory of institutions is open to every signed-in user.
+    row_scope = Scope(everything=is_signed_in)
 
     class Meta:
         ordering = ["name"]
@@ -327,20 +314,12 @@ class Institution(AuditedModel):
         return self.name
 
 
-class AchievementQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=AchievementStatus.PUBLISHED)
+PUBLISHED = Q(status=AchievementStatus.PUBLISHED)
 
-    def visible_to(self, user):
-        """Staff see all; an institution user also sees its own drafts and withdrawn records; every other
-        signed-in user sees what is published."""
-        if sees_everything(user):
-            return self
-        if not _logged_in(user):
-            return self.none()
-        if user.role == Role.INSTITUTION:
-            return self.filter(Q(status=AchievementStatus.PUBLISHED) | Q(owner__users=user)).distinct()
-        return self.published()
+
+class AchievementQuerySet(ScopedQuerySet):
+    def published(self):
+        return self.filter(PUBLISHED)
 
     def search(self, text: str):
         text = (text or "").strip()
@@ -370,6 +349,9 @@ class Achievement(PostedModel):
     published_on = models.DateField(_("published on"), null=True, blank=True)
 
     objects = AchievementQuerySet.as_manager()
+    # Staff see all; every signed-in user sees what is published; an institution user also its own
+    # drafts and withdrawn records.
+    row_scope = Scope({ANY_ROLE: PUBLISHED, Role.INSTITUTION: "owner__users"})
 
     # The transfer-mode flags in display order, with their labels.
     MODE_FIELDS = (
@@ -403,23 +385,13 @@ class Achievement(PostedModel):
         return "、".join(self.transfer_modes)
 
 
-class DemandQuerySet(models.QuerySet):
-    def in_pool(self):
-        """Demands still looking for a solution (open, or posed as a challenge)."""
-        return self.filter(status__in=[DemandStatus.OPEN, DemandStatus.CHALLENGE])
+# Demands still looking for a solution (open, or posed as a challenge).
+IN_POOL = Q(status__in=[DemandStatus.OPEN, DemandStatus.CHALLENGE])
 
-    def visible_to(self, user):
-        """Staff see all; an enterprise user sees its own enterprise's demands; an institution user sees
-        the pool it may answer."""
-        if sees_everything(user):
-            return self
-        if not _logged_in(user):
-            return self.none()
-        if user.role == Role.ENTERPRISE:
-            return self.filter(enterprise__members=user).distinct()
-        if user.role == Role.INSTITUTION:
-            return self.in_pool()
-        return self.none()
+
+class DemandQuerySet(ScopedQuerySet):
+    def in_pool(self):
+        return self.filter(IN_POOL)
 
     def search(self, text: str):
         text = (text or "").strip()
@@ -448,6 +420,9 @@ class Demand(PostedModel):
     posted_on = models.DateField(_("posted on"))
 
     objects = DemandQuerySet.as_manager()
+    # Staff see all; an enterprise user sees its own enterprise's demands; an institution user sees the
+    # pool it may answer; nobody else sees any.
+    row_scope = Scope({Role.ENTERPRISE: "enterprise__members", Role.INSTITUTION: IN_POOL})
 
     class Meta:
         ordering = ["-posted_on", "-id"]
@@ -467,16 +442,7 @@ class Demand(PostedModel):
         return "\n".join(part for part in (self.problem, self.key_points, self.goals) if part)
 
 
-class MatchQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Staff see all; the enterprise behind the demand and the institution behind the achievement
-        see the matches that concern them."""
-        if sees_everything(user):
-            return self
-        if not _logged_in(user):
-            return self.none()
-        return self.filter(Q(demand__enterprise__members=user) | Q(achievement__owner__users=user)).distinct()
-
+class MatchQuerySet(ScopedQuerySet):
     def funnel(self) -> dict[str, int]:
         """How many matches ever reached each stage: a contracted match passed through every stage
         before it; a closed one is counted only as recommended (it may have closed at any step)."""
@@ -518,6 +484,9 @@ class Match(AuditedModel):
     stage_changed_at = models.DateTimeField(_("stage changed at"), default=timezone.now)
 
     objects = MatchQuerySet.as_manager()
+    # Staff see all; the enterprise behind the demand and the institution behind the achievement see the
+    # matches that concern them.
+    row_scope = Scope({ANY_ROLE: ("demand__enterprise__members", "achievement__owner__users")})
 
     class Meta:
         ordering = ["-created_at", "-score"]
@@ -537,11 +506,7 @@ class Match(AuditedModel):
         return reverse("techmarket:match", args=[self.pk])
 
 
-class ChallengeQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Challenges are public (揭榜挂帅 lists them openly)."""
-        return self
-
+class ChallengeQuerySet(ScopedQuerySet):
     def overdue_unsolved(self, today):
         """Open or in-review challenges whose deadline has passed with no winner chosen."""
         return self.filter(
@@ -569,6 +534,8 @@ class Challenge(AuditedModel):
     created_on = models.DateField(_("launched on"))
 
     objects = ChallengeQuerySet.as_manager()
+    # Challenges are public (揭榜挂帅 lists them openly).
+    row_scope = Scope(everything=anyone)
 
     class Meta:
         ordering = ["-created_on", "-id"]
@@ -592,23 +559,9 @@ class Challenge(AuditedModel):
         return self.support_amount - self.paid_amount
 
 
-class ProposalQuerySet(models.QuerySet):
+class ProposalQuerySet(ScopedQuerySet):
     def of_user(self, user):
         return self.filter(Q(institution__users=user) | Q(enterprise__members=user))
-
-    def visible_to(self, user):
-        """Staff see all; reviewers see the proposals of challenges on their panel; an applicant sees only
-        its own proposals until the challenge's result is published, then the others too."""
-        if sees_everything(user):
-            return self
-        if not _logged_in(user):
-            return self.none()
-        return self.filter(
-            Q(institution__users=user)
-            | Q(enterprise__members=user)
-            | Q(challenge__reviewers=user)
-            | Q(challenge__result_published_on__isnull=False)
-        ).distinct()
 
 
 class Proposal(AuditedModel):
@@ -630,6 +583,14 @@ class Proposal(AuditedModel):
     submitted_on = models.DateField(_("submitted on"))
 
     objects = ProposalQuerySet.as_manager()
+    # Staff see all; reviewers see the proposals of challenges on their panel; an applicant sees only its
+    # own proposals until the challenge's result is published, then the others too.
+    row_scope = Scope({
+        ANY_ROLE: (
+            "institution__users", "enterprise__members", "challenge__reviewers",
+            Q(challenge__result_published_on__isnull=False),
+        ),
+    })
 
     class Meta:
         ordering = ["challenge", "submitted_on", "id"]

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.functions import ExtractYear, Substr
 from django.db.models import Avg, Count, F, OuterRef, Subquery
@@ -13,7 +12,7 @@ from django.views.generic import TemplateView
 
 from kechuang.core.choices import DomainLevel
 from kechuang.core.models import HighTechDomain
-from kechuang.core.views import ObjectListView
+from kechuang.core.views import ObjectListView, PredicateRequiredMixin
 from kechuang.registry.models import Enterprise
 from kechuang.techmarket import permissions as perms
 from kechuang.techmarket import services
@@ -180,7 +179,7 @@ class PublicChallengeView(TemplateView):
 # ------------------------------------------------------------------------------ achievements, demands
 
 
-class RecordFormView(LoginRequiredMixin, View):
+class RecordFormView(PredicateRequiredMixin, View):
     """Create or edit an achievement or a demand through its service."""
 
     model = None
@@ -200,7 +199,7 @@ class RecordFormView(LoginRequiredMixin, View):
         raise NotImplementedError
 
     def dispatch(self, request, *args, pk=None, **kwargs):
-        if not request.user.is_authenticated:
+        if not self.admits(request.user):
             return self.handle_no_permission()
         self.object = self.get_object(pk)
         if not self.allowed(self.object):
@@ -270,7 +269,7 @@ def _ranked(model, ranked, visible):
     return [(objects[pk], score, reasons) for pk, score, reasons in ranked if pk in objects]
 
 
-class AchievementDetailView(LoginRequiredMixin, View):
+class AchievementDetailView(PredicateRequiredMixin, View):
     def get(self, request, pk):
         achievement = get_object_or_404(
             Achievement.objects.visible_to(request.user).select_related("owner", "high_tech_domain", "industry"), pk=pk
@@ -282,7 +281,7 @@ class AchievementDetailView(LoginRequiredMixin, View):
         return render(request, "techmarket/achievement_detail.html", context)
 
 
-class AchievementStatusView(LoginRequiredMixin, View):
+class AchievementStatusView(PredicateRequiredMixin, View):
     def post(self, request, pk):
         achievement = get_object_or_404(Achievement.objects.visible_to(request.user), pk=pk)
         if not perms.can_edit_achievement(request.user, achievement):
@@ -296,7 +295,7 @@ class AchievementStatusView(LoginRequiredMixin, View):
         return redirect(achievement.get_absolute_url())
 
 
-class DemandDetailView(LoginRequiredMixin, View):
+class DemandDetailView(PredicateRequiredMixin, View):
     def get(self, request, pk):
         demand = get_object_or_404(Demand.objects.visible_to(request.user).select_related("enterprise"), pk=pk)
         context = {
@@ -321,12 +320,12 @@ class DemandDetailView(LoginRequiredMixin, View):
         return render(request, "techmarket/demand_detail.html", context)
 
 
-class RecommendView(LoginRequiredMixin, View):
+class RecommendView(PredicateRequiredMixin, View):
     """An officer records a ranked achievement as a recommended match for the demand."""
 
+    predicate = perms.can_match
+
     def post(self, request, pk):
-        if not perms.can_match(request.user):
-            raise PermissionDenied
         demand = get_object_or_404(Demand, pk=pk)
         wanted = int(request.POST.get("achievement", 0))
         for achievement_pk, score, reasons in index.achievements_for(demand, MATCH_TOP):
@@ -336,10 +335,10 @@ class RecommendView(LoginRequiredMixin, View):
         return redirect(demand.get_absolute_url())
 
 
-class LaunchChallengeView(LoginRequiredMixin, View):
+class LaunchChallengeView(PredicateRequiredMixin, View):
+    predicate = perms.can_manage_challenge
+
     def post(self, request, pk):
-        if not perms.can_manage_challenge(request.user):
-            raise PermissionDenied
         demand = get_object_or_404(Demand, pk=pk)
         form = ChallengeForm(request.POST)
         if form.is_valid():
@@ -362,7 +361,7 @@ class LaunchChallengeView(LoginRequiredMixin, View):
 # ---------------------------------------------------------------------------------------- matches
 
 
-class MatchDetailView(LoginRequiredMixin, View):
+class MatchDetailView(PredicateRequiredMixin, View):
     def dispatch(self, request, pk):
         self.match = get_object_or_404(
             Match.objects.visible_to(request.user).select_related("demand", "achievement__owner", "contract"), pk=pk
@@ -423,7 +422,7 @@ class ChallengeDetailView(View):
         return render(request, "techmarket/challenge_detail.html", self.get_context(request, challenge))
 
 
-class ChallengeActionView(LoginRequiredMixin, View):
+class ChallengeActionView(PredicateRequiredMixin, View):
     """Every POST on a challenge page: apply, score, start review, choose the winner, close unsolved,
     plan or accept a milestone. Each action checks its permission and calls its service."""
 
@@ -496,7 +495,7 @@ class ChallengeActionView(LoginRequiredMixin, View):
 # ---------------------------------------------------------------------------------------- contracts
 
 
-class ContractDetailView(LoginRequiredMixin, View):
+class ContractDetailView(PredicateRequiredMixin, View):
     def get(self, request, pk):
         contract = get_object_or_404(TechContract.objects.visible_to(request.user).select_related("seller", "buyer_region"), pk=pk)
         return render(request, "techmarket/contract_detail.html", {
@@ -539,10 +538,10 @@ class ContractFormView(RecordFormView):
         return services.correct_contract(stored, self.request.user, changes, form.cleaned_data["reason"])
 
 
-class ContractActionView(LoginRequiredMixin, View):
+class ContractActionView(PredicateRequiredMixin, View):
+    predicate = perms.can_register_contract
+
     def post(self, request, pk, action):
-        if not perms.can_register_contract(request.user):
-            raise PermissionDenied
         contract = get_object_or_404(TechContract, pk=pk)
         reason = request.POST.get("reason", "")
         try:
@@ -567,12 +566,12 @@ def _domain_names() -> dict:
     return dict(HighTechDomain.objects.filter(level=DomainLevel.DOMAIN).values_list("code", "name"))
 
 
-class ContractStatisticsView(LoginRequiredMixin, View):
+class ContractStatisticsView(PredicateRequiredMixin, View):
     """技术合同成交额 by year, type, seller domain and buyer location, for in-district sellers by default."""
 
+    predicate = perms.sees_market_statistics
+
     def get(self, request):
-        if not perms.sees_market_statistics(request.user):
-            raise PermissionDenied
         everyone = request.GET.get("sellers") == "all"
         contracts = TechContract.objects.registered()
         if not everyone:
@@ -602,16 +601,12 @@ def _by_domain(queryset, domains) -> dict:
     return {domains.get(row["top"], gettext("Not recorded")): row["n"] for row in rows}
 
 
-class MarketOverviewView(LoginRequiredMixin, TemplateView):
+class MarketOverviewView(PredicateRequiredMixin, TemplateView):
     """The market at a glance: turnover of in-district sellers by year and type, where buyers sit,
     achievements and demands by domain, and the match funnel. Every figure links to its list."""
 
     template_name = "techmarket/overview.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not perms.sees_market_statistics(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    predicate = perms.sees_market_statistics
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()

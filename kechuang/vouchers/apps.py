@@ -1,10 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.choices import Role
-
-VOUCHER_USERS = (Role.OFFICER, Role.LEADER, Role.ENTERPRISE, Role.PROVIDER)
-
 
 class VouchersConfig(AppConfig):
     name = "kechuang.vouchers"
@@ -12,7 +8,7 @@ class VouchersConfig(AppConfig):
     verbose_name = _("Innovation vouchers")
     profile_sections = ["kechuang.vouchers.profile.claims_section"]
     nav = [
-        (_("Innovation vouchers"), "vouchers:workspace", VOUCHER_USERS),
-        (_("Service catalogue"), "vouchers:catalogue", ()),
-        (_("Voucher statistics"), "vouchers:statistics", (Role.OFFICER, Role.LEADER)),
+        (_("Innovation vouchers"), "vouchers:workspace"),
+        (_("Service catalogue"), "vouchers:catalogue"),
+        (_("Voucher statistics"), "vouchers:statistics"),
     ]

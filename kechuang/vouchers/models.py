@@ -9,9 +9,10 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.access import ANY_ROLE, EVERYONE, Scope, ScopedQuerySet
 from kechuang.core.audit import AuditedModel
+from kechuang.core.choices import Role
 from kechuang.core.ledger import LedgerAccount
-from kechuang.core.permissions import sees_everything
 from kechuang.vouchers.choices import ClaimState, PriceUnit, ProviderKind, ProviderStatus, SchemeKind
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -65,17 +66,12 @@ class Scheme(AuditedModel):
         return f"vouchers.scheme:{self.code}/enterprise:{enterprise.uscc}"
 
 
-class ProviderQuerySet(models.QuerySet):
-    def verified(self):
-        return self.filter(status=ProviderStatus.VERIFIED)
+VERIFIED = Q(status=ProviderStatus.VERIFIED)
 
-    def visible_to(self, user):
-        """Officers and leaders see every provider; others the verified ones and their own."""
-        if sees_everything(user):
-            return self
-        if not getattr(user, "is_authenticated", False):
-            return self.verified()
-        return self.filter(Q(status=ProviderStatus.VERIFIED) | Q(users=user)).distinct()
+
+class ProviderQuerySet(ScopedQuerySet):
+    def verified(self):
+        return self.filter(VERIFIED)
 
 
 class Provider(AuditedModel):
@@ -92,6 +88,8 @@ class Provider(AuditedModel):
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("users"), blank=True, related_name="providers")
 
     objects = ProviderQuerySet.as_manager()
+    # Officers and leaders see every provider; everyone else the verified ones, and a provider user its own.
+    row_scope = Scope({EVERYONE: VERIFIED, ANY_ROLE: "users"})
 
     class Meta:
         ordering = ["name"]
@@ -172,15 +170,7 @@ class Booking(AuditedModel):
         return f"{self.service} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
-class ClaimQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Staff see every claim; an enterprise user its enterprise's; a provider user those it serves."""
-        if sees_everything(user):
-            return self
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        return self.filter(Q(enterprise__members=user) | Q(provider__users=user)).distinct()
-
+class ClaimQuerySet(ScopedQuerySet):
     def paid_between(self, start, end):
         """Claims marked paid on a district date from `start` to `end`, both included."""
         return self.filter(state=ClaimState.PAID, paid_at__date__gte=start, paid_at__date__lte=end)
@@ -222,6 +212,9 @@ class Claim(AuditedModel):
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
 
     objects = ClaimQuerySet.as_manager()
+    # Staff see every claim; an enterprise user its enterprise's; a provider user those it serves (the
+    # roles `permissions.acts_for_enterprise` / `acts_for_provider` act as).
+    row_scope = Scope({Role.ENTERPRISE: "enterprise__members", Role.PROVIDER: "provider__users"})
 
     class Meta:
         ordering = ["-filed_on", "-id"]

@@ -1,15 +1,8 @@
 """Who may do what with vouchers, stated once; pages, the API and the workflow declaration ask these."""
-from kechuang.core.choices import Role
-from kechuang.core.permissions import is_officer, sees_everything
+from kechuang.core.permissions import is_bureau_officer, is_enterprise_user, is_provider_user, sees_everything
 
-
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
-def can_manage_vouchers(user) -> bool:
-    """Reviewing claims, verifying providers and paying are the bureau officers' work."""
-    return bool(is_officer(user) or (_active(user) and user.is_superuser))
+# Reviewing claims, verifying providers and paying are the bureau officers' work.
+can_manage_vouchers = is_bureau_officer
 
 
 def sees_voucher_statistics(user) -> bool:
@@ -17,19 +10,19 @@ def sees_voucher_statistics(user) -> bool:
 
 
 def enterprise_of(user):
-    return user.enterprises.order_by("pk").first() if _active(user) and user.role == Role.ENTERPRISE else None
+    return user.enterprises.order_by("pk").first() if is_enterprise_user(user) else None
 
 
 def provider_of(user):
-    return user.providers.order_by("pk").first() if _active(user) and user.role == Role.PROVIDER else None
+    return user.providers.order_by("pk").first() if is_provider_user(user) else None
 
 
 def acts_for_enterprise(user, enterprise) -> bool:
-    return _active(user) and user.role == Role.ENTERPRISE and enterprise.members.filter(pk=user.pk).exists()
+    return is_enterprise_user(user) and enterprise.members.filter(pk=user.pk).exists()
 
 
 def acts_for_provider(user, provider) -> bool:
-    return _active(user) and user.role == Role.PROVIDER and provider.users.filter(pk=user.pk).exists()
+    return is_provider_user(user) and provider.users.filter(pk=user.pk).exists()
 
 
 def can_file_claim(user, enterprise) -> bool:
@@ -58,12 +51,16 @@ def can_keep_catalogue(user, provider) -> bool:
 
 
 def can_book(user) -> bool:
-    return can_manage_vouchers(user) or (_active(user) and user.role == Role.ENTERPRISE)
+    return can_manage_vouchers(user) or is_enterprise_user(user)
 
 
-def uses_provider_workspace(user) -> bool:
-    return _active(user) and user.role == Role.PROVIDER
+uses_provider_workspace = is_provider_user
+uses_enterprise_workspace = is_enterprise_user
 
 
-def uses_enterprise_workspace(user) -> bool:
-    return _active(user) and user.role == Role.ENTERPRISE
+def uses_vouchers(user) -> bool:
+    """The voucher workspace serves the bureau (officers manage, leaders look), firms and providers."""
+    return (
+        can_manage_vouchers(user) or sees_voucher_statistics(user)
+        or uses_provider_workspace(user) or uses_enterprise_workspace(user)
+    )

@@ -3,7 +3,6 @@ instrument calendar, scheme ledgers and statistics. Views stay thin: every write
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -17,7 +16,8 @@ from django.views import View
 from kechuang.core import clock
 from kechuang.core.exports import xlsx_response
 from kechuang.core.ledger import LedgerEntry
-from kechuang.core.views import ObjectListView
+from kechuang.core.permissions import anyone
+from kechuang.core.views import ObjectListView, PredicateRequiredMixin
 from kechuang.registry.models import Enterprise
 from kechuang.vouchers import permissions as perms
 from kechuang.vouchers import services
@@ -46,8 +46,10 @@ def _scheme_rows(enterprise, on):
     return rows
 
 
-class WorkspaceView(LoginRequiredMixin, View):
+class WorkspaceView(PredicateRequiredMixin, View):
     """创新券: what the user's role does with vouchers, and what waits for it now."""
+
+    predicate = perms.uses_vouchers
 
     def get(self, request):
         user, today = request.user, clock.today()
@@ -72,7 +74,7 @@ class WorkspaceView(LoginRequiredMixin, View):
                         scheme__kind="subsidy").select_related("scheme", "enterprise"),
                     recent=Claim.objects.filter(provider=provider).select_related("scheme", "enterprise")[:20],
                 )
-        elif perms.uses_enterprise_workspace(user):
+        else:
             enterprise = perms.enterprise_of(user)
             context.update(role="enterprise", enterprise=enterprise)
             if enterprise is not None:
@@ -82,17 +84,15 @@ class WorkspaceView(LoginRequiredMixin, View):
                     bookings=Booking.objects.filter(enterprise=enterprise, ends_at__gte=timezone.now())
                     .select_related("service__provider")[:50],
                 )
-        else:
-            raise PermissionDenied
         return render(request, "vouchers/workspace.html", context)
 
 
-class ReviewView(LoginRequiredMixin, View):
+class ReviewView(PredicateRequiredMixin, View):
     """Bulk approval from the officer's queue: each claim whole or refused with its reason."""
 
+    predicate = perms.can_manage_vouchers
+
     def post(self, request):
-        if not perms.can_manage_vouchers(request.user):
-            raise PermissionDenied
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:500]
         claims = Claim.objects.filter(pk__in=ids, state=ClaimState.SUBMITTED).select_related("scheme", "enterprise", "provider")
         approved, refused = services.approve_all(claims, request.user)
@@ -114,7 +114,7 @@ class ClaimListView(ObjectListView):
         return Claim.objects.visible_to(self.request.user).select_related("scheme", "enterprise", "provider")
 
 
-class ClaimDetailView(LoginRequiredMixin, View):
+class ClaimDetailView(PredicateRequiredMixin, View):
     def get(self, request, pk, redemption_form=None):
         claim = get_object_or_404(Claim.objects.visible_to(request.user).select_related("scheme", "enterprise", "provider"), pk=pk)
         steps = CLAIM.available(request.user, claim)
@@ -132,7 +132,7 @@ class ClaimDetailView(LoginRequiredMixin, View):
         return render(request, "vouchers/claim_detail.html", context)
 
 
-class ClaimActionView(LoginRequiredMixin, View):
+class ClaimActionView(PredicateRequiredMixin, View):
     """Every workflow step on a claim page, by the declared transition's name."""
 
     def post(self, request, pk, action):
@@ -166,7 +166,7 @@ class ClaimActionView(LoginRequiredMixin, View):
         return redirect(claim.get_absolute_url())
 
 
-class ClaimFormView(LoginRequiredMixin, View):
+class ClaimFormView(PredicateRequiredMixin, View):
     """A firm files a claim; an officer files one for a firm at the service window (窗口代办)."""
 
     def _form(self, data=None):
@@ -201,8 +201,10 @@ class ClaimFormView(LoginRequiredMixin, View):
         return render(request, "vouchers/claim_form.html", {"form": form})
 
 
-class CatalogueView(View):
+class CatalogueView(PredicateRequiredMixin, View):
     """The public catalogue of services and large instruments of verified providers."""
+
+    predicate = anyone
 
     def get(self, request):
         services_qs = Service.objects.listed().select_related("provider")
@@ -220,18 +222,16 @@ class CatalogueView(View):
 class ServiceDetailView(View):
     def get(self, request, pk, booking_form=None):
         service = get_object_or_404(Service.objects.select_related("provider"), pk=pk)
-        if service.provider.status != ProviderStatus.VERIFIED and not (
-            request.user.is_authenticated and perms.can_keep_catalogue(request.user, service.provider)
-        ):
+        if service.provider.status != ProviderStatus.VERIFIED and not perms.can_keep_catalogue(request.user, service.provider):
             raise PermissionDenied
         today = clock.today()
         context = {
             "object": service,
             "bookings": service.bookings.filter(ends_at__gte=timezone.now()).select_related("enterprise")[:100]
             if service.is_instrument else [],
-            "may_book": service.is_instrument and request.user.is_authenticated and perms.can_book(request.user),
+            "may_book": service.is_instrument and perms.can_book(request.user),
             "booking_form": booking_form or BookingForm(enterprises=self._enterprises(request)),
-            "may_edit": request.user.is_authenticated and perms.can_keep_catalogue(request.user, service.provider),
+            "may_edit": perms.can_keep_catalogue(request.user, service.provider),
             "average": service.claims.aggregate(score=Sum("rating__score"), n=Count("rating")),
             "today": today,
         }
@@ -261,7 +261,7 @@ class ServiceDetailView(View):
         return self.get(request, pk, booking_form=form)
 
 
-class ServiceFormView(LoginRequiredMixin, View):
+class ServiceFormView(PredicateRequiredMixin, View):
     """A provider adds or edits a service or an instrument in its catalogue."""
 
     def _objects(self, request, pk):
@@ -328,13 +328,10 @@ class ProviderListView(ObjectListView):
     title = gettext_lazy("Service providers")
     export_name = "服务机构"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not perms.sees_voucher_statistics(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    predicate = perms.sees_voucher_statistics
 
 
-class ProviderDetailView(LoginRequiredMixin, View):
+class ProviderDetailView(PredicateRequiredMixin, View):
     def get(self, request, pk):
         provider = get_object_or_404(Provider.objects.visible_to(request.user), pk=pk)
         ratings = provider.claims.aggregate(total=Sum("rating__score"), n=Count("rating"))
@@ -357,7 +354,7 @@ class ProviderDetailView(LoginRequiredMixin, View):
         return redirect(provider.get_absolute_url())
 
 
-class SchemeDetailView(LoginRequiredMixin, View):
+class SchemeDetailView(PredicateRequiredMixin, View):
     def get(self, request, code):
         scheme = get_object_or_404(Scheme.objects.select_related("account"), code=code)
         staff = perms.sees_voucher_statistics(request.user)
@@ -387,10 +384,10 @@ def statistics(claims):
 STAT_HEADERS = ["分组", "申领数", "服务费（万元）", "补贴（万元）", "已兑付（万元）"]
 
 
-class StatisticsView(LoginRequiredMixin, View):
+class StatisticsView(PredicateRequiredMixin, View):
+    predicate = perms.sees_voucher_statistics
+
     def get(self, request):
-        if not perms.sees_voucher_statistics(request.user):
-            raise PermissionDenied
         claims = Claim.objects.exclude(state__in=[ClaimState.REJECTED, ClaimState.WITHDRAWN])
         year = request.GET.get("year", "")
         if year.isdigit() and 2000 <= int(year) <= 2100:

@@ -1,6 +1,7 @@
-from rest_framework import mixins, pagination, permissions, viewsets
+from rest_framework import mixins, pagination, viewsets
 from rest_framework.exceptions import PermissionDenied
 
+from kechuang.core.permissions import api_permission
 from kechuang.registry import services
 from kechuang.registry.api.serializers import (
     CertificateSerializer,
@@ -18,13 +19,6 @@ from kechuang.registry.models import Certificate, Enterprise, IntellectualProper
 from kechuang.registry.permissions import can_browse_registry, can_edit_contacts, can_edit_yearly
 
 
-class BrowsesRegistry(permissions.BasePermission):
-    """The same rule as the pages: officers, leaders and enterprise users (their own rows only)."""
-
-    def has_permission(self, request, view):
-        return can_browse_registry(request.user)
-
-
 class RegistryPagination(pagination.PageNumberPagination):
     """The project's page size, which a client may change with ?page_size= (up to 500)."""
 
@@ -33,7 +27,8 @@ class RegistryPagination(pagination.PageNumberPagination):
 
 
 class RegistryViewSet(viewsets.GenericViewSet):
-    permission_classes = [permissions.IsAuthenticated, BrowsesRegistry]
+    # The same rule as the pages: officers, leaders and enterprise users (their own rows only).
+    permission_classes = [api_permission(can_browse_registry)]
     pagination_class = RegistryPagination
     model = None
 
