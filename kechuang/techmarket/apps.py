@@ -19,3 +19,6 @@ class TechmarketConfig(AppConfig):
         (_("Open challenges"), "techmarket:challenges", ()),
         (_("Technology contracts"), "techmarket:contracts", (Role.OFFICER, Role.LEADER, Role.ENTERPRISE)),
     ]
+
+    def ready(self):
+        from kechuang.techmarket import matcher  # noqa: F401  connects the handlers that index every save

@@ -113,6 +113,12 @@ class _Side(BM25Index):
             new[: len(old)] = old
             setattr(self, name, new)
 
+    def remove(self, doc_id: str) -> bool:
+        slot = self.slot_of.get(doc_id)
+        if slot is not None:
+            self.vecs[slot] = 0  # a removed record is similar to nothing (compaction may come later)
+        return super().remove(doc_id)
+
     def compact_slots(self, keep: np.ndarray) -> None:
         n = len(keep)
         for name, fill in (("profiles", 0), ("dom", -1), ("ind", -1), ("vecs", 0)):
@@ -340,6 +346,30 @@ class MatchEngine:
         """Demands for an achievement (a Record, or the id of an indexed achievement)."""
         rec_a, vec, dom, ind = self._query(self.achievements, achievement)
         return self._rank(self.demands, rec_a, vec, dom, ind, top)
+
+    def query_terms(self, rec: Record) -> tuple[Analysis, dict[str, float], np.ndarray]:
+        """A query's analysis, its expanded weighted terms and its sentence vector (for an index kept
+        elsewhere, e.g. in the database)."""
+        a = self.analyze(rec)
+        q, _origin = self.expand(a)
+        return a, q, self.embed([rec])[0]
+
+    def explain(self, query: Record, candidates: list[tuple[Record, np.ndarray, float]]) -> dict[str, list[str]]:
+        """Reasons a person reads for ranked candidates [(record, vector, similarity)] found elsewhere:
+        the shared terms and bridged concepts (computed over the candidates alone) and 语义相近 for the
+        candidates given a positive similarity."""
+        side = _Side(len(self.domains))
+        for rec, vec, _sim in candidates:
+            self._upsert(side, rec, vec)
+        a = self.analyze(query)
+        q, origin = self.expand(a, side)
+        out = {}
+        for rec, _vec, sim in candidates:
+            reasons = self._reasons(side, side.slot_of[str(rec.id)], a, q, origin, query.domain, query.industry)
+            if sim > 0:
+                reasons.insert(min(2, len(reasons)), semantic_reason(sim))
+            out[str(rec.id)] = reasons[:4]
+        return out
 
     def _query(self, side: _Side, q: Record | str):
         if isinstance(q, Record):
