@@ -145,7 +145,7 @@ class DatabaseIndex:
         if not words:
             return []
         table = model._meta.db_table
-        visible, params = _indexed(model).values("pk").query.sql_with_params()
+        visible, params = _indexed(model).order_by().values("pk").query.sql_with_params()
         if connection.vendor == "postgresql":
             sql = (
                 f"SELECT t.id FROM {table} t, websearch_to_tsquery('simple', %s) q "
