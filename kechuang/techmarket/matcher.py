@@ -18,7 +18,10 @@ loading the segmenter and the encoder once (`warm_up`).
 
 from __future__ import annotations
 
+import math
+import re
 import threading
+from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
@@ -32,13 +35,15 @@ from kechuang.core.models import HighTechDomain, Industry
 from kechuang.techmarket.matching import Match, MatchEngine, Options, Record, rank_owners
 from kechuang.techmarket.matching import fusion
 from kechuang.techmarket.matching.semantic import from_bytes, to_bytes
-from kechuang.techmarket.models import Achievement, Demand, MatchCentroid
+from kechuang.techmarket.models import Achievement, Demand, MatchCentroid, MatchTerm
 
 # Institutions are ranked from a deeper list of achievements than the page shows, so that an
 # institution with several good achievements outranks one with a single slightly better one.
 OWNER_DEPTH = 50
-NPROBE = 8  # cells read per semantic query
-QUERY_TERMS = 40  # the heaviest expanded query terms sent to the full-text index
+NPROBE = 6  # cells read per semantic query
+QUERY_TERMS = 12  # the heaviest (weight × idf) expanded query terms sent to the full-text index
+COMMON = 0.1  # a term in more than this share of records does not choose candidates (it still ranks)
+CANDIDATES = 2000  # rows of the full-text match that are ranked (the match of common terms is cut here)
 BATCH = 64
 
 
@@ -139,20 +144,41 @@ class DatabaseIndex:
 
     # ------------------------------------------------------------------ querying
 
+    def _weighted_terms(self, model, terms: dict[str, float]) -> dict[str, float]:
+        """The query terms the full-text index is asked for, each weighed by query weight × idf (idf from
+        the last count; without one, query weight alone), common terms left out."""
+        df, n = _term_stats(_kind(model))
+        weights: dict[str, float] = {}
+        for term, w in terms.items():
+            tok = _token(term)
+            if not re.search(r"\w", tok) or len(tok) > 100:
+                continue
+            if n:
+                d = df.get(tok, 0)
+                if n >= 1000 and d > COMMON * n:
+                    continue
+                w *= math.log(1 + (n - d + 0.5) / (d + 0.5))
+            weights[tok] = max(weights.get(tok, 0.0), w)
+        best = sorted(weights.items(), key=lambda x: (-x[1], x[0]))[:QUERY_TERMS]
+        return dict(best)
+
     def _lexical(self, model, terms: dict[str, float]) -> list[str]:
-        words = [_token(t) for t, _w in sorted(terms.items(), key=lambda x: (-x[1], x[0]))[:QUERY_TERMS]]
-        words = [w for w in dict.fromkeys(words) if w.strip()]
-        if not words:
+        weights = self._weighted_terms(model, terms)
+        if not weights:
             return []
         table = model._meta.db_table
         visible, params = _indexed(model).order_by().values("pk").query.sql_with_params()
+        words = list(weights)
         if connection.vendor == "postgresql":
+            # each term its own plainto_tsquery: any text is a valid query that way
+            any_term = " || ".join(["plainto_tsquery('simple', %s)"] * len(words))
+            score = " + ".join(["ts_rank(c.match_tsv, plainto_tsquery('simple', %s)) * %s"] * len(words))
             sql = (
-                f"SELECT t.id FROM {table} t, websearch_to_tsquery('simple', %s) q "
-                f"WHERE t.match_tsv @@ q AND t.id IN ({visible}) ORDER BY ts_rank(t.match_tsv, q) DESC, t.id LIMIT %s"
+                f"SELECT c.id FROM (SELECT t.id, t.match_tsv FROM {table} t WHERE t.match_tsv @@ ({any_term}) "
+                f"AND t.id IN ({visible}) LIMIT %s) c ORDER BY {score} DESC, c.id LIMIT %s"
             )
-            args = [" or ".join(w.replace('"', " ") for w in words), *params, fusion.DEPTH]
-        else:
+            args = [*words, *params, CANDIDATES, *[x for w in words for x in (w, weights[w])], fusion.DEPTH]
+        else:  # FTS5's bm25 weighs by idf itself
             sql = (
                 f"SELECT f.rowid FROM {table}_fts f WHERE {table}_fts MATCH %s AND f.rowid IN ({visible}) "
                 f"ORDER BY bm25({table}_fts), f.rowid LIMIT %s"
@@ -162,6 +188,27 @@ class DatabaseIndex:
             cur.execute(sql, args)
             return [str(row[0]) for row in cur.fetchall()]
 
+    def count_terms(self, model) -> int:
+        """Recount the document frequency of every indexed term of model's side (one transaction)."""
+        kind = _kind(model)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute(f"SELECT word, ndoc FROM ts_stat('SELECT match_tsv FROM {model._meta.db_table}')")
+                counts = dict(cur.fetchall())
+        else:
+            counts = Counter()
+            for terms in model.objects.values_list("match_terms", flat=True).iterator(chunk_size=5000):
+                counts.update(set(terms.lower().split()))
+        n = model.objects.exclude(match_terms="").count()
+        with transaction.atomic():
+            MatchTerm.objects.filter(kind=kind).delete()
+            MatchTerm.objects.bulk_create(
+                [MatchTerm(kind=kind, term="", df=n)]
+                + [MatchTerm(kind=kind, term=t, df=d) for t, d in counts.items() if 0 < len(t) <= 100],
+                batch_size=5000,
+            )
+        return len(counts)
+
     def _semantic(self, model, vec: np.ndarray) -> tuple[list[str], dict[str, float]]:
         if not vec.any():
             return [], {}
@@ -170,13 +217,11 @@ class DatabaseIndex:
         if len(centroids):
             near = np.argsort(-(centroids @ vec))[:NPROBE].tolist()
             rows = rows.filter(match_cell__in=near + [-1])
-        pks, blobs = [], []
-        for pk, blob in rows.values_list("pk", "match_vector").iterator(chunk_size=5000):
-            pks.append(str(pk))
-            blobs.append(bytes(blob))
-        if not pks:
+        ids, vectors = _vectors(rows)
+        if not ids:
             return [], {}
-        sims = np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(pks), -1) @ vec
+        pks = [str(pk) for pk in ids]
+        sims = vectors @ vec
         best = np.argsort(-sims, kind="stable")[: fusion.DEPTH]
         return [pks[i] for i in best if sims[i] > 0], {pks[i]: float(sims[i]) for i in best}
 
@@ -250,14 +295,27 @@ class DatabaseIndex:
 
 
 def _vectors(queryset) -> tuple[list[int], np.ndarray]:
-    ids, blobs = [], []
-    for pk, blob in queryset.values_list("pk", "match_vector").iterator(chunk_size=5000):
-        ids.append(pk)
-        blobs.append(bytes(blob))
-    return ids, np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(ids), -1).copy()
+    """(ids, vectors) of the rows; one client-side fetch (a server-side cursor costs more than it saves)."""
+    rows = list(queryset.order_by().values_list("pk", "match_vector"))
+    ids = [pk for pk, _blob in rows]
+    return ids, np.frombuffer(b"".join(bytes(blob) for _pk, blob in rows), dtype="<f4").reshape(len(ids), -1)
 
 
 _centroid_cache: dict[str, tuple[tuple, np.ndarray]] = {}
+_term_cache: dict[str, tuple[tuple, tuple[dict[str, int], int]]] = {}
+
+
+def _term_stats(kind: str) -> tuple[dict[str, int], int]:
+    """({term: df}, number of records) from the last count; ({}, 0) before any."""
+    rows = MatchTerm.objects.filter(kind=kind)
+    stamp = tuple(rows.aggregate(n=Count("id"), top=Max("id")).values())
+    cached = _term_cache.get(kind)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    df = dict(rows.values_list("term", "df"))
+    stats = (df, df.pop("", 0))
+    _term_cache[kind] = (stamp, stats)
+    return stats
 
 
 def _centroids(kind: str) -> np.ndarray:

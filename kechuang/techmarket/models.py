@@ -724,3 +724,20 @@ class MatchCentroid(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.cell}"
+
+
+class MatchTerm(models.Model):
+    """How many records of a side hold a term (document frequency), counted from the full-text index by
+    `kechuang match_index rebuild`; the row with the empty term holds the number of records. The query
+    uses it to send the full-text index the terms that discriminate (rare, heavy) and to weigh them by
+    idf. Records written after the count are searched all the same; only their terms' weights lag."""
+
+    kind = models.CharField(max_length=12)
+    term = models.CharField(max_length=100)
+    df = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "term"], name="match_term_once")]
+
+    def __str__(self):
+        return f"{self.kind} {self.term}"

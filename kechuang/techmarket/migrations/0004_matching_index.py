@@ -97,5 +97,17 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('kind', 'cell'), name='match_centroid_once')],
             },
         ),
+        migrations.CreateModel(
+            name='MatchTerm',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(max_length=12)),
+                ('term', models.CharField(max_length=100)),
+                ('df', models.IntegerField()),
+            ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('kind', 'term'), name='match_term_once')],
+            },
+        ),
         migrations.RunPython(full_text_index, drop_full_text_index),
     ]

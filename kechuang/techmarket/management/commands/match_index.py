@@ -3,8 +3,8 @@
 The matching index lives in the achievement and demand rows (kechuang.techmarket.matcher); every save
 keeps it in step. `rebuild` recomputes it for every row (after a dictionary, map or encoder change),
 batch by batch, each batch its own transaction, so pages keep answering from the old or the new index
-while it runs; then it trains the coarse quantiser of each side that has at least `--cells-from`
-vectors. `missing` indexes only rows never indexed (rows written in bulk). `status` counts.
+while it runs; then it counts each term's document frequency (the query's idf) and trains the coarse quantiser
+of each side that has at least `--cells-from` vectors. `missing` indexes only rows never indexed (rows written in bulk). `status` counts.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ class Command(BaseCommand):
                 index.index_rows(model, rows, progress=lambda n, task=task: bar.advance(task, n))
         if action == "rebuild":
             for model, label in SIDES:
+                self.stdout.write(f"{label}：统计词频 {index.count_terms(model)} 个词")
                 n = model.objects.filter(match_vector__isnull=False).count()
                 if n >= cells_from:
                     cells = index.train_cells(model, cells=int(math.sqrt(n)))
