@@ -15,7 +15,7 @@ from kechuang.techmarket import services
 from kechuang.techmarket.choices import AchievementStatus
 from kechuang.techmarket.matcher import DatabaseIndex, index
 from kechuang.techmarket.matching.semantic import DIM, from_bytes
-from kechuang.techmarket.models import Achievement, Demand, MatchCentroid
+from kechuang.techmarket.models import Achievement, Demand, MatchCentroid, MatchTerm
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +111,8 @@ def test_rebuild_command_trains_cells_and_the_ranking_survives(make_achievement,
     assert ranked(demand)[0] == cold.pk
     new = make_achievement(title="冷链仓储相变蓄冷板", summary="夜间低谷电蓄冷，白天释冷，降低冷藏库峰时电费。")
     assert Achievement.objects.get(pk=new.pk).match_cell == 0  # a new record joins its nearest cell
+    assert MatchTerm.objects.get(kind="achievement", term="").df == 3  # records counted by the rebuild
+    assert MatchTerm.objects.get(kind="achievement", term="冷库").df == 1
     call_command("match_index", "status")
     assert "已索引 4 条" in capsys.readouterr().out
 
