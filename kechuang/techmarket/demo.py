@@ -205,6 +205,7 @@ class MarketBuilder:
             ))
         Achievement.objects.bulk_create(made)
         _audit_created(Achievement, made)
+        index.index_rows(Achievement)
         return made
 
     # -- demands -------------------------------------------------------------------------------------
@@ -235,6 +236,7 @@ class MarketBuilder:
             ))
         Demand.objects.bulk_create(made)
         _audit_created(Demand, made)
+        index.index_rows(Demand)
         return made
 
     # -- contracts -----------------------------------------------------------------------------------

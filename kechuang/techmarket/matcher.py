@@ -1,34 +1,58 @@
-"""The matching engine bound to the database: one engine per process, built lazily from the published
-achievements and the demands in the pool, and kept in step with the database.
+"""Matching served from the database, shared by every process.
 
-Services call `index.achievement_changed(...)` / `index.demand_changed(...)` after every write, so a
-record is searchable as soon as it is saved, without a rebuild. Writes made by another process (another
-web worker, a command) are caught up before each query: each side remembers the row count and newest
-`updated_at` it has indexed, and when the database disagrees it compares (id, updated_at) pairs and
-re-indexes only the rows that differ.
+Each achievement and demand carries its index in its own row (`PostedModel.match_*`), filled by a
+pre_save handler in the very statement that writes the record (bulk writes call `index_rows`):
+
+* `match_terms`: the segmenter's tokens (jieba + the domain dictionary + concept tokens of the
+  business→technical map), title and keyword tokens twice. PostgreSQL derives a GIN-indexed
+  tsvector from it (generated column, built-in 'simple' configuration); SQLite an FTS5 table (triggers).
+  Both are made by migration 0004.
+* `match_vector`: the sentence vector (512 float32, 2 KB); `match_cell`: its nearest `MatchCentroid`
+  (−1 while the side has no centroids, i.e. until `kechuang match_index rebuild` trains them).
+
+A query reads two candidate lists from the database, the full-text ranking of the query's expanded
+terms and the cosine ranking over the vectors of the nearest cells, and fuses them (`matching.fusion`).
+No process holds an index of its own; a fresh worker's first query costs what every query costs, plus
+loading the segmenter and the encoder once (`warm_up`).
 """
+
 from __future__ import annotations
 
+import math
+import re
 import threading
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable
 
+import numpy as np
+from django.db import connection, transaction
 from django.db.models import Count, Max
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
 
-from kechuang.core.models import HighTechDomain, Industry
 from kechuang.core.choices import DomainLevel, IndustryLevel
-from kechuang.techmarket.matching import MatchEngine, Record, rank_owners
-from kechuang.techmarket.models import Achievement, Demand
+from kechuang.core.models import HighTechDomain, Industry
+from kechuang.techmarket.matching import Match, MatchEngine, Options, Record, rank_owners
+from kechuang.techmarket.matching import fusion
+from kechuang.techmarket.matching.semantic import from_bytes, to_bytes
+from kechuang.techmarket.models import Achievement, Demand, MatchCentroid, MatchTerm
 
 # Institutions are ranked from a deeper list of achievements than the page shows, so that an
 # institution with several good achievements outranks one with a single slightly better one.
 OWNER_DEPTH = 50
+NPROBE = 6  # cells read per semantic query
+QUERY_TERMS = 12  # the heaviest (weight × idf) expanded query terms sent to the full-text index
+COMMON = 0.1  # a term in more than this share of records does not choose candidates (it still ranks)
+CANDIDATES = 2000  # rows of the full-text match that are ranked (the match of common terms is cut here)
+BATCH = 64
 
 
-@dataclass
-class _SideState:
-    count: int = -1
-    newest: object = None
-    stamps: dict | None = None
+def _token(term: str) -> str:
+    """A term as the full-text parsers keep it: concept tokens §12 / §12~ become zc12 / zc12q (both
+    parsers drop §), everything else is already a plain word."""
+    if term.startswith("§"):
+        return "zc" + term[1:].replace("~", "q")
+    return term
 
 
 class _Labels:
@@ -46,114 +70,285 @@ class _Labels:
         return self.divisions.get(code[:2]) if code else None
 
 
+def _kind(model) -> str:
+    return "achievement" if model is Achievement else "demand"
+
+
+def _indexed(model):
+    return Achievement.objects.published() if model is Achievement else Demand.objects.in_pool()
+
+
 class DatabaseIndex:
     def __init__(self):
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()
         self._engine: MatchEngine | None = None
         self._labels: _Labels | None = None
-        self._state = {"achievement": _SideState(), "demand": _SideState()}
-
-    # ------------------------------------------------------------------ what is indexed, and how
-
-    @staticmethod
-    def _indexed(kind: str):
-        if kind == "achievement":
-            return Achievement.objects.published()
-        return Demand.objects.in_pool()
-
-    def _record(self, obj) -> Record:
-        labels = self._labels
-        text = obj.summary if isinstance(obj, Achievement) else obj.description
-        return Record(
-            str(obj.pk), obj.title, text, obj.keywords,
-            domain=labels.domain(obj.high_tech_domain_id), industry=labels.industry(obj.industry_id),
-        )
-
-    def _put(self, kind: str, obj) -> None:
-        if kind == "achievement":
-            self._engine.upsert_achievement(self._record(obj))
-        else:
-            self._engine.upsert_demand(self._record(obj))
-
-    def _drop(self, kind: str, pk) -> None:
-        if kind == "achievement":
-            self._engine.remove_achievement(str(pk))
-        else:
-            self._engine.remove_demand(str(pk))
-
-    # ------------------------------------------------------------------ keeping in step
-
-    def _fingerprint(self, kind: str):
-        row = self._indexed(kind).aggregate(count=Count("id"), newest=Max("updated_at"))
-        return row["count"], row["newest"]
-
-    def _catch_up(self, kind: str) -> None:
-        state = self._state[kind]
-        count, newest = self._fingerprint(kind)
-        if state.stamps is not None and (count, newest) == (state.count, state.newest):
-            return
-        stamps = dict(self._indexed(kind).values_list("id", "updated_at"))
-        known = state.stamps or {}
-        for pk in known.keys() - stamps.keys():
-            self._drop(kind, pk)
-        changed = [pk for pk, stamp in stamps.items() if known.get(pk) != stamp]
-        for obj in self._indexed(kind).filter(pk__in=changed).iterator(chunk_size=2000):
-            self._put(kind, obj)
-        state.count, state.newest, state.stamps = count, newest, stamps
 
     def engine(self) -> MatchEngine:
+        """The analyser (segmenter, dictionary, thesaurus, encoder); it holds no records."""
         with self._lock:
             if self._engine is None:
-                self._engine = MatchEngine()
+                self._engine = MatchEngine(Options())
                 self._labels = _Labels()
-            self._catch_up("achievement")
-            self._catch_up("demand")
             return self._engine
 
-    def _changed(self, kind: str, obj) -> None:
-        with self._lock:
-            if self._engine is None:
-                return  # the first query builds the index from the database, this write included
-            state = self._state[kind]
-            if self._indexed(kind).filter(pk=obj.pk).exists():
-                self._put(kind, obj)
-                state.stamps[obj.pk] = obj.updated_at
-            else:
-                self._drop(kind, obj.pk)
-                state.stamps.pop(obj.pk, None)
-            # The fingerprint is left as it was: the next query sees it differ and compares stamps, which
-            # also catches a write another process made in between.
+    def warm_up(self) -> None:
+        """Load the segmenter and the encoder now (a web worker calls this at start)."""
+        self.engine().query_terms(Record("warm-up", "预热", "预热"))
 
-    def achievement_changed(self, achievement: Achievement) -> None:
-        self._changed("achievement", achievement)
+    def record(self, obj) -> Record:
+        self.engine()
+        text = obj.summary if isinstance(obj, Achievement) else obj.description
+        return Record(
+            str(obj.pk), obj.title or "", text or "", obj.keywords or "",
+            domain=self._labels.domain(obj.high_tech_domain_id), industry=self._labels.industry(obj.industry_id),
+        )
 
-    def demand_changed(self, demand: Demand) -> None:
-        self._changed("demand", demand)
+    # ------------------------------------------------------------------ writing the index
 
-    # ------------------------------------------------------------------ queries
+    def _fields(self, records: list[Record], model) -> list[dict]:
+        engine = self.engine()
+        vectors = engine.embed(records)
+        centroids = _centroids(_kind(model))
+        out = []
+        for rec, vec in zip(records, vectors):
+            analysis = engine.analyze(rec)
+            terms = " ".join(" ".join([_token(t)] * min(3, max(1, round(w)))) for t, w in analysis.tf.items())
+            cell = int(np.argmax(centroids @ vec)) if len(centroids) and vec.any() else -1
+            out.append({"match_terms": terms, "match_vector": to_bytes(vec) if vec.any() else None, "match_cell": cell})
+        return out
 
-    # Queries hold the lock too: a web worker's threads must not read the index while another updates it.
+    def fields_of(self, obj) -> dict:
+        [values] = self._fields([self.record(obj)], type(obj))
+        return values
+
+    def index_rows(self, model, queryset=None, progress: Callable[[int], None] | None = None) -> int:
+        """(Re)index the rows of queryset (default: all of model's rows) in batches, each batch in its own
+        transaction, so a query during a rebuild sees every row either as it was or as it is now."""
+        queryset = model.objects.all() if queryset is None else queryset
+        done = 0
+        pks = list(queryset.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(pks), BATCH):
+            objs = list(model.objects.filter(pk__in=pks[start:start + BATCH]))
+            values = self._fields([self.record(o) for o in objs], model)
+            with transaction.atomic():
+                for obj, v in zip(objs, values):
+                    model.objects.filter(pk=obj.pk).update(**v)
+            done += len(objs)
+            if progress:
+                progress(len(objs))
+        return done
+
+    def index_missing(self, model) -> int:
+        return self.index_rows(model, model.objects.filter(match_terms=""))
+
+    # ------------------------------------------------------------------ querying
+
+    def _weighted_terms(self, model, terms: dict[str, float]) -> dict[str, float]:
+        """The query terms the full-text index is asked for, each weighed by query weight × idf (idf from
+        the last count; without one, query weight alone), common terms left out."""
+        df, n = _term_stats(_kind(model))
+        weights: dict[str, float] = {}
+        for term, w in terms.items():
+            tok = _token(term)
+            if not re.search(r"\w", tok) or len(tok) > 100:
+                continue
+            if n:
+                d = df.get(tok, 0)
+                if n >= 1000 and d > COMMON * n:
+                    continue
+                w *= math.log(1 + (n - d + 0.5) / (d + 0.5))
+            weights[tok] = max(weights.get(tok, 0.0), w)
+        best = sorted(weights.items(), key=lambda x: (-x[1], x[0]))[:QUERY_TERMS]
+        return dict(best)
+
+    def _lexical(self, model, terms: dict[str, float]) -> list[str]:
+        weights = self._weighted_terms(model, terms)
+        if not weights:
+            return []
+        table = model._meta.db_table
+        visible, params = _indexed(model).order_by().values("pk").query.sql_with_params()
+        words = list(weights)
+        if connection.vendor == "postgresql":
+            # each term its own plainto_tsquery: any text is a valid query that way
+            any_term = " || ".join(["plainto_tsquery('simple', %s)"] * len(words))
+            score = " + ".join(["ts_rank(c.match_tsv, plainto_tsquery('simple', %s)) * %s"] * len(words))
+            sql = (
+                f"SELECT c.id FROM (SELECT t.id, t.match_tsv FROM {table} t WHERE t.match_tsv @@ ({any_term}) "
+                f"AND t.id IN ({visible}) LIMIT %s) c ORDER BY {score} DESC, c.id LIMIT %s"
+            )
+            args = [*words, *params, CANDIDATES, *[x for w in words for x in (w, weights[w])], fusion.DEPTH]
+        else:  # FTS5's bm25 weighs by idf itself
+            sql = (
+                f"SELECT f.rowid FROM {table}_fts f WHERE {table}_fts MATCH %s AND f.rowid IN ({visible}) "
+                f"ORDER BY bm25({table}_fts), f.rowid LIMIT %s"
+            )
+            args = [" OR ".join('"' + w.replace('"', '""') + '"' for w in words), *params, fusion.DEPTH]
+        with connection.cursor() as cur:
+            cur.execute(sql, args)
+            return [str(row[0]) for row in cur.fetchall()]
+
+    def count_terms(self, model) -> int:
+        """Recount the document frequency of every indexed term of model's side (one transaction)."""
+        kind = _kind(model)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute(f"SELECT word, ndoc FROM ts_stat('SELECT match_tsv FROM {model._meta.db_table}')")
+                counts = dict(cur.fetchall())
+        else:
+            counts = Counter()
+            for terms in model.objects.values_list("match_terms", flat=True).iterator(chunk_size=5000):
+                counts.update(set(terms.lower().split()))
+        n = model.objects.exclude(match_terms="").count()
+        with transaction.atomic():
+            MatchTerm.objects.filter(kind=kind).delete()
+            MatchTerm.objects.bulk_create(
+                [MatchTerm(kind=kind, term="", df=n)]
+                + [MatchTerm(kind=kind, term=t, df=d) for t, d in counts.items() if 0 < len(t) <= 100],
+                batch_size=5000,
+            )
+        return len(counts)
+
+    def _semantic(self, model, vec: np.ndarray) -> tuple[list[str], dict[str, float]]:
+        if not vec.any():
+            return [], {}
+        rows = _indexed(model).filter(match_vector__isnull=False)
+        centroids = _centroids(_kind(model))
+        if len(centroids):
+            near = np.argsort(-(centroids @ vec))[:NPROBE].tolist()
+            rows = rows.filter(match_cell__in=near + [-1])
+        ids, vectors = _vectors(rows)
+        if not ids:
+            return [], {}
+        pks = [str(pk) for pk in ids]
+        sims = vectors @ vec
+        best = np.argsort(-sims, kind="stable")[: fusion.DEPTH]
+        return [pks[i] for i in best if sims[i] > 0], {pks[i]: float(sims[i]) for i in best}
+
+    def _rank(self, query: Record, model, top: int) -> list[Match]:
+        engine = self.engine()
+        _analysis, terms, vec = engine.query_terms(query)
+        lexical = self._lexical(model, terms)
+        semantic, sims = self._semantic(model, vec)
+        if semantic:
+            fused = fusion.fuse(lexical, semantic, top)
+        else:
+            fused = [(pk, fusion.DEPTH - i) for i, pk in enumerate(lexical[:top])]
+        if not fused:
+            return []
+        objs = model.objects.in_bulk([int(pk) for pk, _s in fused])
+        close = set(semantic[:top])
+        candidates = [
+            (self.record(objs[int(pk)]), from_bytes(objs[int(pk)].match_vector), sims.get(pk, 0.0) if pk in close else 0.0)
+            for pk, _s in fused if int(pk) in objs
+        ]
+        reasons = engine.explain(query, candidates)
+        return [Match(pk, score, reasons.get(pk, []), sims.get(pk, 0.0)) for pk, score in fused if int(pk) in objs]
 
     def achievements_for(self, demand: Demand, top: int = 10):
-        """[(achievement id, score, reasons)] best first, for a demand (indexed or not)."""
-        with self._lock:
-            matches = self.engine().match_demand(self._record(demand), top=top)
-        return [(int(m.id), m.score, m.reasons) for m in matches]
+        """[(achievement id, score, reasons)] best first, for a demand (saved or not)."""
+        return [(int(m.id), m.score, m.reasons) for m in self._rank(self.record(demand), Achievement, top)]
 
     def demands_for(self, achievement: Achievement, top: int = 10):
-        with self._lock:
-            matches = self.engine().match_achievement(self._record(achievement), top=top)
-        return [(int(m.id), m.score, m.reasons) for m in matches]
+        return [(int(m.id), m.score, m.reasons) for m in self._rank(self.record(achievement), Demand, top)]
 
     def institutions_for(self, demand: Demand, top: int = 10):
         """[(institution id, score, [achievement ids])]: the institutions behind the best achievements."""
-        with self._lock:
-            matches = self.engine().match_demand(self._record(demand), top=OWNER_DEPTH)
+        matches = self._rank(self.record(demand), Achievement, OWNER_DEPTH)
         owner_of = {
             str(pk): str(owner)
             for pk, owner in Achievement.objects.filter(pk__in=[int(m.id) for m in matches]).values_list("pk", "owner_id")
         }
         return [(int(owner), score, [int(a) for a in ids]) for owner, score, ids in rank_owners(matches, owner_of, top)]
 
+    # ------------------------------------------------------------------ the coarse quantiser
+
+    def train_cells(self, model, cells: int, sample: int = 20000, iterations: int = 8, seed: int = 0) -> int:
+        """k-means over a sample of model's vectors; stores the centres and assigns every row its cell.
+        All in one transaction: a query sees the old cells or the new, never a mixture."""
+        kind = _kind(model)
+        rng = np.random.default_rng(seed)
+        pks = list(model.objects.filter(match_vector__isnull=False).values_list("pk", flat=True))
+        if len(pks) < cells:
+            return 0
+        picked = rng.choice(len(pks), size=min(sample, len(pks)), replace=False)
+        x = _vectors(model.objects.filter(pk__in=[pks[i] for i in picked]))[1]
+        centres = x[rng.choice(len(x), size=cells, replace=False)]
+        for _ in range(iterations):
+            nearest = np.argmax(x @ centres.T, axis=1)
+            for c in range(cells):
+                members = x[nearest == c]
+                if len(members):
+                    centre = members.sum(axis=0)
+                    centres[c] = centre / (np.linalg.norm(centre) or 1.0)
+        with transaction.atomic():
+            MatchCentroid.objects.filter(kind=kind).delete()
+            MatchCentroid.objects.bulk_create(
+                [MatchCentroid(kind=kind, cell=c, vector=to_bytes(v)) for c, v in enumerate(centres)]
+            )
+            for start in range(0, len(pks), 20000):
+                ids, vecs = _vectors(model.objects.filter(pk__in=pks[start:start + 20000]))
+                nearest = np.argmax(vecs @ centres.T, axis=1)
+                for c in np.unique(nearest):
+                    model.objects.filter(pk__in=[ids[i] for i in np.flatnonzero(nearest == c)]).update(match_cell=int(c))
+        return cells
+
+
+def _vectors(queryset) -> tuple[list[int], np.ndarray]:
+    """(ids, vectors) of the rows; one client-side fetch (a server-side cursor costs more than it saves)."""
+    rows = list(queryset.order_by().values_list("pk", "match_vector"))
+    ids = [pk for pk, _blob in rows]
+    return ids, np.frombuffer(b"".join(bytes(blob) for _pk, blob in rows), dtype="<f4").reshape(len(ids), -1)
+
+
+_centroid_cache: dict[str, tuple[tuple, np.ndarray]] = {}
+_term_cache: dict[str, tuple[tuple, tuple[dict[str, int], int]]] = {}
+
+
+def _term_stats(kind: str) -> tuple[dict[str, int], int]:
+    """({term: df}, number of records) from the last count; ({}, 0) before any."""
+    rows = MatchTerm.objects.filter(kind=kind)
+    stamp = tuple(rows.aggregate(n=Count("id"), top=Max("id")).values())
+    cached = _term_cache.get(kind)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    df = dict(rows.values_list("term", "df"))
+    stats = (df, df.pop("", 0))
+    _term_cache[kind] = (stamp, stats)
+    return stats
+
+
+def _centroids(kind: str) -> np.ndarray:
+    """The side's centres; re-read only when a rebuild replaced them (their ids change)."""
+    rows = MatchCentroid.objects.filter(kind=kind)
+    stamp = tuple(rows.aggregate(n=Count("id"), top=Max("id")).values())
+    cached = _centroid_cache.get(kind)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    blobs = list(rows.order_by("cell").values_list("vector", flat=True))
+    arr = (np.frombuffer(b"".join(bytes(b) for b in blobs), dtype="<f4").reshape(len(blobs), -1)
+           if blobs else np.zeros((0, 512), dtype=np.float32))
+    _centroid_cache[kind] = (stamp, arr)
+    return arr
+
 
 index = DatabaseIndex()
+
+# What a record's index is computed from; a save limited to other fields leaves the index alone.
+TEXT_FIELDS = {"title", "summary", "problem", "key_points", "goals", "keywords", "high_tech_domain", "industry"}
+
+
+@receiver(pre_save, sender=Achievement)
+@receiver(pre_save, sender=Demand)
+def _index_on_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or update_fields is not None:
+        return
+    for name, value in index.fields_of(instance).items():
+        setattr(instance, name, value)
+
+
+@receiver(post_save, sender=Achievement)
+@receiver(post_save, sender=Demand)
+def _index_after_partial_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    if not raw and update_fields is not None and TEXT_FIELDS & set(update_fields):
+        sender.objects.filter(pk=instance.pk).update(**index.fields_of(instance))

@@ -80,6 +80,15 @@ class PostedModel(StampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The matching index, written in the same transaction as the record (kechuang.techmarket.matcher):
+    # the segmenter's tokens, which a full-text index reads (a generated tsvector column with a GIN index
+    # on PostgreSQL, an FTS5 table on SQLite, both made by migration 0004), the sentence vector (512
+    # float32) and the coarse cell of that vector that narrows the semantic search.
+    match_terms = models.TextField(editable=False, default="")
+    match_vector = models.BinaryField(editable=False, null=True)
+    match_cell = models.IntegerField(editable=False, default=-1, db_index=True)
+
+    audit_exclude = StampedModel.audit_exclude + ("match_terms", "match_vector", "match_cell")
 
     class Meta:
         abstract = True
@@ -660,3 +669,36 @@ class Milestone(AuditedModel):
 
     def __str__(self):
         return self.title
+
+
+class MatchCentroid(models.Model):
+    """A centre of the coarse quantiser over sentence vectors: a record's `match_cell` is its nearest
+    centre, and a query reads only the vectors of the few cells nearest to it. Written by
+    `kechuang match_index rebuild` (k-means over a sample) once a side has enough records to need it."""
+
+    kind = models.CharField(max_length=12)  # "achievement" or "demand"
+    cell = models.IntegerField()
+    vector = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "cell"], name="match_centroid_once")]
+
+    def __str__(self):
+        return f"{self.kind} {self.cell}"
+
+
+class MatchTerm(models.Model):
+    """How many records of a side hold a term (document frequency), counted from the full-text index by
+    `kechuang match_index rebuild`; the row with the empty term holds the number of records. The query
+    uses it to send the full-text index the terms that discriminate (rare, heavy) and to weigh them by
+    idf. Records written after the count are searched all the same; only their terms' weights lag."""
+
+    kind = models.CharField(max_length=12)
+    term = models.CharField(max_length=100)
+    df = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "term"], name="match_term_once")]
+
+    def __str__(self):
+        return f"{self.kind} {self.term}"

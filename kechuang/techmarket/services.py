@@ -1,5 +1,6 @@
 """Every write in the technology market. Views, the API, commands and the demo call these; each one
-validates, writes in one transaction, and keeps the matching index in step.
+validates and writes in one transaction (the matching index is filled by the save itself,
+kechuang.techmarket.matcher).
 
 A refusal raises django.core.exceptions.ValidationError with a message in Chinese and writes nothing.
 """
@@ -27,7 +28,6 @@ from kechuang.techmarket.choices import (
     MatchStage,
     MilestoneStatus,
 )
-from kechuang.techmarket.matcher import index
 from kechuang.techmarket.models import (
     Achievement,
     Challenge,
@@ -178,7 +178,6 @@ def save_achievement(achievement: Achievement, by, ip=None) -> Achievement:
         achievement.save()
         if ip is not None:
             achievement.ip.set(ip)
-        transaction.on_commit(lambda: index.achievement_changed(achievement))
     return achievement
 
 
@@ -196,13 +195,11 @@ def save_demand(demand: Demand, by) -> Demand:
     demand.full_clean()
     with transaction.atomic():
         demand.save()
-        transaction.on_commit(lambda: index.demand_changed(demand))
     return demand
 
 
 def _set_demand_status(demand: Demand, old: tuple, new: str) -> None:
-    _move(demand, {"status__in": old}, status=new)
-    transaction.on_commit(lambda: index.demand_changed(demand))
+    _move(demand, {"status__in": old}, status=new)  # the index reads the status at query time
 
 
 def close_demand(demand: Demand, by) -> Demand:

@@ -1,4 +1,4 @@
-"""Baseline: plain character-bigram TF-IDF with cosine similarity (no segmentation, no lexicon)."""
+"""Baselines: plain character bigrams (no segmentation, no lexicon), ranked by TF-IDF cosine or by BM25."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import math
 import re
 from collections import Counter
 
+from .index import BM25Index
 from .lexicon import normalize
 
 
@@ -42,5 +43,20 @@ class BigramTfidf:
             s = sum(w * v[t] for t, w in q.items() if t in v)
             if s > 0:
                 scored.append((i, s))
+        scored.sort(key=lambda x: (-x[1], x[0]))
+        return scored[:top]
+
+
+class BigramBM25:
+    """Character bigrams ranked by Lucene BM25 (k1 = 1.5, b = 0.75), the index the engine uses."""
+
+    def __init__(self, docs: dict[str, str]):
+        self.index = BM25Index()
+        for doc_id, text in docs.items():
+            self.index.add(doc_id, dict(bigrams(text)))
+
+    def rank(self, text: str, top: int = 10) -> list[tuple[str, float]]:
+        scores = self.index.score({t: 1.0 for t in bigrams(text)})
+        scored = [(self.index.ids[s], float(scores[s])) for s in range(len(scores)) if scores[s] > 0]
         scored.sort(key=lambda x: (-x[1], x[0]))
         return scored[:top]

@@ -17,6 +17,9 @@ Score of a candidate d for a query q::
   domains are inferred from domain-dictionary terms in the text and the factor is 0.8 + 0.4·cos of
   the two domain profiles (1 when either side has no domain term).
 * industry_factor: both carry an industry → ×1.1 same / ×0.95 different.
+
+That lexical ranking is fused with a semantic one (cosine of sentence-encoder vectors, `semantic.py`)
+by reciprocal rank fusion (`fusion.py`); ``Options(semantic=False)`` gives the lexical ranking alone.
 """
 
 from __future__ import annotations
@@ -29,8 +32,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import fusion
 from .index import BM25Index
 from .lexicon import DomainLexicon, Segmenter, Thesaurus, get_lexicon, get_segmenter, get_thesaurus, normalize
+from .semantic import DIM, get_encoder, record_text
 
 FIELD_WEIGHTS = {"title": 2.0, "description": 1.0, "keywords": 2.0}
 
@@ -53,8 +58,9 @@ class Record:
 @dataclass
 class Match:
     id: str
-    score: float
+    score: float  # the fused score (×100); the lexical score alone with Options(semantic=False)
     reasons: list[str]
+    similarity: float = 0.0  # cosine of the two records' sentence vectors
 
     def as_dict(self, key: str = "achievement") -> dict:
         return {key: self.id, "score": round(self.score, 3), "reasons": self.reasons}
@@ -82,6 +88,10 @@ class Options:
     vector_threshold: float = 0.75
     vector_k: int = 5
     expansion_budget: float = 0.5
+    semantic: bool = True
+    lexical: bool = True
+    rrf_k: int = fusion.RRF_K
+    semantic_weight: float = fusion.SEMANTIC_WEIGHT
 
 
 class _Side(BM25Index):
@@ -93,18 +103,25 @@ class _Side(BM25Index):
         self.profiles = np.zeros((self._cap, n_domains), dtype=np.float32)
         self.dom = np.full(self._cap, -1, dtype=np.int32)
         self.ind = np.full(self._cap, -1, dtype=np.int32)
+        self.vecs = np.zeros((self._cap, DIM), dtype=np.float32)  # zero rows: no vector (removed, or no encoder)
         self.analyses: list[Analysis | None] = []
 
     def on_grow(self, cap: int) -> None:
-        for name, fill in (("profiles", 0), ("dom", -1), ("ind", -1)):
+        for name, fill in (("profiles", 0), ("dom", -1), ("ind", -1), ("vecs", 0)):
             old = getattr(self, name)
             new = np.full((cap,) + old.shape[1:], fill, dtype=old.dtype)
             new[: len(old)] = old
             setattr(self, name, new)
 
+    def remove(self, doc_id: str) -> bool:
+        slot = self.slot_of.get(doc_id)
+        if slot is not None:
+            self.vecs[slot] = 0  # a removed record is similar to nothing (compaction may come later)
+        return super().remove(doc_id)
+
     def compact_slots(self, keep: np.ndarray) -> None:
         n = len(keep)
-        for name, fill in (("profiles", 0), ("dom", -1), ("ind", -1)):
+        for name, fill in (("profiles", 0), ("dom", -1), ("ind", -1), ("vecs", 0)):
             arr = getattr(self, name)
             arr[:n] = arr[keep]
             arr[n:] = fill
@@ -122,6 +139,7 @@ class MatchEngine:
         self.domains = self.lex.domains
         self._codes: dict[str, int] = {}
         self.store_text = store_text
+        self.encoder = get_encoder() if self.opt.semantic else None
         self.achievements = _Side(len(self.domains))
         self.demands = _Side(len(self.domains))
 
@@ -173,9 +191,16 @@ class MatchEngine:
 
     # -------------------------------------------------------------- writes
 
-    def _upsert(self, side: _Side, rec: Record) -> Analysis:
+    def embed(self, records: list[Record]) -> np.ndarray:
+        """Unit vectors of the records (zero rows when there is no encoder)."""
+        if self.encoder is None:
+            return np.zeros((len(records), DIM), dtype=np.float32)
+        return self.encoder.encode([record_text(r.title, r.keyword_text(), r.description) for r in records])
+
+    def _upsert(self, side: _Side, rec: Record, vec: np.ndarray | None = None) -> Analysis:
         a = self.analyze(rec)
         slot = side.add(str(rec.id), a.tf)
+        side.vecs[slot] = self.embed([rec])[0] if vec is None else vec
         while len(side.analyses) <= slot:
             side.analyses.append(None)
         side.analyses[slot] = a
@@ -196,13 +221,18 @@ class MatchEngine:
     def remove_demand(self, rec_id: str) -> bool:
         return self.demands.remove(str(rec_id))
 
+    def _bulk(self, side: _Side, records, batch: int = 64) -> None:
+        records = list(records)
+        for start in range(0, len(records), batch):  # the encoder is ~3× faster per record in batches
+            chunk = records[start:start + batch]
+            for rec, vec in zip(chunk, self.embed(chunk)):
+                self._upsert(side, rec, vec)
+
     def bulk_achievements(self, records) -> None:
-        for r in records:
-            self.upsert_achievement(r)
+        self._bulk(self.achievements, records)
 
     def bulk_demands(self, records) -> None:
-        for r in records:
-            self.upsert_demand(r)
+        self._bulk(self.demands, records)
 
     # -------------------------------------------------------------- queries
 
@@ -253,11 +283,36 @@ class MatchEngine:
                 origin[tok + "~"] = ("", "concept")
         return q, origin
 
-    def _rank(self, side: _Side, a: Analysis, domain: str | None, industry: str | None, top: int,
-              exclude: str | None = None) -> list[Match]:
+    def _rank(self, side: _Side, a: Analysis, vec: np.ndarray, domain: str | None, industry: str | None,
+              top: int) -> list[Match]:
         if not len(side) or top < 1:
             return []
         q, origin = self.expand(a, side)
+        lexical = self._lexical(side, a, q, domain, industry) if self.opt.lexical else np.zeros(0)
+        semantic = side.vecs[: len(side.ids)] @ vec if vec.any() else np.zeros(0)
+        lex_order = _best(lexical, fusion.DEPTH, side.ids)
+        sem_order = _best(semantic, fusion.DEPTH, side.ids)
+        if self.encoder is None or not len(sem_order):
+            chosen = [(s, float(lexical[s])) for s in lex_order[:top]]
+        elif not self.opt.lexical:
+            chosen = [(s, float(semantic[s])) for s in sem_order[:top]]
+        else:
+            slot = {side.ids[s]: s for s in list(lex_order) + list(sem_order)}
+            fused = fusion.fuse([side.ids[s] for s in lex_order], [side.ids[s] for s in sem_order], top,
+                                self.opt.rrf_k, self.opt.semantic_weight)
+            chosen = [(slot[i], score) for i, score in fused]
+        close = set(sem_order[:top].tolist())
+        out = []
+        for s, score in chosen:
+            similarity = float(semantic[s]) if len(semantic) else 0.0
+            reasons = self._reasons(side, s, a, q, origin, domain, industry)
+            if s in close:
+                reasons.insert(min(2, len(reasons)), semantic_reason(similarity))
+            out.append(Match(side.ids[s], score, reasons[:4], similarity))
+        return out
+
+    def _lexical(self, side: _Side, a: Analysis, q: dict[str, float], domain: str | None, industry: str | None) -> np.ndarray:
+        """BM25 of the expanded query × the domain and industry factors, one score per slot."""
         scores = side.score(q)
         n = len(scores)
         factor = np.ones(n, dtype=np.float32)
@@ -280,40 +335,51 @@ class MatchEngine:
                 ind = side.ind[:n]
                 known = ind >= 0
                 factor[known] *= np.where(ind[known] == qi, 1.1, 0.95)
-        final = scores * factor
-        if exclude is not None and exclude in side.slot_of:
-            final[side.slot_of[exclude]] = 0
-        cand = np.flatnonzero(final > 0)
-        if not len(cand):
-            return []
-        if len(cand) > top:
-            part = np.argpartition(-final[cand], top - 1)[:top]
-            cand = cand[part]
-        order = cand[np.lexsort((np.array([side.ids[s] for s in cand]), -final[cand]))]
-        return [
-            Match(side.ids[s], float(final[s]), self._reasons(side, s, a, q, origin, domain, industry))
-            for s in order
-        ]
+        return scores * factor
 
     def match_demand(self, demand: Record | str, top: int = 10) -> list[Match]:
         """Achievements for a demand (a Record, or the id of an indexed demand)."""
-        rec_a, dom, ind = self._query(self.demands, demand)
-        return self._rank(self.achievements, rec_a, dom, ind, top)
+        rec_a, vec, dom, ind = self._query(self.demands, demand)
+        return self._rank(self.achievements, rec_a, vec, dom, ind, top)
 
     def match_achievement(self, achievement: Record | str, top: int = 10) -> list[Match]:
         """Demands for an achievement (a Record, or the id of an indexed achievement)."""
-        rec_a, dom, ind = self._query(self.achievements, achievement)
-        return self._rank(self.demands, rec_a, dom, ind, top)
+        rec_a, vec, dom, ind = self._query(self.achievements, achievement)
+        return self._rank(self.demands, rec_a, vec, dom, ind, top)
+
+    def query_terms(self, rec: Record) -> tuple[Analysis, dict[str, float], np.ndarray]:
+        """A query's analysis, its expanded weighted terms and its sentence vector (for an index kept
+        elsewhere, e.g. in the database)."""
+        a = self.analyze(rec)
+        q, _origin = self.expand(a)
+        return a, q, self.embed([rec])[0]
+
+    def explain(self, query: Record, candidates: list[tuple[Record, np.ndarray, float]]) -> dict[str, list[str]]:
+        """Reasons a person reads for ranked candidates [(record, vector, similarity)] found elsewhere:
+        the shared terms and bridged concepts (computed over the candidates alone) and 语义相近 for the
+        candidates given a positive similarity."""
+        side = _Side(len(self.domains))
+        for rec, vec, _sim in candidates:
+            self._upsert(side, rec, vec)
+        a = self.analyze(query)
+        q, origin = self.expand(a, side)
+        out = {}
+        for rec, _vec, sim in candidates:
+            reasons = self._reasons(side, side.slot_of[str(rec.id)], a, q, origin, query.domain, query.industry)
+            if sim > 0:
+                reasons.insert(min(2, len(reasons)), semantic_reason(sim))
+            out[str(rec.id)] = reasons[:4]
+        return out
 
     def _query(self, side: _Side, q: Record | str):
         if isinstance(q, Record):
-            return self.analyze(q), q.domain, q.industry
+            return self.analyze(q), self.embed([q])[0], q.domain, q.industry
         slot = side.slot_of[str(q)]
         a = side.analyses[slot]
         rev = {v: k for k, v in self._codes.items()}
         dom = rev.get(int(side.dom[slot]), "d:")[2:] or None
         ind = rev.get(int(side.ind[slot]), "i:")[2:] or None
-        return a, dom, ind
+        return a, side.vecs[slot], dom, ind
 
     # -------------------------------------------------------------- reasons
 
@@ -377,6 +443,18 @@ class MatchEngine:
     def _shared_domain(p: dict[str, float], r: dict[str, float]) -> str | None:
         both = {d: math.sqrt(p[d] * r[d]) for d in p.keys() & r.keys()}
         return max(both, key=both.get) if both else None
+
+
+def semantic_reason(similarity: float) -> str:
+    return f"语义相近（相似度 {similarity:.2f}）"
+
+
+def _best(scores: np.ndarray, depth: int, ids: list[str]) -> np.ndarray:
+    """Slots of the `depth` highest positive scores, best first (ties by id)."""
+    cand = np.flatnonzero(scores > 0)
+    if len(cand) > depth:
+        cand = cand[np.argpartition(-scores[cand], depth - 1)[:depth]]
+    return cand[np.lexsort((np.array([ids[s] for s in cand]), -scores[cand]))] if len(cand) else cand
 
 
 def rank_owners(matches: list[Match], owner_of: dict[str, str], top: int = 10) -> list[tuple[str, float, list[str]]]:
