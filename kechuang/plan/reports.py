@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils import translation
 
+from kechuang.core import clock
 from kechuang.core.exports import workbook_bytes
 from kechuang.plan import supervision
 from kechuang.plan.choices import Light, Status
@@ -178,7 +179,7 @@ def docx(s: Summary) -> bytes:
         plan = s.plan
         document.add_paragraph(
             f"依据：{plan.document_number or plan.name}（{plan.issuer}）　统计截至：{s.as_of.isoformat()}　"
-            f"生成日期：{dt.date.today().isoformat()}"
+            f"生成日期：{clock.today().isoformat()}"
         )
         if any(t.is_demo for t in plan.tasks.all()) or any(r.indicator.year_targets.filter(is_demo=True).exists() for r in s.readings):
             document.add_paragraph("注：年度目标和部门分工含演示数据（非正式附件），仅供演示。")

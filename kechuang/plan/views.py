@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from kechuang.core import clock
 from kechuang.core.exports import XLSX_CONTENT_TYPE
 from kechuang.core.tables import Column
 from kechuang.core.views import ObjectListView
@@ -31,7 +32,7 @@ def as_of_from(request) -> dt.date:
     try:
         return dt.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
-        return dt.date.today()
+        return clock.today()
 
 
 class IndicatorReaderMixin(LoginRequiredMixin):
@@ -265,7 +266,7 @@ class TaskDetailView(LoginRequiredMixin, View):
 
     def get(self, request, pk, form=None):
         task = self.get_task(request, pk)
-        as_of = dt.date.today()
+        as_of = clock.today()
         may_report = can_report_on(request.user, task)
         plan_periods = supervision.periods(task.plan)
         if form is None and may_report:

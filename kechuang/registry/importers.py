@@ -3,11 +3,11 @@
 The headers and cell labels are a file contract with the bureau's users (issue 2, point 5); synonyms
 accept the spellings that official systems and everyday use produce (e.g. 国高企, 存续（在营、开业、在册）).
 """
-import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
 
+from kechuang.core import clock
 from kechuang.core.audit import record_bulk
 from kechuang.core.choices import AuditAction
 from kechuang.core.imports import (
@@ -197,7 +197,7 @@ class YearlyImporter(ModelImporter):
         _require_enterprises(self, rows)
 
     def provenance(self):
-        return {"source": DataSource.IMPORT_FILE, "source_date": dt.date.today()}
+        return {"source": DataSource.IMPORT_FILE, "source_date": clock.today()}
 
 
 IP_KIND_LABELS = {label: code for code, label, _class, _patent in IP_KINDS}
