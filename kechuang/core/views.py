@@ -1,8 +1,12 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import ListView
 
 from kechuang.core.exports import xlsx_response
+from kechuang.core.models import Notification
+from kechuang.core.notifications import mark_read
 from kechuang.core.tables import Column
 
 EXPORT_ROW_LIMIT = 200_000
@@ -74,3 +78,15 @@ class ObjectListView(LoginRequiredMixin, ListView):
             export_label=_("Export to Excel"),
         )
         return context
+
+
+class NotificationsView(LoginRequiredMixin, View):
+    """The user's own notices, newest first; posting marks them all read."""
+
+    def get(self, request):
+        notes = Notification.objects.visible_to(request.user)[:200]
+        return render(request, "core/notifications.html", {"notes": notes})
+
+    def post(self, request):
+        mark_read(request.user)
+        return redirect("core:notifications")

@@ -21,7 +21,7 @@ from kechuang.plan.evaluation import Evaluator, format_progress, format_value, r
 from kechuang.plan.filtersets import ManualFigureFilterSet, PlanFilterSet, ProgressReportFilterSet, TaskFilterSet
 from kechuang.plan.forms import ManualFigureForm, ProgressReportForm, ReviewForm
 from kechuang.plan.indicators import GDP, RD_EXPENDITURE
-from kechuang.plan.models import Indicator, ManualFigure, Notification, Plan, ProgressReport, Task
+from kechuang.plan.models import Indicator, ManualFigure, Plan, ProgressReport, Task
 from kechuang.plan.permissions import can_manage_plan, can_report_on, can_view_indicators
 from kechuang.plan.workflow import TRANSITIONS, available
 
@@ -344,16 +344,6 @@ class ReviewListView(ObjectListView):
         return ProgressReport.objects.visible_to(self.request.user).select_related(
             "task", "task__lead_department", "submitted_by"
         ).order_by("state", "-submitted_at")
-
-
-class NotificationsView(LoginRequiredMixin, View):
-    def get(self, request):
-        notes = Notification.objects.visible_to(request.user)[:200]
-        return render(request, "plan/notifications.html", {"notes": notes})
-
-    def post(self, request):
-        services.mark_read(request.user)
-        return redirect("plan:notifications")
 
 
 class ReportDownloadView(IndicatorReaderMixin, View):
