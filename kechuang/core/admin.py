@@ -12,7 +12,9 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 from kechuang.core.backoffice import RoleModelAdminMixin
 from kechuang.core.choices import Role
 from kechuang.core import clock
-from kechuang.core.models import AuditEntry, Department, HighTechDomain, Industry, IPKind, OutboxEmail, Region, User
+from kechuang.core.models import (
+    AuditEntry, CertificateKind, Department, HighTechDomain, Industry, IPKind, OutboxEmail, Region, Tier, User,
+)
 
 SYSADMIN = frozenset({Role.SYSADMIN})
 SECADMIN = frozenset({Role.SECADMIN})
@@ -72,9 +74,23 @@ admin.site.register(HighTechDomain, ReferenceAdmin)
 
 @admin.register(IPKind)
 class IPKindAdmin(ReferenceAdmin):
-    list_display = ("code", "label", "ip_class", "is_patent")
+    list_display = ("code", "label", "ip_class", "is_patent", "aliases")
     list_filter = ("ip_class",)
     search_fields = ("code", "label")
+
+
+@admin.register(CertificateKind)
+class CertificateKindAdmin(ReferenceAdmin):
+    list_display = ("code", "label", "aliases")
+    list_filter = ()
+    search_fields = ("code", "label")
+
+
+@admin.register(Tier)
+class TierAdmin(ReferenceAdmin):
+    list_display = ("rank", "code", "certificate_kind", "short_label")
+    list_filter = ()
+    search_fields = ("code", "short_label")
 
 
 @admin.register(AuditEntry)

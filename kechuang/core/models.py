@@ -129,6 +129,7 @@ class IPKind(models.Model):
     label = models.CharField(_("label"), max_length=30, unique=True)
     ip_class = models.CharField(_("class"), max_length=2, choices=IPClass.choices)
     is_patent = models.BooleanField(_("is a patent"), default=False)
+    aliases = models.JSONField(_("other spellings"), default=list, blank=True)
 
     class Meta:
         ordering = ["ip_class", "code"]
@@ -137,6 +138,41 @@ class IPKind(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class CertificateKind(models.Model):
+    """A kind of certificate an enterprise holds (资质): the tiers' recognitions and a few others."""
+
+    code = models.CharField(_("code"), max_length=30, primary_key=True)
+    label = models.CharField(_("label"), max_length=30, unique=True)
+    aliases = models.JSONField(_("other spellings"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("certificate kind")
+        verbose_name_plural = _("certificate kinds")
+
+    def __str__(self):
+        return self.label
+
+
+class Tier(models.Model):
+    """A step of the cultivation gradient; its code is also its certificate kind and its rule set."""
+
+    code = models.CharField(_("code"), max_length=30, primary_key=True)
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    short_label = models.CharField(_("short name"), max_length=20)
+    certificate_kind = models.OneToOneField(
+        CertificateKind, verbose_name=_("certificate kind"), on_delete=models.PROTECT, related_name="tier"
+    )
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("tier")
+        verbose_name_plural = _("tiers")
+
+    def __str__(self):
+        return self.certificate_kind.label
 
 
 class AuditEntry(models.Model):
