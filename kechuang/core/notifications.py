@@ -85,12 +85,14 @@ class Delivery:
     failed: int = 0
 
 
+def _claimable(moment: dt.datetime):
+    return OutboxEmail.objects.due(moment).filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=moment - CLAIM_TIMEOUT))
+
+
 def _claim(pk: int, moment: dt.datetime) -> str | None:
     """Take one row for this deliverer, or None when another deliverer has it or it was sent meanwhile."""
     token = uuid.uuid4().hex
-    claimed = OutboxEmail.objects.due(moment).filter(pk=pk).filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=moment - CLAIM_TIMEOUT)
-    ).update(claimed_at=moment, claim_token=token)
+    claimed = _claimable(moment).filter(pk=pk).update(claimed_at=moment, claim_token=token)
     return token if claimed == 1 else None
 
 
@@ -110,17 +112,15 @@ def deliver(limit: int | None = None, connection=None) -> Delivery:
     """Send every outbox e-mail that is due, each once; returns how many were sent, put back for a
     later attempt, and given up."""
     moment = clock.now()
-    due = OutboxEmail.objects.due(moment).filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=moment - CLAIM_TIMEOUT)
-    ).values_list("pk", flat=True)
-    pks = list(due[:limit] if limit else due)
+    due = _claimable(moment).only("pk", "to", "subject", "body", "attempts").order_by("created_at", "pk")
     result = Delivery()
     connection = connection or get_connection()
-    for pk in pks:
-        token = _claim(pk, moment)
+    # What a row says is read before it is claimed: a successful claim means no other deliverer has
+    # touched it since (sent, failed and released rows are no longer due), so the copy is current.
+    for message in list(due[:limit] if limit else due):
+        token = _claim(message.pk, moment)
         if token is None:
             continue
-        message = OutboxEmail.objects.get(pk=pk)
         try:
             EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to],
                          connection=connection).send()
@@ -130,7 +130,7 @@ def deliver(limit: int | None = None, connection=None) -> Delivery:
             else:
                 result.retried += 1
             continue
-        OutboxEmail.objects.filter(pk=pk, claim_token=token).update(
+        OutboxEmail.objects.filter(pk=message.pk, claim_token=token).update(
             sent_at=clock.now(), attempts=message.attempts + 1, claimed_at=None, claim_token="", last_error=""
         )
         result.sent += 1
