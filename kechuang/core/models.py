@@ -287,3 +287,7 @@ class OutboxEmail(models.Model):
 
     def __str__(self):
         return f"{self.to}: {self.subject}"
+
+
+# The ledger's models live beside its postings; importing them here registers them with the app.
+from kechuang.core.ledger import LedgerAccount, LedgerEntry  # noqa: E402,F401

@@ -25,7 +25,7 @@ def to_plan(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("plan", "0002_value_not_negative"),
-        ("core", "0003_notifications_and_outbox"),
+        ("core", "0004_notifications_and_outbox"),
     ]
 
     operations = [

@@ -15,7 +15,7 @@ def load_vocabulary(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_notifications_and_outbox'),
+        ('core', '0004_notifications_and_outbox'),
     ]
 
     operations = [
