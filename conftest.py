@@ -22,6 +22,25 @@ def valid_uscc(serial: int, region: str = "120116") -> str:
 
 
 @pytest.fixture
+def freeze_clock(monkeypatch):
+    """Stops the clock at an aware moment on a host whose own time zone is UTC, the case where the
+    host's date and the district's differ (00:00–08:00 Beijing time)."""
+    import time
+
+    from django.utils import timezone
+
+    def freeze(moment: dt.datetime):
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    yield freeze
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
 def make_user(db, django_user_model):
     def make(role: str, username: str | None = None, **fields):
         username = username or f"{role}{next(_serial)}"

@@ -11,7 +11,10 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 
 from kechuang.core.backoffice import RoleModelAdminMixin
 from kechuang.core.choices import Role
-from kechuang.core.models import AuditEntry, Department, HighTechDomain, Industry, IPKind, Region, User
+from kechuang.core import clock
+from kechuang.core.models import (
+    AuditEntry, CertificateKind, Department, HighTechDomain, Industry, IPKind, OutboxEmail, Region, Tier, User,
+)
 
 SYSADMIN = frozenset({Role.SYSADMIN})
 SECADMIN = frozenset({Role.SECADMIN})
@@ -71,9 +74,23 @@ admin.site.register(HighTechDomain, ReferenceAdmin)
 
 @admin.register(IPKind)
 class IPKindAdmin(ReferenceAdmin):
-    list_display = ("code", "label", "ip_class", "is_patent")
+    list_display = ("code", "label", "ip_class", "is_patent", "aliases")
     list_filter = ("ip_class",)
     search_fields = ("code", "label")
+
+
+@admin.register(CertificateKind)
+class CertificateKindAdmin(ReferenceAdmin):
+    list_display = ("code", "label", "aliases")
+    list_filter = ()
+    search_fields = ("code", "label")
+
+
+@admin.register(Tier)
+class TierAdmin(ReferenceAdmin):
+    list_display = ("rank", "code", "certificate_kind", "short_label")
+    list_filter = ()
+    search_fields = ("code", "short_label")
 
 
 @admin.register(AuditEntry)
@@ -153,3 +170,28 @@ def security_settings() -> list[tuple[str, str]]:
 
 
 admin.site.unregister(Group)
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(RoleModelAdminMixin, ModelAdmin):
+    """The e-mail outbox: what `kechuang deliver` sent, will retry, and gave up on (with the error);
+    the system administrator puts given-up e-mails back in the queue once the mail server is fixed."""
+
+    view_roles = SYSADMIN
+    list_display = ("created_at", "to", "subject", "attempts", "next_attempt_at", "sent_at", "failed_at", "last_error")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter), ("failed_at", admin.EmptyFieldListFilter))
+    search_fields = ("to", "subject")
+    actions = ["retry"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    @admin.action(description=_("Queue again for delivery"))
+    def retry(self, request, queryset):
+        queryset.failed().update(failed_at=None, attempts=0, next_attempt_at=clock.now(), last_error="")

@@ -1,7 +1,11 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core import clock
+from kechuang.core.access import ANY_ROLE, Scope, ScopedQuerySet
+from kechuang.core.permissions import nobody
 from kechuang.core.choices import (
     AuditAction,
     DomainLevel,
@@ -118,6 +122,7 @@ class IPKind(models.Model):
     label = models.CharField(_("label"), max_length=30, unique=True)
     ip_class = models.CharField(_("class"), max_length=2, choices=IPClass.choices)
     is_patent = models.BooleanField(_("is a patent"), default=False)
+    aliases = models.JSONField(_("other spellings"), default=list, blank=True)
 
     class Meta:
         ordering = ["ip_class", "code"]
@@ -126,6 +131,41 @@ class IPKind(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class CertificateKind(models.Model):
+    """A kind of certificate an enterprise holds (资质): the tiers' recognitions and a few others."""
+
+    code = models.CharField(_("code"), max_length=30, primary_key=True)
+    label = models.CharField(_("label"), max_length=30, unique=True)
+    aliases = models.JSONField(_("other spellings"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("certificate kind")
+        verbose_name_plural = _("certificate kinds")
+
+    def __str__(self):
+        return self.label
+
+
+class Tier(models.Model):
+    """A step of the cultivation gradient; its code is also its certificate kind and its rule set."""
+
+    code = models.CharField(_("code"), max_length=30, primary_key=True)
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    short_label = models.CharField(_("short name"), max_length=20)
+    certificate_kind = models.OneToOneField(
+        CertificateKind, verbose_name=_("certificate kind"), on_delete=models.PROTECT, related_name="tier"
+    )
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("tier")
+        verbose_name_plural = _("tiers")
+
+    def __str__(self):
+        return self.certificate_kind.label
 
 
 class AuditEntry(models.Model):
@@ -159,6 +199,86 @@ class AuditChainHead(models.Model):
 
     sequence = models.BigIntegerField(default=0)
     digest = models.CharField(max_length=64, default="0" * 64)
+
+
+class NotificationQuerySet(ScopedQuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app notice to one user, written by `kechuang.core.notifications.notify`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # What the notice is about (e.g. "overdue:42:2022-Q1") when it must reach a user only once, so
+    # that running `kechuang remind` again never repeats it; empty when repeats are wanted.
+    key = models.CharField(max_length=100, blank=True)
+    text = models.CharField(_("message"), max_length=300)
+    body = models.TextField(_("details"), blank=True)
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+    # Everyone, officers included, reads only their own notices.
+    row_scope = Scope({ANY_ROLE: "user"}, everything=nobody)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""), name="core_notification_once"),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self):
+        return self.text
+
+
+class OutboxQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(sent_at__isnull=True, failed_at__isnull=True)
+
+    def due(self, moment):
+        return self.pending().filter(next_attempt_at__lte=moment)
+
+    def failed(self):
+        return self.filter(failed_at__isnull=False)
+
+
+class OutboxEmail(models.Model):
+    """One e-mail to one address, written in the same transaction as what it reports and sent later by
+    `kechuang deliver`: a delivery that fails is retried, never lost, and a sent one is never sent again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=clock.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=clock.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # A deliverer owns a row from the moment its conditional UPDATE set `claimed_at` and its token
+    # until it marks the row sent or releases it; a claim older than the deliverer's timeout is a
+    # deliverer that died and may be taken over.
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("given up at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    objects = OutboxQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["sent_at", "failed_at", "next_attempt_at"])]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+
+    def __str__(self):
+        return f"{self.to}: {self.subject}"
 
 
 # The ledger's models live beside its postings; importing them here registers them with the app.

@@ -3,10 +3,14 @@ from functools import wraps
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import ListView
 
 from kechuang.core.exports import xlsx_response
+from kechuang.core.models import Notification
+from kechuang.core.notifications import mark_read
 from kechuang.core.permissions import is_signed_in
 from kechuang.core.tables import Column
 
@@ -137,6 +141,16 @@ class ObjectListView(PredicateRequiredMixin, ListView):
 
 def csrf_failure(request, reason=""):
     """The page a refused form submission gets (an expired page or a blocked cookie, most often)."""
-    from django.shortcuts import render
-
     return render(request, "403_csrf.html", {"reason": reason}, status=403)
+
+
+class NotificationsView(PredicateRequiredMixin, View):
+    """The user's own notices, newest first; posting marks them all read."""
+
+    def get(self, request):
+        notes = Notification.objects.visible_to(request.user)[:200]
+        return render(request, "core/notifications.html", {"notes": notes})
+
+    def post(self, request):
+        mark_read(request.user)
+        return redirect("core:notifications")

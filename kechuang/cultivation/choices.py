@@ -1,17 +1,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.reference import CERTIFICATE_KIND_LABELS, TIERS
 
-class Tier(models.TextChoices):
-    """The gradient 国科小 → 雏鹰 → 国高企 → 瞪羚 → 领军(培育), in that order. The keys are the policy rule-set
-    keys and the registry certificate kinds, so a tier, its criteria and its certificate share one name."""
-
-    TSME = "tsme", _("Tech-based SME (国科小)")
-    CHUYING = "chuying", _("Chuying (雏鹰)")
-    HNTE = "hnte", _("High-tech enterprise (国高企)")
-    DENGLING = "dengling", _("Dengling (瞪羚)")
-    LINGJUN_PEIYU = "lingjun_peiyu", _("Leading enterprise, incubating (领军培育)")
-    LINGJUN = "lingjun", _("Leading enterprise (领军)")
+# The gradient 国科小 → 雏鹰 → 国高企 → 瞪羚 → 领军(培育), in that order, from the one vocabulary
+# (kechuang.core.reference): a tier's key is also its policy rule set and its certificate kind.
+Tier = models.TextChoices(
+    "Tier", [(tier.code.upper(), (tier.code, CERTIFICATE_KIND_LABELS[tier.code])) for tier in sorted(TIERS, key=lambda t: t.rank)]
+)
 
 
 class Stage(models.TextChoices):
@@ -31,14 +27,7 @@ class ActionKind(models.TextChoices):
 
 
 # The names people use in speech, for page titles such as 我的高企之路.
-TIER_SHORT = {
-    Tier.TSME: _("TSME"),
-    Tier.CHUYING: _("Chuying"),
-    Tier.HNTE: _("HNTE"),
-    Tier.DENGLING: _("Dengling"),
-    Tier.LINGJUN_PEIYU: _("Leading (incubating)"),
-    Tier.LINGJUN: _("Leading"),
-}
+TIER_SHORT = {tier.code: tier.short_label for tier in TIERS}
 
 
 # How the policy evaluator's statuses read on the cultivation pages.

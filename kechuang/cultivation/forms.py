@@ -1,9 +1,9 @@
 """One form for every pipeline action, whether it is posted from a single card or from a selection of
 many: the action decides which of the fields are required."""
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core import clock
 from kechuang.cultivation.choices import ActionKind, Tier
 from kechuang.cultivation.filtersets import officers
 
@@ -64,7 +64,7 @@ class PipelineActionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = clock.today().year
 
     def clean(self):
         data = super().clean()

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kechuang.core import clock
 from kechuang.core.audit import record_bulk, snapshot
 from kechuang.core.choices import AuditAction
 from kechuang.core.permissions import is_officer
@@ -23,7 +24,7 @@ SYSTEM = None  # `by=SYSTEM`: a move the platform makes itself (certificate auto
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _require(allowed: bool) -> None:

@@ -7,7 +7,6 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from kechuang.core import clock
 from kechuang.core.exports import xlsx_response
 from kechuang.core.tables import Column
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin, predicate_required
@@ -86,7 +86,7 @@ class BoardView(PipelinePage, TemplateView):
         filterset.form.fields.pop("tier")
         rows = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
         if not self.request.GET.get("year"):
-            rows = rows.open_or_closed_since(timezone.localdate() - dt.timedelta(days=365))
+            rows = rows.open_or_closed_since(clock.today() - dt.timedelta(days=365))
         rows = rows.select_related("enterprise", "officer", "certificate").order_by(
             Coalesce("score", "score_max").desc(nulls_last=True), "gap_count", "enterprise__name"
         )
@@ -100,7 +100,7 @@ class BoardView(PipelinePage, TemplateView):
             columns=[(Stage(stage).label, stage, cards) for stage, cards in columns.items()],
             filterset=filterset,
             export_query=query.urlencode(),
-            form=PipelineActionForm(initial={"year": timezone.localdate().year, "date": timezone.localdate()}),
+            form=PipelineActionForm(initial={"year": clock.today().year, "date": clock.today()}),
             bulk_actions=[
                 (value, label)
                 for value, label in PipelineActionForm.ACTIONS
@@ -197,7 +197,7 @@ class CandidateListView(ScreeningListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             tier=self.tier,
-            form=PipelineActionForm(initial={"tier": self.tier, "year": timezone.localdate().year}),
+            form=PipelineActionForm(initial={"tier": self.tier, "year": clock.today().year}),
             bulk_actions=[a for a in PipelineActionForm.ACTIONS if a[0] in PipelineActionForm.ON_ENTERPRISES],
             **kwargs,
         )
@@ -232,7 +232,7 @@ class EnrollmentDetailView(PipelinePage, DetailView):
             actions=enrollment.actions.select_related("officer"),
             transitions=[t.name for t in transitions_from(enrollment.stage)],
             certificates=services.matching_certificates(enrollment),
-            form=PipelineActionForm(initial={"date": timezone.localdate(), "officer": enrollment.officer_id}),
+            form=PipelineActionForm(initial={"date": clock.today(), "officer": enrollment.officer_id}),
             **kwargs,
         )
 
@@ -378,7 +378,7 @@ class PathStartView(PredicateRequiredMixin, View):
 @predicate_required()
 def path_overview(request, pk):
     enterprise = _path_enterprise(request, pk)
-    today = timezone.localdate()
+    today = clock.today()
     open_enrollments = {e.tier: e for e in enterprise.enrollments.open()}
     held = set(Certificate.objects.valid_on(today).filter(enterprise=enterprise).values_list("kind", flat=True))
     tiers = []
@@ -395,7 +395,7 @@ def path_overview(request, pk):
 def path_detail(request, pk, tier):
     enterprise = _path_enterprise(request, pk)
     _tier_or_404(tier)
-    today = timezone.localdate()
+    today = clock.today()
     result = evaluate_enterprise(enterprise, tier, today)
     return render(
         request,

@@ -1,11 +1,11 @@
 from django.shortcuts import render
-from django.utils import timezone
 
 from kechuang.core.views import predicate_required
+from kechuang.core import clock
 from kechuang.dashboards.services import home_figures
 
 
 @predicate_required()
 def home(request):
-    today = timezone.localdate()
+    today = clock.today()
     return render(request, "dashboards/home.html", {"figures": home_figures(request.user, today), "today": today})

@@ -5,7 +5,7 @@ from unfold.admin import ModelAdmin, TabularInline
 from kechuang.core.backoffice import RoleModelAdminMixin
 from kechuang.core.choices import Role
 from kechuang.plan.models import (
-    Area, Evidence, Indicator, ManualFigure, Milestone, Notification, Plan, ProgressReport, Safeguard, Task, YearTarget,
+    Area, Evidence, Indicator, ManualFigure, Milestone, Plan, ProgressReport, Safeguard, Task, YearTarget,
 )
 
 OFFICERS = frozenset({Role.OFFICER})
@@ -96,8 +96,3 @@ class ProgressReportAdmin(PlanAdminBase):
 class ManualFigureAdmin(PlanAdminBase):
     list_display = ("plan", "key", "date", "value", "source", "entered_by")
     list_filter = ("plan", "key")
-
-
-@admin.register(Notification)
-class NotificationAdmin(PlanAdminBase):
-    list_display = ("user", "text", "created_at", "read_at", "emailed")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from kechuang.cultivation.choices import Tier
 from kechuang.cultivation.services import conversion_rates, pipeline_counts
+from kechuang.plan.indicators import TIER_INDICATORS
 
 
 @dataclass
@@ -92,20 +93,11 @@ def trend(evaluator, indicator, as_of: dt.date) -> Projection:
     return Projection(value, assumptions, points)
 
 
-# The cultivation tiers whose recognitions raise each tier indicator (领军 counts 领军 and 领军培育).
-TIER_PIPELINES = {
-    "hnte": ("hnte",),
-    "chuying": ("chuying",),
-    "dengling": ("dengling",),
-    "lingjun": ("lingjun", "lingjun_peiyu"),
-}
-
-
 def pipeline(indicator, as_of: dt.date, actual) -> Projection | None:
     """Today's count + candidates × overall rate + (enrolled + cultivating) × recognition rate."""
-    tiers = TIER_PIPELINES.get(indicator.query)
-    if tiers is None:
+    if indicator.query not in TIER_INDICATORS:
         return None
+    _label, tiers = TIER_INDICATORS[indicator.query]
     expected, assumptions = Decimal(actual or 0), []
     for tier_code in tiers:
         counts, rates, tier = pipeline_counts(tier_code, as_of), conversion_rates(tier_code), Tier(tier_code).label

@@ -94,10 +94,17 @@ def _tier_query(name: str, label: str, kinds):
     named_query(name, label)(compute)
 
 
-_tier_query("hnte", "高新技术企业", [CertificateKind.HNTE])
-_tier_query("chuying", "雏鹰企业", [CertificateKind.CHUYING])
-_tier_query("dengling", "瞪羚企业", [CertificateKind.DENGLING])
-_tier_query("lingjun", "科技领军(领军培育)企业", [CertificateKind.LINGJUN, CertificateKind.LINGJUN_PEIYU])
+# The plan's tier indicators, in the plan's own words: query name -> (label, the tiers it counts;
+# 领军 counts 领军 and 领军培育). A tier is also its certificate kind, so the same codes count the
+# certificates here and the recognitions in the forecast.
+TIER_INDICATORS = {
+    "hnte": ("高新技术企业", (CertificateKind.HNTE,)),
+    "chuying": ("雏鹰企业", (CertificateKind.CHUYING,)),
+    "dengling": ("瞪羚企业", (CertificateKind.DENGLING,)),
+    "lingjun": ("科技领军(领军培育)企业", (CertificateKind.LINGJUN, CertificateKind.LINGJUN_PEIYU)),
+}
+for _name, (_label, _kinds) in TIER_INDICATORS.items():
+    _tier_query(_name, _label, list(_kinds))
 
 
 CONTRACT_COLUMNS = [

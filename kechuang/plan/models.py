@@ -1,5 +1,5 @@
 """A plan as data: its indicators and yearly targets (附件1), its areas, tasks and their division among
-departments (附件2), safeguards, and the supervision records (progress reports, notifications)."""
+departments (附件2), safeguards, and the supervision records (progress reports)."""
 import datetime as dt
 
 from django.conf import settings
@@ -8,8 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.access import ANY_ROLE, InDepartment, Scope, ScopedQuerySet
-from kechuang.core.permissions import nobody
+from kechuang.core.access import InDepartment, Scope, ScopedQuerySet
 from kechuang.core.choices import Role
 from kechuang.plan.choices import Direction, IndicatorKind, ReportingPeriod, ReportState, Unit
 
@@ -288,33 +287,3 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class NotificationQuerySet(ScopedQuerySet):
-    def unread(self):
-        return self.filter(read_at__isnull=True)
-
-
-class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_notifications")
-    # What the reminder is about (e.g. "overdue:42:2022-Q1"), so that running `kechuang remind` again
-    # never repeats it.
-    key = models.CharField(max_length=100)
-    text = models.CharField(_("message"), max_length=300)
-    url = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed = models.BooleanField(default=False)
-
-    objects = NotificationQuerySet.as_manager()
-    # Everyone, officers included, reads only their own notices.
-    row_scope = Scope({ANY_ROLE: "user"}, everything=nobody)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once")]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-
-    def __str__(self):
-        return self.text

@@ -5,18 +5,17 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kechuang.core.choices import Role
-from kechuang.core.models import User
+from kechuang.core.models import Notification, User
+from kechuang.core.notifications import notify, queue_email
 from kechuang.plan import supervision
-from kechuang.plan.models import Evidence, ManualFigure, Notification, ProgressReport, Task
+from kechuang.plan.models import Evidence, ManualFigure, ProgressReport, Task
 from kechuang.plan.permissions import can_manage_plan, can_report_on
 from kechuang.plan.workflow import TRANSITIONS
 
@@ -92,19 +91,15 @@ def _liaisons(department_id) -> list[User]:
     return list(User.objects.filter(role=Role.LIAISON, department_id=department_id, is_active=True).order_by("pk"))
 
 
-def _notify_liaisons(task, key: str, text: str, url: str) -> list[Notification]:
-    return [note for user in _liaisons(task.lead_department_id) if (note := _notify(user, key, text, url))]
+def _notify_liaisons(task, key: str, text: str, url: str, email: bool = True) -> list[Notification]:
+    """A notice to each liaison of the task's lead department who has not had this one (`key`)."""
+    return notify(_liaisons(task.lead_department_id), text, url=url, email=email, key=key)
 
 
-def _notify(user, key: str, text: str, url: str) -> Notification | None:
-    """A new in-app notification, or None when this user already had this one."""
-    note, created = Notification.objects.get_or_create(user=user, key=key[:100], defaults={"text": text[:300], "url": url})
-    return note if created else None
-
-
+@transaction.atomic
 def send_reminders(on: dt.date, tasks=None) -> dict:
-    """Notify each lead department's liaisons of reports due soon and overdue (each once), then e-mail
-    every liaison who got new notifications one message listing them."""
+    """Notify each lead department's liaisons of reports due soon and overdue (each once), and queue
+    for every liaison who got new notices one e-mail listing them (`kechuang deliver` sends it)."""
     tasks = tasks if tasks is not None else Task.objects.assigned()
     new: dict[int, list[Notification]] = defaultdict(list)
     for status in supervision.statuses(tasks, on):
@@ -115,21 +110,11 @@ def send_reminders(on: dt.date, tasks=None) -> dict:
         ):
             for period in period_list:
                 text = message % {"task": task, "period": period.label, "due": period.due.isoformat()}
-                for note in _notify_liaisons(task, f"{kind}:{task.pk}:{period.label}", text, url):
+                for note in _notify_liaisons(task, f"{kind}:{task.pk}:{period.label}", text, url, email=False):
                     new[note.user_id].append(note)
     emailed = 0
     for user in User.objects.filter(pk__in=new).order_by("pk"):
         notes = new[user.pk]
-        if user.email:
-            body = "\n".join(f"- {note.text}" for note in notes)
-            send_mail(_("[Kechuang] %(n)d plan reminders") % {"n": len(notes)}, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-            Notification.objects.filter(pk__in=[note.pk for note in notes]).update(emailed=True)
-            emailed += 1
+        body = "\n".join(f"- {note.text}" for note in notes)
+        emailed += len(queue_email(user, _("[Kechuang] %(n)d plan reminders") % {"n": len(notes)}, body))
     return {"notifications": sum(len(v) for v in new.values()), "emails": emailed}
-
-
-def mark_read(user, notification_ids=None) -> int:
-    notes = Notification.objects.visible_to(user).unread()
-    if notification_ids is not None:
-        notes = notes.filter(pk__in=notification_ids)
-    return notes.update(read_at=timezone.now())

@@ -10,7 +10,6 @@ urlpatterns = [
     path("tasks/<int:pk>/", views.TaskDetailView.as_view(), name="task"),
     path("reports/", views.ReviewListView.as_view(), name="reviews"),
     path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report"),
-    path("notifications/", views.NotificationsView.as_view(), name="notifications"),
     path("<slug:code>/", views.CockpitView.as_view(), name="cockpit"),
     path("<slug:code>/figures/", views.ManualFigureListView.as_view(), name="figures"),
     path("<slug:code>/report.docx", views.ReportDownloadView.as_view(), {"fmt": "docx"}, name="download-docx"),

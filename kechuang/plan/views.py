@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from kechuang.core import clock
 from kechuang.core.exports import XLSX_CONTENT_TYPE
 from kechuang.core.tables import Column
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin
@@ -19,7 +20,7 @@ from kechuang.plan.evaluation import Evaluator, format_progress, format_value, r
 from kechuang.plan.filtersets import ManualFigureFilterSet, PlanFilterSet, ProgressReportFilterSet, TaskFilterSet
 from kechuang.plan.forms import ManualFigureForm, ProgressReportForm, ReviewForm
 from kechuang.plan.indicators import GDP, RD_EXPENDITURE
-from kechuang.plan.models import Indicator, ManualFigure, Notification, Plan, ProgressReport, Task
+from kechuang.plan.models import Indicator, ManualFigure, Plan, ProgressReport, Task
 from kechuang.plan.permissions import can_manage_plan, can_report_on, can_view_indicators
 from kechuang.plan.workflow import TRANSITIONS, available
 
@@ -30,7 +31,7 @@ def as_of_from(request) -> dt.date:
     try:
         return dt.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
-        return dt.date.today()
+        return clock.today()
 
 
 class PlanListView(ObjectListView):
@@ -262,7 +263,7 @@ class TaskDetailView(PredicateRequiredMixin, View):
 
     def get(self, request, pk, form=None):
         task = self.get_task(request, pk)
-        as_of = dt.date.today()
+        as_of = clock.today()
         may_report = can_report_on(request.user, task)
         plan_periods = supervision.periods(task.plan)
         if form is None and may_report:
@@ -340,16 +341,6 @@ class ReviewListView(ObjectListView):
         return ProgressReport.objects.visible_to(self.request.user).select_related(
             "task", "task__lead_department", "submitted_by"
         ).order_by("state", "-submitted_at")
-
-
-class NotificationsView(PredicateRequiredMixin, View):
-    def get(self, request):
-        notes = Notification.objects.visible_to(request.user)[:200]
-        return render(request, "plan/notifications.html", {"notes": notes})
-
-    def post(self, request):
-        services.mark_read(request.user)
-        return redirect("plan:notifications")
 
 
 class ReportDownloadView(PredicateRequiredMixin, View):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from kechuang.core import clock
 from kechuang.policy.choices import Status
 from kechuang.policy.models import RuleSetVersion, ScreeningResult, ScreeningRun
 from kechuang.policy.rules import default_registry, evaluate_frames, profiles_to_frames
@@ -86,7 +87,7 @@ def profiles_for(queryset):
 
 def _date(as_of):
     if as_of is None:
-        return timezone.localdate()
+        return clock.today()
     return dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
 
 

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.reference import CERTIFICATE_KINDS
+
 
 class RegistrationStatus(models.TextChoices):
     SUBSISTING = "subsisting", "存续"
@@ -34,15 +36,10 @@ class AcquiredBy(models.TextChoices):
     MERGER = "merger", "并购"
 
 
-class CertificateKind(models.TextChoices):
-    HNTE = "hnte", "国家高新技术企业"
-    TJ_HNTE = "tj_hnte", "天津市高新技术企业"
-    TSME = "tsme", "科技型中小企业"
-    CHUYING = "chuying", "雏鹰企业"
-    DENGLING = "dengling", "瞪羚企业"
-    LINGJUN = "lingjun", "科技领军企业"
-    LINGJUN_PEIYU = "lingjun_peiyu", "科技领军培育企业"
-    SOFTWARE_ENTERPRISE = "software_enterprise", "软件企业"
+# The certificate kinds of the one vocabulary (kechuang.core.reference), as Django choices.
+CertificateKind = models.TextChoices(
+    "CertificateKind", [(kind.code.upper(), (kind.code, kind.label)) for kind in CERTIFICATE_KINDS]
+)
 
 
 class Level(models.TextChoices):

@@ -1,10 +1,10 @@
 """Filters shared by the list pages and the REST API (django-filter)."""
-import datetime as dt
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core import clock
 from kechuang.core.choices import DomainLevel, IndustryLevel, IPClass
 from kechuang.core.models import HighTechDomain, Industry, IPKind, Region
 from kechuang.registry.choices import CertificateKind, IPStatus, RegistrationStatus
@@ -55,7 +55,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         return queryset.filter(region__in=Region.objects.under(value.strip()).values("code"))
 
     def filter_certificate(self, queryset, name, value):
-        holders = Certificate.objects.valid_on(dt.date.today()).filter(kind=value).values("enterprise_id")
+        holders = Certificate.objects.valid_on(clock.today()).filter(kind=value).values("enterprise_id")
         return queryset.filter(pk__in=holders)
 
     def filter_in_district(self, queryset, name, value):

@@ -3,11 +3,11 @@
 The headers and cell labels are a file contract with the bureau's users (issue 2, point 5); synonyms
 accept the spellings that official systems and everyday use produce (e.g. 国高企, 存续（在营、开业、在册）).
 """
-import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
 
+from kechuang.core import clock
 from kechuang.core.audit import record_bulk
 from kechuang.core.choices import AuditAction
 from kechuang.core.imports import (
@@ -24,7 +24,7 @@ from kechuang.core.imports import (
     text,
 )
 from kechuang.core.models import HighTechDomain, Industry, Region
-from kechuang.core.reference import IP_KINDS
+from kechuang.core.reference import CERTIFICATE_KINDS, IP_KINDS, labels_and_aliases
 from kechuang.registry.choices import AcquiredBy, CertificateKind, DataSource, IPStatus, RegistrationStatus
 from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty, YearlyData
 from kechuang.registry.validators import normalise_patent_number, normalise_software_copyright, uscc_problem
@@ -197,10 +197,10 @@ class YearlyImporter(ModelImporter):
         _require_enterprises(self, rows)
 
     def provenance(self):
-        return {"source": DataSource.IMPORT_FILE, "source_date": dt.date.today()}
+        return {"source": DataSource.IMPORT_FILE, "source_date": clock.today()}
 
 
-IP_KIND_LABELS = {label: code for code, label, _class, _patent in IP_KINDS}
+IP_KIND_LABELS = {kind.label: kind.code for kind in IP_KINDS}
 # The number's type digit (5th of 12, 3rd of 8) tells the patent kind: 1/8 invention, 2/9 utility
 # model, 3 design (8 and 9 are PCT applications entering China).
 PATENT_TYPE_DIGITS = {"invention_patent": "18", "utility_model": "29", "design_patent": "3"}
@@ -215,17 +215,7 @@ class IPImporter(ModelImporter):
         Field(
             "类型",
             "kind_id",
-            choice(
-                IP_KIND_LABELS,
-                {
-                    "发明": "invention_patent",
-                    "实用新型专利": "utility_model",
-                    "外观设计专利": "design_patent",
-                    "计算机软件著作权": "software_copyright",
-                    "软著": "software_copyright",
-                    "集成电路布图设计专有权": "ic_layout",
-                },
-            ),
+            choice(IP_KIND_LABELS, labels_and_aliases(IP_KINDS)),
             required=True,
             synonyms=("知识产权类型",),
         ),
@@ -324,31 +314,13 @@ class IPImporter(ModelImporter):
         return {obj.pk for _row, obj, _have, _wanted in changes}
 
 
-CERTIFICATE_SYNONYMS = {
-    "国高企": CertificateKind.HNTE,
-    "高企": CertificateKind.HNTE,
-    "高新技术企业": CertificateKind.HNTE,
-    "国家级高新技术企业": CertificateKind.HNTE,
-    "市高企": CertificateKind.TJ_HNTE,
-    "天津市高企": CertificateKind.TJ_HNTE,
-    "国科小": CertificateKind.TSME,
-    "科小": CertificateKind.TSME,
-    "雏鹰": CertificateKind.CHUYING,
-    "瞪羚": CertificateKind.DENGLING,
-    "领军企业": CertificateKind.LINGJUN,
-    "科技领军": CertificateKind.LINGJUN,
-    "领军培育": CertificateKind.LINGJUN_PEIYU,
-    "科技领军(培育)企业": CertificateKind.LINGJUN_PEIYU,
-}
-
-
 class CertificateImporter(ModelImporter):
     title = "资质证书"
     model = Certificate
     key = ("kind", "number")
     fields = [
         USCC,
-        Field("资质类型", "kind", choices_labels(CertificateKind, CERTIFICATE_SYNONYMS), required=True, synonyms=("证书类型",)),
+        Field("资质类型", "kind", choices_labels(CertificateKind, labels_and_aliases(CERTIFICATE_KINDS)), required=True, synonyms=("证书类型",)),
         Field("证书编号", "number", text(max_length=60, upper=True), required=True, synonyms=("入库编号", "编号")),
         Field("发证日期", "issued", date(), required=True, synonyms=("认定日期", "发证日")),
         Field("有效期至", "expires", date(), synonyms=("到期日期", "有效期")),

@@ -14,6 +14,7 @@ from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRe
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core import clock
 from kechuang.core.choices import Role
 from kechuang.core.models import AuditEntry
 from kechuang.registry.choices import GONE_STATUSES, DataSource
@@ -55,8 +56,8 @@ def yearly_problems(values: dict) -> dict[str, str]:
     The same checks the yearly import applies to each row, so a form, the API and a file agree."""
     problems = {}
     year = values.get("year")
-    if year is not None and not FIRST_YEAR <= year <= dt.date.today().year:
-        problems["year"] = f"年度应在 {FIRST_YEAR}–{dt.date.today().year} 之间，实际为 {year}"
+    if year is not None and not FIRST_YEAR <= year <= clock.today().year:
+        problems["year"] = f"年度应在 {FIRST_YEAR}–{clock.today().year} 之间，实际为 {year}"
     for field, label in YEARLY_FIGURES.items():
         value = values.get(field)
         if value is not None and field not in MAY_BE_NEGATIVE and value < 0:
@@ -91,7 +92,7 @@ def save_yearly(user, enterprise: Enterprise, year: int, values: dict) -> Yearly
                 setattr(row, field, values[field])
         if user.role == Role.ENTERPRISE:
             row.source = DataSource.ENTERPRISE_REPORT
-        row.source_date = dt.date.today()
+        row.source_date = clock.today()
         row.save()
     return row
 

@@ -3,6 +3,7 @@ import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core import clock
 from kechuang.core.tables import Column
 
 EXPIRY_WARNING_DAYS = 90
@@ -16,7 +17,7 @@ def expiry_state(expires: dt.date | None, today: dt.date | None = None) -> str:
     """'ok', 'warn' (within 90 days) or 'bad' (expired): also the badge class on the profile page."""
     if expires is None:
         return "ok"
-    today = today or dt.date.today()
+    today = today or clock.today()
     if expires < today:
         return "bad"
     return "warn" if (expires - today).days <= EXPIRY_WARNING_DAYS else "ok"

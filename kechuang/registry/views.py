@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from kechuang.core import clock
 from kechuang.core.permissions import can_read_audit
 from kechuang.core.exports import xlsx_response
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin
@@ -104,7 +105,7 @@ class EnterpriseDetailView(PredicateRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         firm, user = self.object, self.request.user
         yearly = list(firm.yearly.order_by("year"))
-        today = dt.date.today()
+        today = clock.today()
         certificates = [(cert, expiry_state(cert.expires, today)) for cert in firm.certificates.order_by("kind", "-issued")]
         context.update(
             yearly_headers=[column.header for column in YEARLY_COLUMNS],
@@ -201,7 +202,7 @@ class YearlyEditView(EnterpriseEditMixin, View):
         return _("Yearly data %(year)s") % {"year": year} if year else _("Add yearly data")
 
     def get(self, request, uscc, year=None):
-        initial = {"year": dt.date.today().year - 1} if year is None else None
+        initial = {"year": clock.today().year - 1} if year is None else None
         form = YearlyDataForm(instance=self.existing(year), initial=initial, year_fixed=year is not None)
         return self.page(request, form, self.title(year))
 
@@ -220,7 +221,7 @@ class AlertsView(PredicateRequiredMixin, TemplateView):
     template_name = "registry/alerts.html"
 
     def as_of(self) -> dt.date:
-        return services.parse_as_of(self.request.GET.get("as_of")) or dt.date.today()
+        return services.parse_as_of(self.request.GET.get("as_of")) or clock.today()
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":

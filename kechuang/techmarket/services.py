@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kechuang.core import clock
 from kechuang.core.audit import record_change, snapshot
 from kechuang.core.choices import AuditAction
 from kechuang.techmarket.choices import (
@@ -48,7 +49,7 @@ CORRECTABLE = (
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _require_text(value: str, message: str) -> None:

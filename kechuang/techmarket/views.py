@@ -4,12 +4,12 @@ from django.db.models.functions import ExtractYear, Substr
 from django.db.models import Avg, Count, F, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from kechuang.core import clock
 from kechuang.core.choices import DomainLevel
 from kechuang.core.models import HighTechDomain
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin
@@ -609,7 +609,7 @@ class MarketOverviewView(PredicateRequiredMixin, TemplateView):
     predicate = perms.sees_market_statistics
 
     def get_context_data(self, **kwargs):
-        today = timezone.localdate()
+        today = clock.today()
         contracts = TechContract.objects.registered().sold_from_district()
         by_year_type = contracts.turnover_by(year=ExtractYear("registered_on"), type=F("contract_type"))
         years = sorted({row["by_year"] for row in by_year_type})

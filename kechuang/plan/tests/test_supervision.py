@@ -7,7 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from kechuang.plan import services, supervision
 from kechuang.plan.choices import Light, ReportState
-from kechuang.plan.models import Notification, Plan, Task
+from kechuang.core.models import Notification
+from kechuang.core.notifications import deliver
+from kechuang.plan.models import Plan, Task
 
 
 @pytest.fixture
@@ -96,6 +98,8 @@ def test_reminders_once_in_app_and_by_mail(assigned, liaison, officer):
     notes = Notification.objects.filter(user=liaison)
     assert [n.key for n in notes] == [f"overdue:{first.pk}:2021-Q2"]
     assert result == {"notifications": 1, "emails": 1}
+    assert not mail.outbox  # queued in the outbox, sent by `kechuang deliver`
+    assert deliver().sent == 1
     assert len(mail.outbox) == 1 and "2021-Q2" in mail.outbox[0].body and mail.outbox[0].to == ["keji@example.org"]
     assert services.send_reminders(dt.date(2021, 7, 16)) == {"notifications": 0, "emails": 0}
     services.send_reminders(dt.date(2021, 9, 25))

@@ -1,10 +1,9 @@
-import datetime as dt
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kechuang.core import clock
 from kechuang.policy.rules import ProfileError, UnknownRuleSet, default_registry
 
 
@@ -27,7 +26,7 @@ class EvaluateView(APIView):
         if not key:
             return Response({"field": "ruleset", "detail": "缺少规则集 (ruleset)"}, status=status.HTTP_400_BAD_REQUEST)
         try:
-            as_of = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+            as_of = clock.parse_date(as_of) if as_of else clock.today()
         except (TypeError, ValueError):
             return Response({"field": "as_of", "detail": "不是有效的日期 (YYYY-MM-DD)"}, status=status.HTTP_400_BAD_REQUEST)
         try:

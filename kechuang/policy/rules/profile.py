@@ -11,6 +11,8 @@ from pathlib import Path
 
 import jsonschema
 
+from kechuang.core import clock
+
 from .errors import ProfileError
 from .vocab import FLAGS, IP_KINDS_CLASS_1, LIST_ENUMS, LISTS, MONEY_FIELDS, PEOPLE_FIELDS, SCALAR_FIELDS, to_cents
 
@@ -227,7 +229,7 @@ def apply_change(profile: dict, change: dict | None, as_of=None) -> dict:
     new = copy.deepcopy(profile)
     if not change:
         return new
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     if isinstance(as_of, str):
         as_of = dt.date.fromisoformat(as_of)
     year = change.get("year")

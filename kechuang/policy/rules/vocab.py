@@ -1,6 +1,8 @@
 """The profile vocabulary shared by the loader, both evaluators and the schema."""
 from __future__ import annotations
 
+from kechuang.core import reference
+
 MONEY_FIELDS = (
     "revenue", "sales_revenue", "total_income", "cost_total", "rd_expense",
     "rd_expense_domestic", "high_tech_revenue", "total_assets", "net_assets",
@@ -40,16 +42,13 @@ SOURCE_LABELS = {
 SCALAR_FIELDS = ("region_code", "industry_code", "high_tech_domain", "software_certified")
 FLAGS = ("serious_dishonesty", "abnormal_operation", "major_incident", "research_misconduct")
 
-IP_KINDS_CLASS_1 = (
-    "invention_patent", "defense_patent", "ic_layout", "plant_variety",
-    "national_crop_variety", "national_new_drug", "tcm_protection_1",
-)
-IP_KINDS_CLASS_2 = ("utility_model", "design_patent", "software_copyright")
+# Kinds and classes come from the product's one vocabulary; a test pins them to the core tables.
+IP_KINDS_CLASS_1 = tuple(kind.code for kind in reference.IP_KINDS if kind.ip_class == "I")
+IP_KINDS_CLASS_2 = tuple(kind.code for kind in reference.IP_KINDS if kind.ip_class == "II")
 IP_KINDS = IP_KINDS_CLASS_1 + IP_KINDS_CLASS_2
 IP_STATUS = ("valid", "invalid", "pending")
 IP_ACQUIRED = ("self", "transfer", "gift", "merger")
-CERT_KINDS = ("tsme", "chuying", "dengling", "lingjun_peiyu", "lingjun", "hnte", "tj_hnte",
-              "software_enterprise")
+CERT_KINDS = tuple(kind.code for kind in reference.CERTIFICATE_KINDS)
 LEVELS = ("national", "provincial")
 STANDARD_LEVELS = ("international", "national", "industry", "local", "group", "enterprise")
 STANDARD_ROLES = ("lead", "participant")
@@ -80,15 +79,6 @@ LIST_ENUMS = {
     ("competitions", "level"): LEVELS,
     ("competitions", "award"): COMPETITION_AWARDS,
 }
-
-IP_KIND_LABELS = {
-    "invention_patent": "发明专利", "defense_patent": "国防专利", "ic_layout": "集成电路布图设计",
-    "plant_variety": "植物新品种", "national_crop_variety": "国家级农作物品种",
-    "national_new_drug": "国家新药", "tcm_protection_1": "国家一级中药保护品种",
-    "utility_model": "实用新型专利", "design_patent": "外观设计专利",
-    "software_copyright": "软件著作权",
-}
-
 
 def to_cents(value):
     """Money (万元) -> integer hundredths of 万元. Both evaluators use this one conversion, so sums

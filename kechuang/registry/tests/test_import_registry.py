@@ -341,3 +341,14 @@ def test_the_template_filled_in_imports(tmp_path):
     filled = io.BytesIO()
     book.save(filled)
     assert run("enterprises", filled.getvalue()).counts.created == 1
+
+
+@pytest.mark.django_db
+def test_ip_kinds_read_by_the_official_label_and_by_the_other_spelling(two_enterprises):
+    # Utility-model numbers carry 2 as their type digit; both spellings real files use are read.
+    data = csv(IP_HEADERS, f"CN202120123456.2,实用新型专利,一种支架,{A},2021/1/5,2021/6/7,有效,,自主研发",
+               f"CN202120654321.9,实用新型,一种卡扣,{B},2021/2/5,2021/7/7,有效,,自主研发",
+               f"CN202130111111.0,外观设计,一种外壳,{B},2021/2/5,2021/7/7,有效,,自主研发")
+    assert run("ip", data).counts.created == 3
+    kinds = dict(IntellectualProperty.objects.values_list("number", "kind__label"))
+    assert kinds == {"202120123456.2": "实用新型专利", "202120654321.9": "实用新型专利", "202130111111.0": "外观设计专利"}

@@ -155,8 +155,8 @@ def test_close_challenges_command_returns_overdue_demands(challenge):
     from django.core.management import call_command
 
     out = StringIO()
-    call_command("close_challenges", "--today", (FUTURE + dt.timedelta(days=1)).isoformat(), stdout=out)
-    call_command("close_challenges", "--today", (FUTURE + dt.timedelta(days=1)).isoformat(), stdout=out)
+    call_command("close_challenges", "--as-of", (FUTURE + dt.timedelta(days=1)).isoformat(), stdout=out)
+    call_command("close_challenges", "--as-of", (FUTURE + dt.timedelta(days=1)).isoformat(), stdout=out)
     assert "已关闭 1 个" in out.getvalue() and "已关闭 0 个" in out.getvalue()
     challenge.demand.refresh_from_db()
     assert challenge.demand.status == DemandStatus.OPEN

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kechuang.core.audit import acting_as
+from kechuang.core.clock import add_as_of_argument, as_of_option
 from kechuang.core.demo import DEMO_PASSWORD, DemoContext, demo_logins, demo_users_exist
 from kechuang.registry.models import Enterprise
 
@@ -41,8 +42,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--enterprises", type=int, default=2000, help=_("number of enterprises (default 2000)"))
         parser.add_argument("--seed", default="2021", help=_("random seed (default 2021)"))
-        parser.add_argument(
-            "--as-of", type=date.fromisoformat, default=DEFAULT_AS_OF,
+        add_as_of_argument(
+            parser, default=DEFAULT_AS_OF,
             help=_("the demo's today, YYYY-MM-DD (default 2026-06-30, fixed so the run is reproducible)"),
         )
         parser.add_argument(
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, enterprises, seed, as_of, force, if_empty, **options):
+        as_of = as_of_option(as_of)
         if enterprises < 1:
             raise CommandError(_("--enterprises must be at least 1"))
         if if_empty and (demo_users_exist() or Enterprise.objects.exists()):

@@ -1,10 +1,10 @@
-import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
+from kechuang.core.clock import add_as_of_argument, as_of_option
 from kechuang.plan.evaluation import read_plan
 from kechuang.plan.models import Plan
 
@@ -14,14 +14,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--plan", required=True, help="plan code, e.g. eco-city-2020-2022")
-        parser.add_argument("--as-of", default=None, help="YYYY-MM-DD (default: today)")
+        add_as_of_argument(parser)
         parser.add_argument("--format", choices=("json", "table"), default="json")
 
     def handle(self, *args, plan, as_of, format, **options):
-        try:
-            day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-        except ValueError:
-            raise CommandError(f"--as-of 应为 YYYY-MM-DD，实际为「{as_of}」") from None
+        day = as_of_option(as_of)
         found = Plan.objects.filter(code=plan).first()
         if found is None:
             raise CommandError(f"没有代码为「{plan}」的计划")

@@ -1,7 +1,6 @@
-import datetime as dt
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-
+from kechuang.core.clock import add_as_of_argument, as_of_option
 from kechuang.plan.services import send_reminders
 
 
@@ -9,12 +8,9 @@ class Command(BaseCommand):
     help = "Notify liaisons (in-app and by e-mail) of progress reports due soon and overdue; each reminder once."
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", default=None, help="YYYY-MM-DD (default: today)")
+        add_as_of_argument(parser)
 
     def handle(self, *args, as_of, **options):
-        try:
-            day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-        except ValueError:
-            raise CommandError(f"--as-of 应为 YYYY-MM-DD，实际为「{as_of}」") from None
+        day = as_of_option(as_of)
         result = send_reminders(day)
         self.stdout.write(f"{result['notifications']} 条提醒，{result['emails']} 封邮件")

@@ -3,12 +3,12 @@
 FILE holds one JSON profile, or JSON lines (one profile per line); '-' reads standard input.
 Prints one JSON result per profile, one per line. An invalid profile exits with status 2 and a
 message naming the field."""
-import datetime as dt
 import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kechuang.core.clock import add_as_of_argument, as_of_option
 from kechuang.policy.rules import ProfileError, UnknownRuleSet, default_registry
 
 
@@ -43,13 +43,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("ruleset", help="rule-set key, e.g. tsme, hnte, chuying")
         parser.add_argument("file", help="profile file (JSON or JSON lines); - for standard input")
-        parser.add_argument("--as-of", dest="as_of", help="evaluation date YYYY-MM-DD (default: today)")
+        add_as_of_argument(parser, help="evaluation date YYYY-MM-DD (default: today)")
 
     def handle(self, ruleset, file, as_of=None, **options):
-        try:
-            as_of = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-        except ValueError:
-            raise CommandError(f"--as-of: not a date (YYYY-MM-DD): {as_of}", returncode=2) from None
+        as_of = as_of_option(as_of)
         try:
             rs = default_registry().get(ruleset, as_of=as_of)
         except UnknownRuleSet as exc:

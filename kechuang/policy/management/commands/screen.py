@@ -1,24 +1,21 @@
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+from kechuang.core.clock import add_as_of_argument, as_of_option
 
 
 class Command(BaseCommand):
     help = "Screen every enterprise against every rule set (vectorised) and store the results."
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", dest="as_of", help="screening date YYYY-MM-DD (default: today)")
+        add_as_of_argument(parser, help="screening date YYYY-MM-DD (default: today)")
 
     def handle(self, as_of=None, **options):
         from kechuang.policy.services import screen
 
-        try:
-            as_of = dt.date.fromisoformat(as_of) if as_of else None
-        except ValueError:
-            raise CommandError(f"--as-of: not a date (YYYY-MM-DD): {as_of}", returncode=2) from None
+        as_of = as_of_option(as_of)
         console = Console(file=self.stdout, force_terminal=False)
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                       TimeElapsedColumn(), console=console, transient=True) as bar:

@@ -1,27 +1,23 @@
 import io
 import json
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 from rich.console import Console
 from rich.table import Table
 
-from kechuang.registry.services import alerts, parse_as_of
+from kechuang.core.clock import add_as_of_argument, as_of_option
+from kechuang.registry.services import alerts
 
 
 class Command(BaseCommand):
     help = "Monitoring alerts: expiring certificates, missing yearly data, departed enterprises, falling R&D ratio."
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", help="date to evaluate on, YYYY-MM-DD (default: today)")
+        add_as_of_argument(parser, help="date to evaluate on, YYYY-MM-DD (default: today)")
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args, as_of=None, format="table", **options):
-        date = timezone.localdate()
-        if as_of:
-            date = parse_as_of(as_of)
-            if date is None:
-                raise CommandError(f"--as-of 不是有效日期（应为 YYYY-MM-DD）: {as_of}")
+        date = as_of_option(as_of)
         found = alerts(date)
         if format == "json":
             self.stdout.write(json.dumps({"as_of": date.isoformat(), "alerts": [a.as_dict() for a in found]}, ensure_ascii=False, indent=2))

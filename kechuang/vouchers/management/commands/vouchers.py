@@ -3,22 +3,14 @@
 `load` validates each scheme file (a bad file names file, line and key, and nothing is written) and stores
 it with its ledger account; `expire` releases the reservations of approvals not redeemed in time (run
 daily from cron; running it twice changes nothing)."""
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from kechuang.core.audit import acting_as
+from kechuang.core.clock import add_as_of_argument, as_of_option
 from kechuang.core.ledger import LedgerRefused
 from kechuang.vouchers import schemes, services
 from kechuang.vouchers.schemes import SchemeFileError
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--as-of 应为日期 YYYY-MM-DD，而不是「{text}」") from None
 
 
 class Command(BaseCommand):
@@ -30,14 +22,14 @@ class Command(BaseCommand):
         load.add_argument("files", nargs="*")
         load.add_argument("--builtin", action="store_true", help="the scheme files shipped with Kechuang")
         expire = sub.add_parser("expire", help="expire approvals not redeemed in time")
-        expire.add_argument("--as-of", dest="as_of", type=_date, help="the date to judge validity by (default: today)")
+        add_as_of_argument(expire, help="the date to judge validity by, YYYY-MM-DD (default: today)")
 
     def handle(self, *args, action, **options):
         with acting_as("vouchers"):
             if action == "load":
                 self._load(options["files"], options["builtin"])
             else:
-                count = services.expire_approvals(options.get("as_of"))
+                count = services.expire_approvals(as_of_option(options.get("as_of")))
                 self.stdout.write(f"已过期 {count} 个未按期兑付的申领，预留额度已释放")
 
     def _load(self, files, builtin):

@@ -1,10 +1,10 @@
 from django import template
 
-from kechuang.plan.models import Notification
+from kechuang.core.notifications import unread_count
 
 register = template.Library()
 
 
 @register.simple_tag
 def unread_notifications(user) -> int:
-    return Notification.objects.visible_to(user).unread().count()
+    return unread_count(user)
