@@ -1,4 +1,4 @@
-"""The demo district's cultivation history (contract in `kechuang.core.demo`).
+"""The demo district's cultivation history (contract in `kechuang.demo`).
 
 Past cohorts are read off the registry: a firm that gained a tier's certificate in a year was selected,
 enrolled and cultivated in the months before it; some firms without one were selected that year too and
@@ -15,8 +15,7 @@ from kechuang.core.choices import Role
 from kechuang.cultivation import screening, services
 from kechuang.cultivation.choices import ActionKind, Tier
 from kechuang.cultivation.models import Enrollment
-from kechuang.policy.models import ScreeningRun
-from kechuang.policy.services import screen
+from kechuang.demo import register
 from kechuang.registry.models import Certificate, Enterprise
 
 PAST_YEARS = 3
@@ -95,10 +94,9 @@ def _current_cohort(context, tier: str, officer) -> int:
     return len(rows)
 
 
+@register("cultivation", after=("registry", "policy"))
 def populate(context) -> None:
     officer = context.users[Role.OFFICER]
-    if not ScreeningRun.objects.filter(as_of=context.as_of).exists():
-        screen(context.as_of)
     for tier in Tier.values:
         for year in range(context.as_of.year - PAST_YEARS, context.as_of.year):
             _past_cohort(context, tier, year, officer)

@@ -1,7 +1,7 @@
 """The demo district's technology market: institutions, ~150 achievements, ~60 demands, matches at every
 stage, challenges in every state, and ~400 technology contracts 2019–as_of whose in-district sellers'
 registered turnover follows YEAR_TURNOVER (2022: 11 亿元, the seed plan's target). See
-`kechuang.core.demo` for the contract this module follows.
+`kechuang.demo` for the contract this module follows.
 
 Achievements and the first 25 demands are the matching evaluation set's records
 (`matching/evalset/`), so the demo shows the engine on the texts it was measured on; the other demands
@@ -20,6 +20,7 @@ from django.utils import timezone
 from kechuang.core.audit import record_bulk, snapshot
 from kechuang.core.choices import AuditAction, Role
 from kechuang.core.models import Region
+from kechuang.demo import fake, register
 from kechuang.registry.models import Enterprise
 from kechuang.techmarket.choices import (
     AchievementStatus,
@@ -197,8 +198,8 @@ class MarketBuilder:
                 title=row["title"], summary=row["description"], keywords=row["keywords"], owner=owner,
                 high_tech_domain_id=domain, maturity=rng.randint(3, 9),
                 asking_price=Decimal(rng.choice((20, 50, 80, 120, 200, 300, 500, 800))) if rng.random() < 0.8 else None,
-                contact_name=rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(("老师", "教授", "工程师")),
-                contact_phone=f"022-{rng.randint(23000000, 28999999)}",
+                contact_name=fake.addressed_contact(rng, ("老师", "教授", "工程师")),
+                contact_phone=fake.landline(rng),
                 status=status,
                 published_on=_date(rng, dt.date(2020, 3, 1), self.as_of) if status != AchievementStatus.DRAFT else None,
                 created_by=officer, **{field: field in modes for field, _mode in Achievement.MODE_FIELDS},
@@ -227,8 +228,8 @@ class MarketBuilder:
                 budget=Decimal(row["budget"] or rng.choice((30, 50, 80, 100, 150, 200))),
                 months=int(row["months"] or rng.choice((6, 9, 12, 18))),
                 solution_mode=row["mode"] or rng.choice(SolutionMode.values),
-                contact_name=rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(("经理", "总工", "主任")),
-                contact_phone=f"1{rng.randint(3000000000, 8999999999)}",
+                contact_name=fake.addressed_contact(rng, ("经理", "总工", "主任")),
+                contact_phone=fake.mobile(rng),
                 status=DemandStatus.OPEN,
                 posted_on=_date(rng, dt.date(2021, 1, 1), self.as_of),
                 created_by=enterprise_login if firm == own_firm else None,
@@ -435,5 +436,6 @@ class MarketBuilder:
         )
 
 
+@register("techmarket", after=("registry",))
 def populate(context) -> None:
     MarketBuilder(context).build()
