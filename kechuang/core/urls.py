@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from kechuang.core.audit_views import AuditLogView
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", AuditLogView.as_view(), name="audit-log"),
+    path("", include("kechuang.core.imports.urls")),
 ]
