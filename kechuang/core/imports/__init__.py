@@ -337,7 +337,13 @@ def text(max_length: int | None = None, upper: bool = False) -> Callable[[Any], 
     return parse
 
 
-def integer(minimum: int | None = None, maximum: int | None = None) -> Callable[[Any], int]:
+# The largest values the database columns take on both databases: an amount in
+# DecimalField(max_digits=16, decimal_places=2), a count in IntegerField / PositiveIntegerField.
+MONEY_LIMIT = decimal.Decimal("99999999999999.99")
+INTEGER_LIMIT = 2_147_483_647
+
+
+def integer(minimum: int | None = None, maximum: int = INTEGER_LIMIT) -> Callable[[Any], int]:
     def parse(value) -> int:
         if isinstance(value, bool):
             raise CellError("应为整数")
@@ -354,15 +360,16 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Callable[
             number = int(decimal.Decimal(cleaned))
         if minimum is not None and number < minimum:
             raise CellError(f"不能小于 {minimum}，实际为 {number}")
-        if maximum is not None and number > maximum:
+        if number > maximum:
             raise CellError(f"不能大于 {maximum}，实际为 {number}")
         return number
 
     return parse
 
 
-def money(allow_negative: bool = False, places: int = 2) -> Callable[[Any], decimal.Decimal]:
-    """An amount in 万元 as Decimal, rounded half-up to `places`; negative refused unless allowed."""
+def money(allow_negative: bool = False, places: int = 2, limit: decimal.Decimal = MONEY_LIMIT) -> Callable[[Any], decimal.Decimal]:
+    """An amount in 万元 as Decimal, rounded half-up to `places`; negative refused unless allowed, and
+    no larger (in size) than `limit`, what the column holds."""
     quantum = decimal.Decimal(1).scaleb(-places)
 
     def parse(value) -> decimal.Decimal:
@@ -377,6 +384,8 @@ def money(allow_negative: bool = False, places: int = 2) -> Callable[[Any], deci
             raise CellError(f"应为金额（万元），实际为「{_as_text(value)}」")
         if amount < 0 and not allow_negative:
             raise CellError(f"金额不能为负数，实际为 {amount}")
+        if abs(amount) > limit:
+            raise CellError(f"金额超出范围：绝对值不能超过 {limit} 万元，实际为「{_as_text(value)}」")
         return amount.quantize(quantum, rounding=decimal.ROUND_HALF_UP)
 
     return parse
