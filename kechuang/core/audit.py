@@ -119,9 +119,17 @@ class PendingEntry:
     changes: dict | None = None
 
 
+def _chain_models():
+    """The chain's models, looked up in the app registry: core.models imports the audited ledger, so
+    importing core.models from here would close an import cycle."""
+    from django.apps import apps
+
+    return apps.get_model("core", "AuditChainHead"), apps.get_model("core", "AuditEntry")
+
+
 def append(pending: Iterable[PendingEntry], actor: Actor | None = None) -> int:
     """Append entries to the chain in one transaction; returns how many were written."""
-    from kechuang.core.models import AuditChainHead, AuditEntry
+    AuditChainHead, AuditEntry = _chain_models()
 
     pending = list(pending)
     if not pending:
@@ -226,7 +234,7 @@ class VerifyResult:
 
 def verify_chain() -> VerifyResult:
     """Walk the chain in order; report the first entry that was altered, inserted or removed."""
-    from kechuang.core.models import AuditChainHead, AuditEntry
+    AuditChainHead, AuditEntry = _chain_models()
 
     previous = GENESIS_DIGEST
     expected_sequence = 1

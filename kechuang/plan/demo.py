@@ -16,10 +16,10 @@ from kechuang.demo import register
 from kechuang.plan import supervision
 from kechuang.plan.apps import SEED_PLAN_CODE
 from kechuang.plan.choices import ReportState
-from kechuang.plan.evaluation import elapsed_share
 from kechuang.plan.importers import AssignmentImporter, PlanFrame, PlanRejected, YearTargetImporter
 from kechuang.plan.indicators import GDP, RD_EXPENDITURE
 from kechuang.plan.models import ManualFigure, Plan, ProgressReport
+from kechuang.plan.schedule import elapsed_share
 
 # Share of the 2022 target set for each year (a stock grows toward it; a flow's yearly total rises).
 YEAR_SHARES = {2020: Decimal("0.70"), 2021: Decimal("0.85"), 2022: Decimal("1")}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from kechuang.cultivation.choices import Tier
 from kechuang.cultivation.services import conversion_rates, pipeline_counts
+from kechuang.plan.schedule import elapsed_share
 
 
 @dataclass
@@ -65,8 +66,6 @@ def history(evaluator, indicator, as_of: dt.date) -> list[tuple[dt.date, Decimal
 
 
 def trend(evaluator, indicator, as_of: dt.date) -> Projection:
-    from kechuang.plan.evaluation import elapsed_share
-
     plan = evaluator.plan
     points = history(evaluator, indicator, as_of)
     if indicator.resets_yearly:
