@@ -191,9 +191,6 @@ class TaskQuerySet(models.QuerySet):
             return self.none()
         return self.filter(Q(lead_department=department) | Q(co_departments=department)).distinct()
 
-    def led_by(self, department):
-        return self.filter(lead_department=department)
-
     def assigned(self):
         return self.filter(lead_department__isnull=False)
 

@@ -100,11 +100,6 @@ class Enterprise(AuditedModel):
     def in_district(self) -> bool:
         return self.region_id.startswith(settings.KECHUANG_DISTRICT_CODE) and self.status not in GONE_STATUSES
 
-    @property
-    def domain_code(self) -> str | None:
-        """The top-level domain (2-digit code) of its high-tech field."""
-        return self.high_tech_domain_id[:2] if self.high_tech_domain_id else None
-
 
 class OwnedByEnterpriseQuerySet(models.QuerySet):
     """Records that belong to one enterprise; an enterprise user sees only its own."""
@@ -162,9 +157,6 @@ class IntellectualPropertyQuerySet(models.QuerySet):
         return self.filter(status=IPStatus.VALID, granted__isnull=False, granted__lte=date).filter(
             Q(expires__isnull=True) | Q(expires__gt=date)
         )
-
-    def of_class(self, ip_class: str):
-        return self.filter(kind__ip_class=ip_class)
 
     def visible_to(self, user):
         if not sees_everything(user):

@@ -205,12 +205,6 @@ def _set_demand_status(demand: Demand, old: tuple, new: str) -> None:
     transaction.on_commit(lambda: index.demand_changed(demand))
 
 
-def close_demand(demand: Demand, by) -> Demand:
-    with transaction.atomic():
-        _set_demand_status(demand, (DemandStatus.OPEN,), DemandStatus.CLOSED)
-    return demand
-
-
 # ---------------------------------------------------------------------------------------- matches
 
 
