@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kechuang.core import clock
-from kechuang.core.audit import record_updated, snapshot
+from kechuang.core.audit import lock_chain, record_updated, snapshot
 
 
 def anyone(user, obj) -> bool:
@@ -125,6 +125,7 @@ def move(workflow: Workflow, obj, name: str, user, comment: str = "", where: dic
         values["updated_at"] = timezone.now()
     values.update(changes)
     with transaction.atomic():
+        lock_chain()
         stored = model._base_manager.filter(pk=obj.pk).first()
         conditions = {"pk": obj.pk, workflow.state_field: workflow.state_of(obj), **(where or {})}
         if stored is None or model._base_manager.filter(**conditions).update(**values) != 1:
