@@ -7,17 +7,13 @@ from pathlib import Path
 import kechuang
 
 PACKAGE = Path(kechuang.__file__).resolve().parent
-# Each app's layer (an app may import the layers to its left). The demo package is a building block
+# The app order (an app may import only the apps before it). The demo package is a building block
 # every app registers with, so it sits with core; the project modules (settings, urls, wsgi) gather
-# every app and are outside the layering.
-LAYERS = [
-    ("core", "demo"),
-    ("registry",),
-    ("policy",),
-    ("cultivation", "techmarket", "projects", "vouchers", "carriers", "talent", "finance"),
-    ("plan",),
-    ("dashboards",),
-]
+# every app and are outside the order.
+LAYERS = [("core", "demo")] + [(app,) for app in (
+    "registry", "policy", "cultivation", "techmarket", "projects", "vouchers", "carriers", "talent", "finance",
+    "plan", "dashboards",
+)]
 LAYER_OF = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}
 
 
