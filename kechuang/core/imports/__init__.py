@@ -6,7 +6,10 @@ How an import runs
    numbers the user sees in Excel). It accepts .xlsx (by content: a zip holding an Excel workbook) and
    .csv in UTF-8 (with or without BOM) or GBK/GB18030, and refuses, with a Chinese reason, a file that is
    empty, too large (``settings.KECHUANG_IMPORT_MAX_BYTES``), not a spreadsheet, in another encoding, or
-   holds no data row. A cell holding a formula is a row error ("单元格含公式，请粘贴为数值").
+   holds no data row. An .xlsx is measured before it is expanded: the unzipped size of its sheets and
+   shared strings (``KECHUANG_IMPORT_MAX_XML_BYTES``) from the zip directory, the range its first sheet
+   declares, and, while reading, the rows (``KECHUANG_IMPORT_MAX_ROWS``, also for .csv) and columns
+   (``KECHUANG_IMPORT_MAX_COLUMNS``) it holds. Every number a parser accepts fits its database column. A cell holding a formula is a row error ("单元格含公式，请粘贴为数值").
 2. ``Importer.check(table)`` validates every row before anything is written: each cell through its
    field's parser, then ``clean_row`` (checks across the fields of one row), then the duplicate natural
    key check inside the file (naming both rows), then ``check_rows`` (checks that need the database for
@@ -49,7 +52,9 @@ Hooks: ``prepare()`` (load reference sets once), ``clean_row(row)`` (``row.error
 (related rows, e.g. many-to-many). ``progress(stage, done, total)`` is called while checking and writing.
 
 Apps publish their importers as ``IMPORTERS = {"kind": ImporterClass}`` in ``<app>/importers.py``;
-``importers()`` merges them in INSTALLED_APPS order and refuses a kind declared twice.
+``importers()`` merges them in INSTALLED_APPS order and refuses a kind declared twice. Everything else
+is here, for every kind: the upload pages (``views.py``, ``urls.py``, templates ``core/import_*.html``)
+and the ``kechuang import`` / ``kechuang template`` commands (``core/management/commands/``).
 """
 from __future__ import annotations
 
