@@ -6,6 +6,7 @@ class CoreConfig(AppConfig):
     name = "kechuang.core"
     label = "core"
     verbose_name = _("Core")
+    url_prefix = ""  # its pages are at the root of the site
     nav = [(_("Audit log"), "core:audit-log")]
 
     def ready(self):

@@ -119,19 +119,26 @@ class PendingEntry:
     changes: dict | None = None
 
 
+def _chain_models():
+    """The chain's models, looked up in the app registry: core.models imports the audited ledger, so
+    importing core.models from here would close an import cycle."""
+    from django.apps import apps
+
+    return apps.get_model("core", "AuditChainHead"), apps.get_model("core", "AuditEntry")
+
+
 def lock_chain() -> None:
     """Take the chain's lock now, before the transaction locks any other row. Every audited write ends by
     locking the chain head, so a transaction that locked, say, a ledger account first could wait on the
     head while the head's holder waits on that account; taking the head first orders every writer the
     same way (PostgreSQL; SQLite has one writer at a time anyway)."""
-    from kechuang.core.models import AuditChainHead
-
+    AuditChainHead, _entry = _chain_models()
     AuditChainHead.objects.select_for_update().get_or_create(pk=1)
 
 
 def append(pending: Iterable[PendingEntry], actor: Actor | None = None) -> int:
     """Append entries to the chain in one transaction; returns how many were written."""
-    from kechuang.core.models import AuditChainHead, AuditEntry
+    AuditChainHead, AuditEntry = _chain_models()
 
     pending = list(pending)
     if not pending:
@@ -236,7 +243,7 @@ class VerifyResult:
 
 def verify_chain() -> VerifyResult:
     """Walk the chain in order; report the first entry that was altered, inserted or removed."""
-    from kechuang.core.models import AuditChainHead, AuditEntry
+    AuditChainHead, AuditEntry = _chain_models()
 
     previous = GENESIS_DIGEST
     expected_sequence = 1

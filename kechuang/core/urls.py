@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from kechuang.core.audit_views import AuditLogView
 from kechuang.core.views import NotificationsView
@@ -10,4 +10,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", AuditLogView.as_view(), name="audit-log"),
     path("notifications/", NotificationsView.as_view(), name="notifications"),
+    path("", include("kechuang.core.imports.urls")),
 ]

@@ -6,4 +6,5 @@ class DashboardsConfig(AppConfig):
     name = "kechuang.dashboards"
     label = "dashboards"
     verbose_name = _("Dashboards")
+    url_prefix = ""  # its pages are at the root of the site
     nav = []

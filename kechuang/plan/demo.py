@@ -12,13 +12,14 @@ from django.utils import timezone
 from kechuang.core.choices import Role
 from kechuang.core.imports import Table
 from kechuang.core.models import Department, User
+from kechuang.demo import register
 from kechuang.plan import supervision
 from kechuang.plan.apps import SEED_PLAN_CODE
 from kechuang.plan.choices import ReportState
-from kechuang.plan.evaluation import elapsed_share
 from kechuang.plan.importers import AssignmentImporter, PlanFrame, PlanRejected, YearTargetImporter
 from kechuang.plan.indicators import GDP, RD_EXPENDITURE
 from kechuang.plan.models import ManualFigure, Plan, ProgressReport
+from kechuang.plan.schedule import elapsed_share
 
 # Share of the 2022 target set for each year (a stock grows toward it; a flow's yearly total rises).
 YEAR_SHARES = {2020: Decimal("0.70"), 2021: Decimal("0.85"), 2022: Decimal("1")}
@@ -144,6 +145,7 @@ def _reports(context, plan, liaisons: dict[int, User]) -> int:
     return len(rows)
 
 
+@register("plan", after=("core", "cultivation", "techmarket"))
 def populate(context) -> None:
     plan = Plan.objects.get(code=SEED_PLAN_CODE)
     _load_annexes(plan)

@@ -20,6 +20,8 @@ from operator import or_
 
 from kechuang.plan import indicators as queries
 from kechuang.plan.choices import Direction, IndicatorKind, Status
+from kechuang.plan.forecast import forecast
+from kechuang.plan.schedule import elapsed_share
 
 AT_RISK_SHORTFALL = Decimal("0.10")
 
@@ -30,13 +32,6 @@ def meets(direction: str, actual: Decimal, target: Decimal) -> bool:
     if direction == Direction.AT_MOST:
         return actual <= target
     return actual >= target
-
-
-def elapsed_share(start: dt.date, end: dt.date, on: dt.date) -> Decimal:
-    """The share of the days from `start` to `end` (both inclusive) that have passed by the end of `on`."""
-    total = (end - start).days + 1
-    passed = min(max((on - start).days + 1, 0), total)
-    return Decimal(passed) / Decimal(total)
 
 
 def pace_status(direction: str, actual, target, baseline, share: Decimal) -> tuple[Status, Decimal | None]:
@@ -146,8 +141,6 @@ class Evaluator:
         return self.measure(indicator, dt.date(year - 1, 12, 31)).value
 
     def read(self, indicator, as_of: dt.date, with_forecast: bool = True) -> Reading:
-        from kechuang.plan.forecast import forecast
-
         measure = self.measure(indicator, as_of)
         year_target = indicator.year_target(as_of.year)
         if year_target is not None or indicator.resets_yearly:

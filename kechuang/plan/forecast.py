@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from kechuang.cultivation.choices import Tier
 from kechuang.cultivation.services import conversion_rates, pipeline_counts
 from kechuang.plan.indicators import TIER_INDICATORS
+from kechuang.plan.schedule import elapsed_share
 
 
 @dataclass
@@ -66,8 +67,6 @@ def history(evaluator, indicator, as_of: dt.date) -> list[tuple[dt.date, Decimal
 
 
 def trend(evaluator, indicator, as_of: dt.date) -> Projection:
-    from kechuang.plan.evaluation import elapsed_share
-
     plan = evaluator.plan
     points = history(evaluator, indicator, as_of)
     if indicator.resets_yearly:

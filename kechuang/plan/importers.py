@@ -28,10 +28,13 @@ from kechuang.core.imports import CellError, Field, Importer, Problem, Row, Tabl
 from kechuang.core.models import Department
 from kechuang.plan.choices import Direction, IndicatorKind, ReportingPeriod, Unit
 from kechuang.plan.indicators import QUERIES
+from kechuang.plan.models import VALUE
 
 ANNEX_TARGETS = "年度分解表"
 ANNEX_TASKS = "部门及任务分工表"
 SCALE_LIMIT = 1000
+# What a target column (plan.models.VALUE) holds: no more integer digits than it has room for.
+VALUE_LIMIT = Decimal(10) ** (VALUE["max_digits"] - VALUE["decimal_places"])
 UNIT_SPELLINGS = {"％": "%", "百分比": "%", "个": "家"}
 QUANTITY = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(\D*)$")
 DIRECTIONS = {"ge": Direction.AT_LEAST, "≥": Direction.AT_LEAST, ">=": Direction.AT_LEAST,
@@ -60,6 +63,8 @@ def parse_quantity(value, unit: str, final_target: Decimal | None, given_unit: s
         if not match:
             raise CellError(f"应为数值（可带单位，如 110000万元、0.46%），实际为「{value}」")
         number, written = Decimal(match.group(1)), match.group(2).strip()
+    if not number.is_finite() or abs(number) >= VALUE_LIMIT:
+        raise CellError(f"数值超出范围：绝对值应小于 {VALUE_LIMIT}，实际为「{value}」")
     written = written or (given_unit or "").strip()
     written = UNIT_SPELLINGS.get(written, written)
     if written:

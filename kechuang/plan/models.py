@@ -164,8 +164,6 @@ class Area(models.Model):
 
 
 class TaskQuerySet(ScopedQuerySet):
-    def led_by(self, department):
-        return self.filter(lead_department=department)
 
     def assigned(self):
         return self.filter(lead_department__isnull=False)

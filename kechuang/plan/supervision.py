@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from kechuang.plan.choices import Light, ReportingPeriod, ReportState
-from kechuang.plan.evaluation import elapsed_share
+from kechuang.plan.schedule import elapsed_share
 
 GREEN_GAP = 10
 YELLOW_GAP = 25

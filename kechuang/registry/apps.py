@@ -14,6 +14,6 @@ class RegistryConfig(AppConfig):
         (_("Intellectual property"), "registry:ip", sees_everything),
         (_("Certificates"), "registry:certificates", sees_everything),
         (_("Alerts"), "registry:alerts"),
-        (_("Import"), "registry:import"),
+        (_("Import"), "core:import"),
         (_("My enterprise"), "registry:my-enterprise", is_enterprise_user),
     ]

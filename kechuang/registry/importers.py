@@ -141,7 +141,7 @@ class EnterpriseImporter(ModelImporter):
                 self.domains[label_key(spelling)] = code
 
     def parse_region(self, value) -> str:
-        code = re.sub(r"\s+", "", str(int(value)) if isinstance(value, float) else str(value))
+        code = re.sub(r"\s+", "", str(int(value)) if isinstance(value, float) and value.is_integer() else str(value))
         if not re.fullmatch(r"\d{2}|\d{4}|\d{6}|\d{9}|\d{12}", code):
             raise CellError(f"行政区划代码「{code}」格式不正确，应为 2、4、6、9 或 12 位数字")
         trimmed = trim_region_code(code)
@@ -150,7 +150,8 @@ class EnterpriseImporter(ModelImporter):
         return trimmed
 
     def parse_industry(self, value) -> str:
-        code = str(int(value)).zfill(4) if isinstance(value, (int, float)) else re.sub(r"\s+", "", str(value)).upper()
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        code = str(int(value)).zfill(4) if whole else re.sub(r"\s+", "", str(value)).upper()
         # Codes are often written with their section letter in front (C3911).
         code = code[1:] if re.fullmatch(r"[A-T]\d{4}", code) else code
         if not re.fullmatch(r"\d{4}", code):
@@ -173,7 +174,7 @@ class YearlyImporter(ModelImporter):
     model_key = ("enterprise_id", "year")
     fields = [
         USCC,
-        Field("年度", "year", integer(minimum=1978), required=True, synonyms=("年份",)),
+        Field("年度", "year", integer(minimum=1978, maximum=2100), required=True, synonyms=("年份",)),
         Field("职工总数", "employees", integer(minimum=0), synonyms=("从业人员数", "职工人数")),
         Field("科技人员数", "tech_staff", integer(minimum=0), synonyms=("科技人员",)),
         Field("营业收入(万元)", "revenue", money(), synonyms=("营业收入",)),

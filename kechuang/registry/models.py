@@ -97,11 +97,6 @@ class Enterprise(AuditedModel):
     def in_district(self) -> bool:
         return self.region_id.startswith(settings.KECHUANG_DISTRICT_CODE) and self.status not in GONE_STATUSES
 
-    @property
-    def domain_code(self) -> str | None:
-        """The top-level domain (2-digit code) of its high-tech field."""
-        return self.high_tech_domain_id[:2] if self.high_tech_domain_id else None
-
 
 # Records that belong to one enterprise: an enterprise user sees only its own.
 OWNED_BY_ENTERPRISE = Scope({ANY_ROLE: "enterprise__members"})
@@ -155,9 +150,6 @@ class IntellectualPropertyQuerySet(ScopedQuerySet):
         return self.filter(status=IPStatus.VALID, granted__isnull=False, granted__lte=date).filter(
             Q(expires__isnull=True) | Q(expires__gt=date)
         )
-
-    def of_class(self, ip_class: str):
-        return self.filter(kind__ip_class=ip_class)
 
 
 class IntellectualProperty(AuditedModel):

@@ -203,12 +203,6 @@ def _set_demand_status(demand: Demand, old: tuple, new: str) -> None:
     _move(demand, {"status__in": old}, status=new)  # the index reads the status at query time
 
 
-def close_demand(demand: Demand, by) -> Demand:
-    with transaction.atomic():
-        _set_demand_status(demand, (DemandStatus.OPEN,), DemandStatus.CLOSED)
-    return demand
-
-
 # ---------------------------------------------------------------------------------------- matches
 
 

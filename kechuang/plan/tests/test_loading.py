@@ -8,8 +8,9 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
 
+from kechuang.core.imports import CellError
 from kechuang.plan.apps import SEED_PLAN_FILE
-from kechuang.plan.importers import PlanRejected, load_annex_workbook, load_yaml
+from kechuang.plan.importers import PlanRejected, load_annex_workbook, load_yaml, parse_quantity
 from kechuang.plan.models import Plan, Task, YearTarget
 
 
@@ -134,3 +135,9 @@ def test_loadplan_command_reports_problems(tmp_path, departments, capsys):
     path.write_text(PLAN, encoding="utf-8")
     call_command("loadplan", str(path))
     assert Plan.objects.filter(code="test-plan").exists()
+
+
+@pytest.mark.parametrize("value", [1e30, float("inf"), "1" * 23, Decimal("1E+30")])
+def test_a_target_the_column_cannot_hold_is_refused(value):
+    with pytest.raises(CellError, match="数值超出范围"):
+        parse_quantity(value, "万元", None)

@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 
 from kechuang.plan.choices import Direction, IndicatorKind, Status
-from kechuang.plan.evaluation import Evaluator, elapsed_share, pace_status, read_plan
+from kechuang.plan.evaluation import Evaluator, pace_status, read_plan
+from kechuang.plan.schedule import elapsed_share
 from kechuang.plan.forecast import least_squares
 from kechuang.plan.models import Indicator, Plan, YearTarget
 

@@ -85,11 +85,6 @@ class Measure:
             return v / 100
         return v
 
-    def out_expr(self, e):
-        if self.kind == "money":
-            return e / 100
-        return e
-
     def bases(self):
         return []
 

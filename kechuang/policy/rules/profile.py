@@ -258,7 +258,3 @@ def apply_change(profile: dict, change: dict | None, as_of=None) -> dict:
             ips.append({"kind": kind, "number": f"GAP-{kind}-{n + 1}", "granted": as_of.isoformat(),
                         "expires": None, "status": "valid", "acquired_by": "self"})
     return new
-
-
-def class_of(kind: str) -> int:
-    return 1 if kind in IP_KINDS_CLASS_1 else 2

@@ -6,7 +6,10 @@ How an import runs
    numbers the user sees in Excel). It accepts .xlsx (by content: a zip holding an Excel workbook) and
    .csv in UTF-8 (with or without BOM) or GBK/GB18030, and refuses, with a Chinese reason, a file that is
    empty, too large (``settings.KECHUANG_IMPORT_MAX_BYTES``), not a spreadsheet, in another encoding, or
-   holds no data row. A cell holding a formula is a row error ("单元格含公式，请粘贴为数值").
+   holds no data row. An .xlsx is measured before it is expanded: the unzipped size of its sheets and
+   shared strings (``KECHUANG_IMPORT_MAX_XML_BYTES``) from the zip directory, the range its first sheet
+   declares, and, while reading, the rows (``KECHUANG_IMPORT_MAX_ROWS``, also for .csv) and columns
+   (``KECHUANG_IMPORT_MAX_COLUMNS``) it holds. Every number a parser accepts fits its database column. A cell holding a formula is a row error ("单元格含公式，请粘贴为数值").
 2. ``Importer.check(table)`` validates every row before anything is written: each cell through its
    field's parser, then ``clean_row`` (checks across the fields of one row), then the duplicate natural
    key check inside the file (naming both rows), then ``check_rows`` (checks that need the database for
@@ -49,7 +52,9 @@ Hooks: ``prepare()`` (load reference sets once), ``clean_row(row)`` (``row.error
 (related rows, e.g. many-to-many). ``progress(stage, done, total)`` is called while checking and writing.
 
 Apps publish their importers as ``IMPORTERS = {"kind": ImporterClass}`` in ``<app>/importers.py``;
-``importers()`` merges them in INSTALLED_APPS order and refuses a kind declared twice.
+``importers()`` merges them in INSTALLED_APPS order and refuses a kind declared twice. Everything else
+is here, for every kind: the upload pages (``views.py``, ``urls.py``, templates ``core/import_*.html``)
+and the ``kechuang import`` / ``kechuang template`` commands (``core/management/commands/``).
 """
 from __future__ import annotations
 
@@ -168,18 +173,71 @@ def _read_xlsx(data: bytes):
     from openpyxl import load_workbook
 
     try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        _check_expansion(archive)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise FileRejected("文件不是电子表格（.xlsx 或 .csv），无法读取") from exc
     try:
         sheet = book.worksheets[0]
+        _check_dimension(archive, getattr(sheet, "_worksheet_path", ""))
+        # Read the rows the sheet holds, not the ones its <dimension> claims (which pads every row).
+        sheet.reset_dimensions()
+        most = settings.KECHUANG_IMPORT_MAX_COLUMNS
         cells = (
-            (next((cell.row for cell in cells if hasattr(cell, "row")), None), [_xlsx_value(cell) for cell in cells])
+            (next((cell.row for cell in cells if hasattr(cell, "row")), None), [_xlsx_value(cell) for cell in cells[:most]])
             for cells in sheet.iter_rows()
         )
         return _split_header(cells)
     finally:
         book.close()
+
+
+def _check_expansion(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose sheets and shared strings unzip to more than the limit, before any is
+    unzipped: the sizes come from the zip directory, and unzipping stops at them."""
+    limit = settings.KECHUANG_IMPORT_MAX_XML_BYTES
+    expanded = sum(
+        info.file_size for info in archive.infolist()
+        if info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml"
+    )
+    if expanded > limit:
+        raise FileRejected(
+            f"工作簿解压后的表格数据达 {_size_text(expanded)}，超过上限 {_size_text(limit)}，"
+            "请删除多余的行、列或工作表，或拆分为多个文件后再导入"
+        )
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _check_dimension(archive: zipfile.ZipFile, path: str) -> None:
+    """Refuse a sheet that declares more rows or columns than an import takes (an Excel file declares
+    the range it uses; A1:XFD1048576 is every cell of the sheet)."""
+    try:
+        with archive.open(path.lstrip("/")) as handle:
+            head = handle.read(4096)
+    except KeyError:
+        return
+    found = _DIMENSION.search(head)
+    if not found or not found.group(3):
+        return
+    rows = int(found.group(4)) - int(found.group(2)) + 1
+    columns = _column_number(found.group(3)) - _column_number(found.group(1)) + 1
+    max_rows, max_columns = settings.KECHUANG_IMPORT_MAX_ROWS, settings.KECHUANG_IMPORT_MAX_COLUMNS
+    if rows > max_rows + 1 or columns > max_columns:
+        area = found.group(0).split(b'"')[1].decode()
+        raise FileRejected(
+            f"工作表声明的范围 {area} 有 {rows} 行、{columns} 列，超过上限（{max_rows} 行数据、{max_columns} 列），"
+            "请删除多余的行和列（或复制有数据的区域到新工作簿）后再导入"
+        )
 
 
 def _xlsx_value(cell):
@@ -228,11 +286,13 @@ def _read_csv(text: str):
 
 def _split_header(numbered_rows: Iterable[tuple[int | None, list]]):
     """Find the first non-blank row as the header; the data rows keep the numbers the user sees."""
-    headers, rows = None, []
+    headers, rows, most = None, [], settings.KECHUANG_IMPORT_MAX_ROWS
     for position, (number, values) in enumerate(numbered_rows, start=1):
         number = number or position
         if all(_blank(value) for value in values):
             continue
+        if len(rows) == most:
+            raise FileRejected(f"文件的数据行超过上限 {most} 行，请拆分为多个文件后再导入")
         if headers is None:
             headers = [_header_text(value) for value in values]
             while headers and not headers[-1]:
@@ -282,7 +342,13 @@ def text(max_length: int | None = None, upper: bool = False) -> Callable[[Any], 
     return parse
 
 
-def integer(minimum: int | None = None, maximum: int | None = None) -> Callable[[Any], int]:
+# The largest values the database columns take on both databases: an amount in
+# DecimalField(max_digits=16, decimal_places=2), a count in IntegerField / PositiveIntegerField.
+MONEY_LIMIT = decimal.Decimal("99999999999999.99")
+INTEGER_LIMIT = 2_147_483_647
+
+
+def integer(minimum: int | None = None, maximum: int = INTEGER_LIMIT) -> Callable[[Any], int]:
     def parse(value) -> int:
         if isinstance(value, bool):
             raise CellError("应为整数")
@@ -299,15 +365,16 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Callable[
             number = int(decimal.Decimal(cleaned))
         if minimum is not None and number < minimum:
             raise CellError(f"不能小于 {minimum}，实际为 {number}")
-        if maximum is not None and number > maximum:
+        if number > maximum:
             raise CellError(f"不能大于 {maximum}，实际为 {number}")
         return number
 
     return parse
 
 
-def money(allow_negative: bool = False, places: int = 2) -> Callable[[Any], decimal.Decimal]:
-    """An amount in 万元 as Decimal, rounded half-up to `places`; negative refused unless allowed."""
+def money(allow_negative: bool = False, places: int = 2, limit: decimal.Decimal = MONEY_LIMIT) -> Callable[[Any], decimal.Decimal]:
+    """An amount in 万元 as Decimal, rounded half-up to `places`; negative refused unless allowed, and
+    no larger (in size) than `limit`, what the column holds."""
     quantum = decimal.Decimal(1).scaleb(-places)
 
     def parse(value) -> decimal.Decimal:
@@ -322,6 +389,8 @@ def money(allow_negative: bool = False, places: int = 2) -> Callable[[Any], deci
             raise CellError(f"应为金额（万元），实际为「{_as_text(value)}」")
         if amount < 0 and not allow_negative:
             raise CellError(f"金额不能为负数，实际为 {amount}")
+        if abs(amount) > limit:
+            raise CellError(f"金额超出范围：绝对值不能超过 {limit} 万元，实际为「{_as_text(value)}」")
         return amount.quantize(quantum, rounding=decimal.ROUND_HALF_UP)
 
     return parse

@@ -1,0 +1,16 @@
+"""Planner statistics the product keeps fresh itself (PostgreSQL may run with autovacuum off, and SQLite
+never gathers them on its own): without them both plan joins over certificates and yearly figures as if
+the tables were empty, and a page over 20,000 enterprises takes seconds instead of milliseconds."""
+from django.db import DEFAULT_DB_ALIAS, connections
+
+
+def refresh_statistics(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Gather fresh statistics for every table after a bulk write (imports, the demo, migrations).
+
+    Runs inside the caller's transaction if there is one: both databases then plan the rest of that
+    transaction on the rows it has written so far."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor in ("sqlite", "postgresql"):
+            # A full ANALYZE on both: SQLite's `PRAGMA optimize` alone skips tables it has never analysed.
+            cursor.execute("ANALYZE")
