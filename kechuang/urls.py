@@ -1,14 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.views import obtain_auth_token
+
+from kechuang.core.token_views import TokenView
 
 API_APPS = ["registry", "policy", "cultivation", "techmarket", "plan"]
 PAGE_APPS = ["registry", "cultivation", "techmarket", "plan"]
 
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", TokenView.as_view(), name="api-token"),
     *[path("", include(f"kechuang.{app}.api.urls")) for app in API_APPS],
 ]
 

@@ -1,7 +1,9 @@
-"""The audit trail: an append-only, hash-chained log of registry changes and of logins.
+"""The audit trail: an append-only, hash-chained log of every audited change, of logins and of security acts.
 
 Each entry's digest is the SHA-256 of its content and the previous entry's digest, so altering or
-removing any entry breaks every digest after it; `kechuang audit verify` finds the first break.
+removing any entry breaks every digest after it; each digest also carries a keyed MAC and the chain head
+is written outside the database (`kechuang.core.audit_seal`), so recomputing the digests or truncating the
+chain is found too. `kechuang audit verify` names the first point of disagreement.
 """
 from __future__ import annotations
 
@@ -11,12 +13,13 @@ import decimal
 import hashlib
 import json
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Iterable
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
 
 from django.db import models, transaction
 from django.utils import timezone
 
+from kechuang.core import audit_seal
 from kechuang.core.choices import AuditAction
 
 GENESIS_DIGEST = "0" * 64
@@ -26,15 +29,21 @@ GENESIS_DIGEST = "0" * 64
 class Actor:
     name: str = ""
     address: str = ""
+    # The account acting, when there is one: privileged acts are checked against it.
+    user: object = field(default=None, compare=False)
 
 
-_current_actor: contextvars.ContextVar[Actor] = contextvars.ContextVar("kechuang_actor", default=Actor("system"))
+# Either an Actor, or a callable that resolves one when an entry is written: a request's user is only
+# known once authentication has run, which for an API token is inside the view, after every middleware.
+_current_actor: contextvars.ContextVar[Actor | Callable[[], Actor]] = contextvars.ContextVar(
+    "kechuang_actor", default=Actor("system")
+)
 
 
 @contextmanager
-def acting_as(name: str, address: str = ""):
+def acting_as(name: str, address: str = "", user=None):
     """Attribute every audit entry written inside the block to `name` at `address`."""
-    token = _current_actor.set(Actor(name, address))
+    token = _current_actor.set(Actor(name, address, user))
     try:
         yield
     finally:
@@ -42,15 +51,22 @@ def acting_as(name: str, address: str = ""):
 
 
 def current_actor() -> Actor:
-    return _current_actor.get()
+    source = _current_actor.get()
+    return source() if callable(source) else source
 
 
-def set_actor(name: str, address: str = "") -> contextvars.Token:
-    return _current_actor.set(Actor(name, address))
+def set_actor(name: str | Callable[[], Actor], address: str = "", user=None) -> contextvars.Token:
+    return _current_actor.set(name if callable(name) else Actor(name, address, user))
 
 
 def reset_actor(token: contextvars.Token) -> None:
     _current_actor.reset(token)
+
+
+def acting_user():
+    """The account on whose behalf the code runs (a request's user, `--as USER`), or None."""
+    user = current_actor().user
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
 def _plain(value):
@@ -127,6 +143,7 @@ def append(pending: Iterable[PendingEntry], actor: Actor | None = None) -> int:
     if not pending:
         return 0
     actor = actor or current_actor()
+    key = audit_seal.audit_key()
     now = timezone.now()
     now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # what every database stores exactly
     with transaction.atomic():
@@ -148,11 +165,14 @@ def append(pending: Iterable[PendingEntry], actor: Actor | None = None) -> int:
                 previous_digest=previous,
             )
             entry.digest = entry_digest(_digest_fields(entry), previous)
+            entry.mac = audit_seal.entry_mac(entry.digest, key)
             previous = entry.digest
             rows.append(entry)
         AuditEntry.objects.bulk_create(rows, batch_size=2000)
-        head.sequence, head.digest = sequence, previous
-        head.save(update_fields=["sequence", "digest"])
+        head.sequence, head.digest, head.mac = sequence, previous, audit_seal.head_mac(sequence, previous, key)
+        head.save(update_fields=["sequence", "digest", "mac"])
+        published = audit_seal.Head(head.sequence, head.digest, head.mac)
+        transaction.on_commit(lambda: audit_seal.publish_head(published))
     return len(rows)
 
 
@@ -222,24 +242,70 @@ class VerifyResult:
     checked: int
     first_bad_sequence: int | None = None
     reason: str = ""
+    # What the chain was checked against besides itself ("" when the head file is absent).
+    anchored_by: str = ""
 
 
-def verify_chain() -> VerifyResult:
-    """Walk the chain in order; report the first entry that was altered, inserted or removed."""
-    from kechuang.core.models import AuditChainHead, AuditEntry
-
-    previous = GENESIS_DIGEST
-    expected_sequence = 1
-    checked = 0
-    for entry in AuditEntry.objects.order_by("sequence").iterator(chunk_size=5000):
+def _walk(entries, previous: str, first_sequence: int, key: bytes):
+    """Check `entries` (in sequence order) as a stretch of the chain that starts after `previous`;
+    returns (VerifyResult-or-None, number checked, last digest)."""
+    expected_sequence, checked = first_sequence, 0
+    for entry in entries:
         if entry.sequence != expected_sequence:
-            return VerifyResult(False, checked, expected_sequence, "missing")
+            return VerifyResult(False, checked, expected_sequence, "missing"), checked, previous
         if entry.previous_digest != previous or entry_digest(_digest_fields(entry), previous) != entry.digest:
-            return VerifyResult(False, checked, entry.sequence, "altered")
+            return VerifyResult(False, checked, entry.sequence, "altered"), checked, previous
+        if not audit_seal.macs_equal(audit_seal.entry_mac(entry.digest, key), entry.mac):
+            return VerifyResult(False, checked, entry.sequence, "forged"), checked, previous
         previous = entry.digest
         expected_sequence += 1
         checked += 1
+    return None, checked, previous
+
+
+def chain_start(key: bytes | None = None) -> tuple[int, str]:
+    """Where the chain kept in the database starts: after the newest archive mark whose MAC holds."""
+    from kechuang.core.models import AuditArchiveMark
+
+    mark = AuditArchiveMark.objects.order_by("-through_sequence").first()
+    if mark is None:
+        return 1, GENESIS_DIGEST
+    if not audit_seal.macs_equal(audit_seal.mac_of(mark.sealed_text(), key), mark.mac):
+        raise ValueError(f"archive mark through #{mark.through_sequence} does not carry a valid MAC")
+    return mark.through_sequence + 1, mark.through_digest
+
+
+def verify_chain() -> VerifyResult:
+    """Walk the chain in order; report the first entry that was altered, inserted, forged or removed,
+    checking the head row and the head written outside the database."""
+    from kechuang.core.models import AuditChainHead, AuditEntry
+
+    key = audit_seal.audit_key()
+    try:
+        first_sequence, previous = chain_start(key)
+    except ValueError:
+        return VerifyResult(False, 0, 1, "forged")
+    entries = AuditEntry.objects.filter(sequence__gte=first_sequence).order_by("sequence")
+    failure, checked, previous = _walk(entries.iterator(chunk_size=5000), previous, first_sequence, key)
+    if failure is not None:
+        return failure
+    last_sequence = first_sequence + checked - 1
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.sequence != checked or head.digest != previous):
-        return VerifyResult(False, checked, checked + 1, "missing")
-    return VerifyResult(True, checked)
+    if head is not None and (head.sequence, head.digest) != (0, GENESIS_DIGEST):
+        if (head.sequence != last_sequence or head.digest != previous):
+            return VerifyResult(False, checked, last_sequence + 1, "missing")
+        if not audit_seal.Head(head.sequence, head.digest, head.mac).is_sealed(key):
+            return VerifyResult(False, checked, head.sequence, "forged")
+    outside = audit_seal.read_head_file()
+    if outside is None:
+        return VerifyResult(True, checked)
+    anchored_by = str(audit_seal.head_file())
+    if not outside.is_sealed(key):
+        return VerifyResult(False, checked, outside.sequence, "forged", anchored_by)
+    if outside.sequence > last_sequence:
+        return VerifyResult(False, checked, max(last_sequence + 1, first_sequence), "missing", anchored_by)
+    if outside.sequence >= first_sequence:
+        recorded = AuditEntry.objects.filter(sequence=outside.sequence).values_list("digest", flat=True).first()
+        if recorded != outside.digest:
+            return VerifyResult(False, checked, outside.sequence, "altered", anchored_by)
+    return VerifyResult(True, checked, anchored_by=anchored_by)
