@@ -44,10 +44,13 @@ def main(argv: list[str] | None = None) -> None:
     username, arguments = _split_as(list(sys.argv[1:] if argv is None else argv))
     program = os.path.basename(sys.argv[0]) or "kechuang"
     django.setup()
-    from kechuang.core.audit import set_actor
+    from kechuang.core.audit import reset_actor, set_actor
 
-    set_actor(command_actor(username))
-    execute_from_command_line([program, *arguments])
+    token = set_actor(command_actor(username))
+    try:
+        execute_from_command_line([program, *arguments])
+    finally:
+        reset_actor(token)
 
 
 if __name__ == "__main__":

@@ -55,8 +55,10 @@ def current_actor() -> Actor:
     return source() if callable(source) else source
 
 
-def set_actor(name: str | Callable[[], Actor], address: str = "", user=None) -> contextvars.Token:
-    return _current_actor.set(name if callable(name) else Actor(name, address, user))
+def set_actor(name: str | Actor | Callable[[], Actor], address: str = "", user=None) -> contextvars.Token:
+    if isinstance(name, str):
+        name = Actor(name, address, user)
+    return _current_actor.set(name)
 
 
 def reset_actor(token: contextvars.Token) -> None:
@@ -290,22 +292,21 @@ def verify_chain() -> VerifyResult:
     if failure is not None:
         return failure
     last_sequence = first_sequence + checked - 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.sequence, head.digest) != (0, GENESIS_DIGEST):
-        if (head.sequence != last_sequence or head.digest != previous):
-            return VerifyResult(False, checked, last_sequence + 1, "missing")
-        if not audit_seal.Head(head.sequence, head.digest, head.mac).is_sealed(key):
-            return VerifyResult(False, checked, head.sequence, "forged")
     outside = audit_seal.read_head_file()
-    if outside is None:
-        return VerifyResult(True, checked)
-    anchored_by = str(audit_seal.head_file())
-    if not outside.is_sealed(key):
-        return VerifyResult(False, checked, outside.sequence, "forged", anchored_by)
-    if outside.sequence > last_sequence:
-        return VerifyResult(False, checked, max(last_sequence + 1, first_sequence), "missing", anchored_by)
-    if outside.sequence >= first_sequence:
-        recorded = AuditEntry.objects.filter(sequence=outside.sequence).values_list("digest", flat=True).first()
-        if recorded != outside.digest:
-            return VerifyResult(False, checked, outside.sequence, "altered", anchored_by)
+    anchored_by = str(audit_seal.head_file()) if outside is not None else ""
+    if outside is not None:
+        if not outside.is_sealed(key):
+            return VerifyResult(False, checked, outside.sequence, "forged", anchored_by)
+        if outside.sequence > last_sequence:
+            return VerifyResult(False, checked, max(last_sequence + 1, first_sequence), "missing", anchored_by)
+        if outside.sequence >= first_sequence:
+            recorded = AuditEntry.objects.filter(sequence=outside.sequence).values_list("digest", flat=True).first()
+            if recorded != outside.digest:
+                return VerifyResult(False, checked, outside.sequence, "altered", anchored_by)
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None:
+        if head.sequence != last_sequence or head.digest != previous:
+            return VerifyResult(False, checked, last_sequence + 1, "missing", anchored_by)
+        if head.sequence and not audit_seal.Head(head.sequence, head.digest, head.mac).is_sealed(key):
+            return VerifyResult(False, checked, head.sequence, "forged", anchored_by)
     return VerifyResult(True, checked, anchored_by=anchored_by)
