@@ -29,11 +29,11 @@ def command_actor(username: str | None):
 
     os_user = getpass.getuser()
     if username is None:
-        return Actor(f"os:{os_user}", f"cli:{os_user}")
+        return Actor(f"os:{os_user}", f"cli:{os_user}", pinned=True)
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
         raise SystemExit(f"--as {username}: no active account of that name")
-    return Actor(user.get_username(), f"cli:{os_user}", user)
+    return Actor(user.get_username(), f"cli:{os_user}", user, pinned=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -31,6 +31,9 @@ class Actor:
     address: str = ""
     # The account acting, when there is one: privileged acts are checked against it.
     user: object = field(default=None, compare=False)
+    # Who ran a `kechuang` command (`--as USER`, else the OS account): a command's own label
+    # (`acting_as("import")`) never replaces them.
+    pinned: bool = field(default=False, compare=False)
 
 
 # Either an Actor, or a callable that resolves one when an entry is written: a request's user is only
@@ -43,6 +46,10 @@ _current_actor: contextvars.ContextVar[Actor | Callable[[], Actor]] = contextvar
 @contextmanager
 def acting_as(name: str, address: str = "", user=None):
     """Attribute every audit entry written inside the block to `name` at `address`."""
+    current = _current_actor.get()
+    if isinstance(current, Actor) and current.pinned:
+        yield
+        return
     token = _current_actor.set(Actor(name, address, user))
     try:
         yield

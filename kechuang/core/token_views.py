@@ -25,10 +25,8 @@ class TokenView(APIView):
     """Issue (rotate) and revoke API tokens."""
 
     permission_classes = [AllowAny]
+    authentication_classes = [ExpiringTokenAuthentication]
     serializer_class = TokenRequestSerializer
-
-    def get_authenticators(self):
-        return [ExpiringTokenAuthentication()] if self.request.method == "DELETE" else []
 
     def post(self, request):
         form = TokenRequestSerializer(data=request.data)
