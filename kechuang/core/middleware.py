@@ -18,7 +18,7 @@ LOGIN_AT_SESSION_KEY = "kechuang_login_at"
 # password, setting up or entering the second factor, choosing a language.
 POLICY_EXEMPT_URLS = frozenset({
     "core:login", "core:logout", "core:password-change", "core:otp-setup", "core:otp-verify",
-    "admin:logout", "set_language",
+    "admin:logout", "set_language", "api-token",
 })
 
 

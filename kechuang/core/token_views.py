@@ -35,7 +35,8 @@ class TokenView(APIView):
                             password=form.validated_data["password"])
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(_("Unable to log in with the given credentials."))
-        if needs_second_factor(user) and match_token(user, form.validated_data.get("otp_token", "")) is None:
+        code = form.validated_data.get("otp_token", "")
+        if needs_second_factor(user) and (not code or match_token(user, code) is None):
             raise exceptions.AuthenticationFailed(_("This account needs a valid one-time code (otp_token)."))
         with transaction.atomic():
             revoke_tokens(user)
