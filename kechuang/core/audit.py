@@ -189,8 +189,12 @@ def object_type_of(model) -> str:
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
+def pending_change(instance: models.Model, action: str, before: dict | None, after: dict | None) -> PendingEntry:
+    return PendingEntry(action, object_type_of(type(instance)), str(instance.pk), str(instance), diff(before, after))
+
+
 def record_change(instance: models.Model, action: str, before: dict | None, after: dict | None) -> None:
-    append([PendingEntry(action, object_type_of(type(instance)), str(instance.pk), str(instance), diff(before, after))])
+    append([pending_change(instance, action, before, after)])
 
 
 def record_created(instance: models.Model) -> None:
@@ -207,6 +211,20 @@ def record_updated(instance: models.Model, before: dict) -> None:
 def record_deleted(instance: models.Model, before: dict | None = None) -> None:
     """Chain a deletion; call it before the row goes, or pass the snapshot taken before."""
     record_change(instance, AuditAction.DELETE, before if before is not None else snapshot(instance), None)
+
+
+def record_all_created(instances: Iterable[models.Model]) -> int:
+    """Chain the creation of many rows (after a bulk_create) in one append."""
+    return append(pending_change(instance, AuditAction.CREATE, None, snapshot(instance)) for instance in instances)
+
+
+def record_all_updated(instances: Iterable[models.Model], before: dict) -> int:
+    """Chain a bulk update: `before` maps each row's pk to its `snapshot()` taken earlier."""
+    return append(
+        pending_change(instance, AuditAction.UPDATE, before[instance.pk], after)
+        for instance in instances
+        if (after := snapshot(instance)) != before[instance.pk]
+    )
 
 
 def record_bulk(model, changes: Iterable[tuple[str, str, str, dict | None, dict | None]]) -> int:

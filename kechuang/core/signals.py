@@ -7,7 +7,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from kechuang.core.audit import Actor, PendingEntry, append, current_actor
+from kechuang.core.audit import Actor, AuditedModel, PendingEntry, append, current_actor, object_type_of
 from kechuang.core.choices import AuditAction
 from kechuang.core.middleware import LOGIN_AT_SESSION_KEY, client_address
 from kechuang.core.tokens import revoke_tokens
@@ -49,3 +49,30 @@ def audit_unlock(sender, instance, **kwargs):
     if instance.failures_since_start >= settings.AXES_FAILURE_LIMIT:
         append([PendingEntry(AuditAction.UNLOCK, "core.user", "", instance.username or "",
                              {"ip_address": [instance.ip_address, None]})], current_actor())
+
+
+def audit_membership(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """Chain a change of a many-to-many membership (an enterprise's users, a task's co-departments): the
+    members after the change, by id, on the row that declares the field."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    owners = list(model._base_manager.filter(pk__in=pk_set or ())) if reverse else [instance]
+    append([_membership_entry(owner, sender) for owner in owners])
+
+
+def _membership_entry(owner, through) -> PendingEntry:
+    field = next(f for f in type(owner)._meta.many_to_many if f.remote_field.through is through)
+    members = sorted(str(pk) for pk in getattr(owner, field.name).values_list("pk", flat=True))
+    return PendingEntry(AuditAction.UPDATE, object_type_of(type(owner)), str(owner.pk), str(owner),
+                        {field.name: [None, members]})
+
+
+def connect_membership_audit() -> None:
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed
+
+    for model in apps.get_models():
+        if issubclass(model, AuditedModel):
+            for field in model._meta.many_to_many:
+                m2m_changed.connect(audit_membership, sender=field.remote_field.through,
+                                    dispatch_uid=f"kechuang.audit_membership.{model._meta.label}.{field.name}")

@@ -176,7 +176,7 @@ class CultivationActionQuerySet(models.QuerySet):
         return self
 
 
-class CultivationAction(models.Model):
+class CultivationAction(AuditedModel):
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="actions")
     kind = models.CharField(_("kind"), max_length=12, choices=ActionKind.choices)
     date = models.DateField(_("date"))

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kechuang.core.audit import record_bulk, snapshot
-from kechuang.core.choices import AuditAction, Role
+from kechuang.core.audit import record_all_created, record_all_updated, snapshot
+from kechuang.core.choices import Role
 from kechuang.cultivation import screening
 from kechuang.cultivation.choices import Stage, Tier
 from kechuang.cultivation.models import CultivationAction, Enrollment, ratio
@@ -51,7 +51,7 @@ def _save(rows: list[Enrollment], before: dict, fields: list[str]) -> None:
     for row in rows:
         row.updated_at = now
     Enrollment.objects.bulk_update(rows, [*fields, "updated_at"])
-    record_bulk(Enrollment, [(AuditAction.UPDATE, str(r.pk), str(r), before[r.pk], snapshot(r)) for r in rows])
+    record_all_updated(rows, before)
 
 
 def _check_officer(officer) -> None:
@@ -138,7 +138,7 @@ def select_candidates(enterprises: Iterable, tier: str, year: int, by, on: dt.da
         except IntegrityError:
             raise ValidationError(_("Another officer has just selected one of these enterprises; reload the page."))
         # bulk_create sets primary keys on both databases we run on, so the audit can name each row.
-        record_bulk(Enrollment, [(AuditAction.CREATE, str(r.pk), str(r), None, snapshot(r)) for r in rows])
+        record_all_created(rows)
     return rows
 
 
@@ -198,10 +198,7 @@ def log_action(enrollments: Iterable, kind: str, date: dt.date, note: str, by) -
         actions = CultivationAction.objects.bulk_create(
             CultivationAction(enrollment=row, kind=kind, date=date, note=note, officer=by) for row in rows
         )
-        record_bulk(
-            CultivationAction,
-            [(AuditAction.CREATE, str(a.pk), str(a.enrollment), None, snapshot(a)) for a in actions],
-        )
+        record_all_created(actions)
     return actions
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from kechuang.core.audit import record_bulk, snapshot
-from kechuang.core.choices import AuditAction, Role
+from kechuang.core.audit import record_all_created, snapshot
+from kechuang.core.choices import Role
 from kechuang.core.models import Region
 from kechuang.registry.models import Enterprise
 from kechuang.techmarket.choices import (
@@ -135,7 +135,7 @@ def _csv(path: Path) -> list[dict]:
 
 
 def _audit_created(model, objects) -> None:
-    record_bulk(model, ((AuditAction.CREATE, str(o.pk), str(o), None, snapshot(o)) for o in objects))
+    record_all_created(objects)
 
 
 class MarketBuilder:
