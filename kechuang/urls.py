@@ -4,8 +4,8 @@ from drf_spectacular.views import SpectacularAPIView
 
 from kechuang.core.token_views import TokenView
 
-API_APPS = ["registry", "policy", "cultivation", "techmarket", "plan"]
-PAGE_APPS = ["registry", "cultivation", "techmarket", "plan"]
+API_APPS = ["registry", "policy", "cultivation", "techmarket", "vouchers", "plan"]
+PAGE_APPS = ["registry", "cultivation", "techmarket", "vouchers", "plan"]
 
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

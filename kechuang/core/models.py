@@ -256,3 +256,7 @@ class PrivilegedChange(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.target or self.username}"
+
+
+# The ledger's models live beside its postings; importing them here registers them with the app.
+from kechuang.core.ledger import LedgerAccount, LedgerEntry  # noqa: E402,F401

@@ -13,8 +13,9 @@ NOT_AUDITED = {
     "core.IPKind": "reference",
     # The audit trail itself.
     "core.AuditEntry": "the chain", "core.AuditChainHead": "the chain", "core.AuditArchiveMark": "the chain",
-    # Chained by its service: request, approval and rejection are their own entries.
+    # Chained by their service: every request, approval, account and posting is its own entry.
     "core.PrivilegedChange": "kechuang.core.privileges",
+    "core.LedgerAccount": "kechuang.core.ledger", "core.LedgerEntry": "kechuang.core.ledger",
     # Derived: recomputed from audited registry rows under an audited rule-set version and screening run.
     "policy.ScreeningResult": "derived",
     # Messages to users, not data that a figure, a right or money depends on.

@@ -61,7 +61,7 @@ def drop_append_only_trigger(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_reference_data'),
+        ('core', '0003_ledger'),
     ]
 
     operations = [
