@@ -246,6 +246,21 @@ def record_bulk(model, changes: Iterable[tuple[str, str, str, dict | None, dict 
     )
 
 
+_installing: contextvars.ContextVar[bool] = contextvars.ContextVar("kechuang_installing", default=False)
+
+
+@contextmanager
+def installing():
+    """What `migrate` installs (the seed plan, the shipped rule sets, like the reference tables) is part of
+    the release, as the code is, not anyone's act: AuditedModel writes inside the block are not chained.
+    Only post_migrate handlers use it; the same data loaded by a command later is chained."""
+    token = _installing.set(True)
+    try:
+        yield
+    finally:
+        _installing.reset(token)
+
+
 class AuditedModel(models.Model):
     """Writes an audit entry for every create, update and delete made through the model."""
 
@@ -255,6 +270,8 @@ class AuditedModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        if _installing.get():
+            return super().save(*args, **kwargs)
         with transaction.atomic():
             before = None
             if self.pk is not None:
@@ -266,6 +283,8 @@ class AuditedModel(models.Model):
                 record_change(self, AuditAction.UPDATE if before is not None else AuditAction.CREATE, before, after)
 
     def delete(self, *args, **kwargs):
+        if _installing.get():
+            return super().delete(*args, **kwargs)
         with transaction.atomic():
             before, pk, text = snapshot(self), self.pk, str(self)
             result = super().delete(*args, **kwargs)

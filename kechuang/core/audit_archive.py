@@ -70,8 +70,13 @@ def archive_before(before: dt.date, out: Path) -> int:
     key = audit_seal.audit_key()
     with transaction.atomic():
         first_sequence, previous = chain_start(key)
-        old = AuditEntry.objects.filter(sequence__gte=first_sequence, at__lt=cutoff).order_by("sequence")
-        last = old.last()
+        # Only the stretch at the start of the chain made before the cutoff: nothing younger goes, even if
+        # an older entry (a clock set back) follows it.
+        first_young = AuditEntry.objects.filter(sequence__gte=first_sequence, at__gte=cutoff).order_by("sequence").first()
+        old = AuditEntry.objects.filter(sequence__gte=first_sequence)
+        if first_young is not None:
+            old = old.filter(sequence__lt=first_young.sequence)
+        last = old.order_by("sequence").last()
         if last is None:
             return 0
         entries = AuditEntry.objects.filter(sequence__gte=first_sequence, sequence__lte=last.sequence).order_by("sequence")
