@@ -55,7 +55,6 @@ class AuditAction(models.TextChoices):
     UNLOCK = "unlock", _("Lockout lifted")
     PRIVILEGE_REQUEST = "privilege_request", _("Privileged change requested")
     PRIVILEGE_APPROVE = "privilege_approve", _("Privileged change approved")
-    PRIVILEGE_REFUSED = "privilege_refused", _("Privileged change refused")
     OTP_DEVICE = "otp_device", _("Second factor set up")
     TOKEN_ISSUED = "token_issued", _("API token issued")
     ARCHIVE = "archive", _("Audit entries archived")

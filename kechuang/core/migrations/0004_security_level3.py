@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='auditentry',
             name='action',
-            field=models.CharField(choices=[('create', 'Create'), ('update', 'Update'), ('delete', 'Delete'), ('login', 'Login'), ('logout', 'Logout'), ('login_failed', 'Failed login'), ('password_change', 'Password changed'), ('lockout', 'Account locked out'), ('unlock', 'Lockout lifted'), ('privilege_request', 'Privileged change requested'), ('privilege_approve', 'Privileged change approved'), ('privilege_refused', 'Privileged change refused'), ('otp_device', 'Second factor set up'), ('token_issued', 'API token issued'), ('archive', 'Audit entries archived')], max_length=20, verbose_name='action'),
+            field=models.CharField(choices=[('create', 'Create'), ('update', 'Update'), ('delete', 'Delete'), ('login', 'Login'), ('logout', 'Logout'), ('login_failed', 'Failed login'), ('password_change', 'Password changed'), ('lockout', 'Account locked out'), ('unlock', 'Lockout lifted'), ('privilege_request', 'Privileged change requested'), ('privilege_approve', 'Privileged change approved'), ('otp_device', 'Second factor set up'), ('token_issued', 'API token issued'), ('archive', 'Audit entries archived')], max_length=20, verbose_name='action'),
         ),
         migrations.CreateModel(
             name='PrivilegedChange',
