@@ -13,6 +13,7 @@ rewrite the trail unnoticed:
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import hmac
 import json
@@ -26,6 +27,7 @@ from django.conf import settings
 head_log = logging.getLogger("kechuang.audit.head")
 
 
+@functools.lru_cache(maxsize=8)
 def _key_from_file(path: Path) -> bytes:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -50,7 +50,8 @@ class RequestContextMiddleware:
 
 
 def needs_second_factor(user) -> bool:
-    return bool(settings.KECHUANG_REQUIRE_OTP and user.is_authenticated and user.role in SECOND_FACTOR_ROLES)
+    return bool(settings.KECHUANG_REQUIRE_OTP and user.is_authenticated
+                and (user.is_superuser or user.role in SECOND_FACTOR_ROLES))
 
 
 def password_expired(user) -> bool:

@@ -39,12 +39,15 @@ def _verify_output(capsys) -> tuple[int, str]:
     return exit_.value.code, capsys.readouterr().err
 
 
-def test_every_append_writes_the_sealed_head_outside_the_database(chain, settings):
-    chain(3)
+def test_every_append_writes_the_sealed_head_outside_the_database_and_to_syslog(chain, settings, caplog):
+    with caplog.at_level("INFO", logger="kechuang.audit.head"):
+        chain(3)
     written = json.loads(open(settings.KECHUANG_AUDIT_HEAD_FILE).read())
-    last = AuditEntry.objects.get(sequence=3)
-    assert written == {"sequence": 3, "digest": last.digest, "mac": audit_seal.head_mac(3, last.digest)}
+    last = AuditEntry.objects.order_by("sequence").last()
+    assert written == {"sequence": last.sequence, "digest": last.digest,
+                       "mac": audit_seal.head_mac(last.sequence, last.digest)}
     assert last.mac == audit_seal.entry_mac(last.digest) and verify_chain().ok
+    assert caplog.records[-1].getMessage() == f"audit head sequence={last.sequence} digest={last.digest} mac={written['mac']}"
 
 
 def test_the_key_file_is_created_private_and_the_key_is_not_in_the_database(db, settings, tmp_path):
