@@ -21,6 +21,14 @@ def valid_uscc(serial: int, region: str = "120116") -> str:
     return first17 + uscc_check_char(first17)
 
 
+@pytest.fixture(autouse=True)
+def security_settings_for_tests(settings, tmp_path):
+    # Demo and test users log in with a password alone (README, "Security"); the tests of the second
+    # factor turn it on. Each test writes its own audit chain head, never the installation's.
+    settings.KECHUANG_REQUIRE_OTP = False
+    settings.KECHUANG_AUDIT_HEAD_FILE = str(tmp_path / "audit-head.json")
+
+
 @pytest.fixture
 def freeze_clock(monkeypatch):
     """Stops the clock at an aware moment on a host whose own time zone is UTC, the case where the

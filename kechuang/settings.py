@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_filters",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "kechuang.core",
     "kechuang.registry",
     "kechuang.policy",
@@ -67,9 +69,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kechuang.core.middleware.RequestContextMiddleware",
+    "kechuang.core.middleware.AuthenticationPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -107,10 +111,34 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": max(12, env_int("PASSWORD_MIN_LENGTH", 12))}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "kechuang.core.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "kechuang.core.passwords.NoUsernameValidator"},
+    {"NAME": "kechuang.core.passwords.RepeatedCharacterValidator", "OPTIONS": {"max_run": 3}},
+    {"NAME": "kechuang.core.passwords.CommonWordValidator"},
 ]
+# Security (等保 2.0 level 3), see README "Security": a password expires after this many days (0: never),
+# and the user is sent to the change page.
+KECHUANG_PASSWORD_MAX_AGE_DAYS = env_int("KECHUANG_PASSWORD_MAX_AGE_DAYS", 90)
+# Officers and the three administrators log in with a second factor (TOTP). The demo (scripts/serve) and
+# the tests turn it off so that demo logins work with a password alone.
+KECHUANG_REQUIRE_OTP = env_bool("KECHUANG_REQUIRE_OTP", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "科创 Kechuang")
+# A session ends this long after login, however active (the idle limit is SESSION_COOKIE_AGE).
+KECHUANG_SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 8 * 60 * 60)
+# An API token stops working this long after it was issued; each POST /api/token/ issues a new one.
+KECHUANG_API_TOKEN_TTL_SECONDS = env_int("API_TOKEN_TTL_SECONDS", 12 * 60 * 60)
+# The audit chain's MAC key (never stored in the database) and where its head is written out.
+KECHUANG_AUDIT_KEY = env_str("KECHUANG_AUDIT_KEY", "")
+KECHUANG_AUDIT_KEY_FILE = env_str("KECHUANG_AUDIT_KEY_FILE", str(DATA_DIR / "audit.key"))
+KECHUANG_AUDIT_HEAD_FILE = env_str("KECHUANG_AUDIT_HEAD_FILE", str(DATA_DIR / "audit-head.json"))
+# A syslog address ("/dev/log" or "host:514") that also receives every chain head; empty: none.
+KECHUANG_AUDIT_SYSLOG = env_str("KECHUANG_AUDIT_SYSLOG", "")
+# Audit entries younger than this are never archived away.
+KECHUANG_AUDIT_RETENTION_DAYS = max(180, env_int("KECHUANG_AUDIT_RETENTION_DAYS", 180))
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "dashboards:home"
 LOGOUT_REDIRECT_URL = "core:login"
@@ -157,7 +185,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kechuang@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "kechuang.core.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["kechuang.core.permissions.SignedIn"],
@@ -188,3 +216,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+if KECHUANG_AUDIT_SYSLOG:
+    _host, _, _port = KECHUANG_AUDIT_SYSLOG.rpartition(":")
+    LOGGING["handlers"]["audit_syslog"] = {
+        "class": "logging.handlers.SysLogHandler",
+        "address": (_host, int(_port)) if _host and _port.isdigit() else KECHUANG_AUDIT_SYSLOG,
+        "facility": "auth",
+    }
+    LOGGING["loggers"] = {"kechuang.audit.head": {"handlers": ["audit_syslog"], "level": "INFO", "propagate": False}}

@@ -7,7 +7,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.views import obtain_auth_token
+
+from kechuang.core.token_views import TokenView
 
 
 def _project_apps():
@@ -24,7 +25,7 @@ def _has(module: str) -> bool:
 page_apps = [config for config in _project_apps() if _has(f"{config.name}.urls")]
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", TokenView.as_view(), name="api-token"),
     *[path("", include(f"{config.name}.api.urls")) for config in _project_apps() if _has(f"{config.name}.api.urls")],
 ]
 

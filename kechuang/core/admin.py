@@ -1,19 +1,23 @@
 """Back office for core models, with the separated admin roles of `kechuang.core.backoffice`."""
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
+from kechuang.core import privileges
 from kechuang.core.backoffice import RoleModelAdminMixin
-from kechuang.core.choices import Role
 from kechuang.core import clock
+from kechuang.core.choices import PRIVILEGED_ROLES, Role
 from kechuang.core.models import (
-    AuditEntry, CertificateKind, Department, HighTechDomain, Industry, IPKind, OutboxEmail, Region, Tier, User,
+    AuditEntry, CertificateKind, Department, HighTechDomain, Industry, IPKind, OutboxEmail, PrivilegedChange, Region,
+    Tier, User,
 )
 
 SYSADMIN = frozenset({Role.SYSADMIN})
@@ -45,6 +49,24 @@ class UserAdmin(RoleModelAdminMixin, DjangoUserAdmin, ModelAdmin):
         # The system administrator manages ordinary accounts; superusers are managed from the command line.
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        # Administrator roles are given only through a privileged change (kechuang.core.privileges).
+        if db_field.name == "role":
+            kwargs["choices"] = [(value, label) for value, label in Role.choices if value not in PRIVILEGED_ROLES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        # An administrator account (or a superuser) is read-only here, its password included: it changes
+        # only through an approved privileged change. Its owner changes their own password on their page.
+        if obj is not None and privileges.is_privileged(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and privileges.is_privileged(obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Department)
@@ -110,6 +132,90 @@ class AuditEntryAdmin(RoleModelAdminMixin, ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
+
+
+class PrivilegedChangeForm(forms.ModelForm):
+    new_password = forms.CharField(label=_("New password"), required=False, strip=False,
+                                   widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    class Meta:
+        model = PrivilegedChange
+        fields = ["kind", "target", "username", "role", "is_active"]
+
+    def __init__(self, *args, requester=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requester = requester
+
+    def clean(self):
+        data = super().clean()
+        try:
+            self.requested = privileges.request_change(
+                self.requester, data.get("kind"), target=data.get("target"), username=data.get("username", ""),
+                role=data.get("role", ""), is_active=data.get("is_active"), password=data.get("new_password", ""),
+            )
+        except PermissionDenied as refusal:
+            raise ValidationError(str(refusal)) from refusal
+        return data
+
+
+@admin.register(PrivilegedChange)
+class PrivilegedChangeAdmin(RoleModelAdminMixin, ModelAdmin):
+    """三员分立: the security administrator requests a change to an administrator account, and a second
+    administrator approves it here (the action "Approve"), which applies it."""
+
+    view_roles = frozenset({Role.SYSADMIN, Role.SECADMIN})
+    superuser_may_edit = False
+    form = PrivilegedChangeForm
+    list_display = ("kind", "target", "username", "role", "is_active", "state", "requested_by", "requested_at",
+                    "decided_by", "decided_at")
+    list_filter = ("state", "kind")
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request, *args):
+        return self._has(request, SECADMIN)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class RequestForm(form):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, requester=request.user, **inner)
+
+        return RequestForm
+
+    # The request was made (and chained) by the service while the form was cleaned.
+    def save_form(self, request, form, change):
+        return form.requested
+
+    def save_model(self, request, obj, form, change):
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        pass
+
+    def _decide(self, request, queryset, decide, done):
+        for change in queryset:
+            try:
+                decide(change, request.user)
+            except (PermissionDenied, ValidationError) as refusal:
+                message = refusal.messages[0] if isinstance(refusal, ValidationError) else str(refusal)
+                self.message_user(request, f"{change}: {message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{change}: {done}", messages.SUCCESS)
+
+    @admin.action(description=_("Approve (a second administrator)"))
+    def approve(self, request, queryset):
+        self._decide(request, queryset, privileges.approve_change, _("approved and applied"))
+
+    @admin.action(description=_("Reject"))
+    def reject(self, request, queryset):
+        self._decide(request, queryset, privileges.reject_change, _("rejected"))
 
 
 class SecurityAdminMixin(RoleModelAdminMixin):

@@ -13,4 +13,5 @@ class CoreConfig(AppConfig):
         from kechuang.core import backoffice, signals  # noqa: F401  (connect the audit and is_staff receivers)
         from kechuang.core.imports import importers
 
+        signals.connect_membership_audit()
         importers()  # merges every app's IMPORTERS now, so that a kind declared twice stops start-up

@@ -1,7 +1,9 @@
-"""The audit trail: an append-only, hash-chained log of registry changes and of logins.
+"""The audit trail: an append-only, hash-chained log of every audited change, of logins and of security acts.
 
 Each entry's digest is the SHA-256 of its content and the previous entry's digest, so altering or
-removing any entry breaks every digest after it; `kechuang audit verify` finds the first break.
+removing any entry breaks every digest after it; each digest also carries a keyed MAC and the chain head
+is written outside the database (`kechuang.core.audit_seal`), so recomputing the digests or truncating the
+chain is found too. `kechuang audit verify` names the first point of disagreement.
 """
 from __future__ import annotations
 
@@ -11,12 +13,13 @@ import decimal
 import hashlib
 import json
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Iterable
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
 
 from django.db import models, transaction
 from django.utils import timezone
 
+from kechuang.core import audit_seal
 from kechuang.core.choices import AuditAction
 
 GENESIS_DIGEST = "0" * 64
@@ -26,15 +29,28 @@ GENESIS_DIGEST = "0" * 64
 class Actor:
     name: str = ""
     address: str = ""
+    # The account acting, when there is one: privileged acts are checked against it.
+    user: object = field(default=None, compare=False)
+    # Who ran a `kechuang` command (`--as USER`, else the OS account): a command's own label
+    # (`acting_as("import")`) never replaces them.
+    pinned: bool = field(default=False, compare=False)
 
 
-_current_actor: contextvars.ContextVar[Actor] = contextvars.ContextVar("kechuang_actor", default=Actor("system"))
+# Either an Actor, or a callable that resolves one when an entry is written: a request's user is only
+# known once authentication has run, which for an API token is inside the view, after every middleware.
+_current_actor: contextvars.ContextVar[Actor | Callable[[], Actor]] = contextvars.ContextVar(
+    "kechuang_actor", default=Actor("system")
+)
 
 
 @contextmanager
-def acting_as(name: str, address: str = ""):
+def acting_as(name: str, address: str = "", user=None):
     """Attribute every audit entry written inside the block to `name` at `address`."""
-    token = _current_actor.set(Actor(name, address))
+    current = _current_actor.get()
+    if isinstance(current, Actor) and current.pinned:
+        yield
+        return
+    token = _current_actor.set(Actor(name, address, user))
     try:
         yield
     finally:
@@ -42,15 +58,24 @@ def acting_as(name: str, address: str = ""):
 
 
 def current_actor() -> Actor:
-    return _current_actor.get()
+    source = _current_actor.get()
+    return source() if callable(source) else source
 
 
-def set_actor(name: str, address: str = "") -> contextvars.Token:
-    return _current_actor.set(Actor(name, address))
+def set_actor(name: str | Actor | Callable[[], Actor], address: str = "", user=None) -> contextvars.Token:
+    if isinstance(name, str):
+        name = Actor(name, address, user)
+    return _current_actor.set(name)
 
 
 def reset_actor(token: contextvars.Token) -> None:
     _current_actor.reset(token)
+
+
+def acting_user():
+    """The account on whose behalf the code runs (a request's user, `--as USER`), or None."""
+    user = current_actor().user
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
 def _plain(value):
@@ -144,6 +169,7 @@ def append(pending: Iterable[PendingEntry], actor: Actor | None = None) -> int:
     if not pending:
         return 0
     actor = actor or current_actor()
+    key = audit_seal.audit_key()
     now = timezone.now()
     now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # what every database stores exactly
     with transaction.atomic():
@@ -165,11 +191,14 @@ def append(pending: Iterable[PendingEntry], actor: Actor | None = None) -> int:
                 previous_digest=previous,
             )
             entry.digest = entry_digest(_digest_fields(entry), previous)
+            entry.mac = audit_seal.entry_mac(entry.digest, key)
             previous = entry.digest
             rows.append(entry)
         AuditEntry.objects.bulk_create(rows, batch_size=2000)
-        head.sequence, head.digest = sequence, previous
-        head.save(update_fields=["sequence", "digest"])
+        head.sequence, head.digest, head.mac = sequence, previous, audit_seal.head_mac(sequence, previous, key)
+        head.save(update_fields=["sequence", "digest", "mac"])
+        published = audit_seal.Head(head.sequence, head.digest, head.mac)
+        transaction.on_commit(lambda: audit_seal.publish_head(published))
     return len(rows)
 
 
@@ -177,8 +206,12 @@ def object_type_of(model) -> str:
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
+def pending_change(instance: models.Model, action: str, before: dict | None, after: dict | None) -> PendingEntry:
+    return PendingEntry(action, object_type_of(type(instance)), str(instance.pk), str(instance), diff(before, after))
+
+
 def record_change(instance: models.Model, action: str, before: dict | None, after: dict | None) -> None:
-    append([PendingEntry(action, object_type_of(type(instance)), str(instance.pk), str(instance), diff(before, after))])
+    append([pending_change(instance, action, before, after)])
 
 
 def record_created(instance: models.Model) -> None:
@@ -197,6 +230,20 @@ def record_deleted(instance: models.Model, before: dict | None = None) -> None:
     record_change(instance, AuditAction.DELETE, before if before is not None else snapshot(instance), None)
 
 
+def record_all_created(instances: Iterable[models.Model]) -> int:
+    """Chain the creation of many rows (after a bulk_create) in one append."""
+    return append(pending_change(instance, AuditAction.CREATE, None, snapshot(instance)) for instance in instances)
+
+
+def record_all_updated(instances: Iterable[models.Model], before: dict) -> int:
+    """Chain a bulk update: `before` maps each row's pk to its `snapshot()` taken earlier."""
+    return append(
+        pending_change(instance, AuditAction.UPDATE, before[instance.pk], after)
+        for instance in instances
+        if (after := snapshot(instance)) != before[instance.pk]
+    )
+
+
 def record_bulk(model, changes: Iterable[tuple[str, str, str, dict | None, dict | None]]) -> int:
     """Audit a bulk write: `changes` yields (action, object_id, object_repr, before, after)."""
     object_type = object_type_of(model)
@@ -204,6 +251,21 @@ def record_bulk(model, changes: Iterable[tuple[str, str, str, dict | None, dict 
         PendingEntry(action, object_type, object_id, object_repr, diff(before, after))
         for action, object_id, object_repr, before, after in changes
     )
+
+
+_installing: contextvars.ContextVar[bool] = contextvars.ContextVar("kechuang_installing", default=False)
+
+
+@contextmanager
+def installing():
+    """What `migrate` installs (the seed plan, the shipped rule sets, like the reference tables) is part of
+    the release, as the code is, not anyone's act: AuditedModel writes inside the block are not chained.
+    Only post_migrate handlers use it; the same data loaded by a command later is chained."""
+    token = _installing.set(True)
+    try:
+        yield
+    finally:
+        _installing.reset(token)
 
 
 class AuditedModel(models.Model):
@@ -215,6 +277,8 @@ class AuditedModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        if _installing.get():
+            return super().save(*args, **kwargs)
         with transaction.atomic():
             before = None
             if self.pk is not None:
@@ -226,6 +290,8 @@ class AuditedModel(models.Model):
                 record_change(self, AuditAction.UPDATE if before is not None else AuditAction.CREATE, before, after)
 
     def delete(self, *args, **kwargs):
+        if _installing.get():
+            return super().delete(*args, **kwargs)
         with transaction.atomic():
             before, pk, text = snapshot(self), self.pk, str(self)
             result = super().delete(*args, **kwargs)
@@ -239,24 +305,69 @@ class VerifyResult:
     checked: int
     first_bad_sequence: int | None = None
     reason: str = ""
+    # What the chain was checked against besides itself ("" when the head file is absent).
+    anchored_by: str = ""
 
 
-def verify_chain() -> VerifyResult:
-    """Walk the chain in order; report the first entry that was altered, inserted or removed."""
-    AuditChainHead, AuditEntry = _chain_models()
-
-    previous = GENESIS_DIGEST
-    expected_sequence = 1
-    checked = 0
-    for entry in AuditEntry.objects.order_by("sequence").iterator(chunk_size=5000):
+def _walk(entries, previous: str, first_sequence: int, key: bytes):
+    """Check `entries` (in sequence order) as a stretch of the chain that starts after `previous`;
+    returns (VerifyResult-or-None, number checked, last digest)."""
+    expected_sequence, checked = first_sequence, 0
+    for entry in entries:
         if entry.sequence != expected_sequence:
-            return VerifyResult(False, checked, expected_sequence, "missing")
+            return VerifyResult(False, checked, expected_sequence, "missing"), checked, previous
         if entry.previous_digest != previous or entry_digest(_digest_fields(entry), previous) != entry.digest:
-            return VerifyResult(False, checked, entry.sequence, "altered")
+            return VerifyResult(False, checked, entry.sequence, "altered"), checked, previous
+        if not audit_seal.macs_equal(audit_seal.entry_mac(entry.digest, key), entry.mac):
+            return VerifyResult(False, checked, entry.sequence, "forged"), checked, previous
         previous = entry.digest
         expected_sequence += 1
         checked += 1
+    return None, checked, previous
+
+
+def chain_start(key: bytes | None = None) -> tuple[int, str]:
+    """Where the chain kept in the database starts: after the newest archive mark whose MAC holds."""
+    from kechuang.core.models import AuditArchiveMark
+
+    mark = AuditArchiveMark.objects.order_by("-through_sequence").first()
+    if mark is None:
+        return 1, GENESIS_DIGEST
+    if not audit_seal.macs_equal(audit_seal.mac_of(mark.sealed_text(), key), mark.mac):
+        raise ValueError(f"archive mark through #{mark.through_sequence} does not carry a valid MAC")
+    return mark.through_sequence + 1, mark.through_digest
+
+
+def verify_chain() -> VerifyResult:
+    """Walk the chain in order; report the first entry that was altered, inserted, forged or removed,
+    checking the head row and the head written outside the database."""
+    from kechuang.core.models import AuditChainHead, AuditEntry
+
+    key = audit_seal.audit_key()
+    try:
+        first_sequence, previous = chain_start(key)
+    except ValueError:
+        return VerifyResult(False, 0, 1, "forged")
+    entries = AuditEntry.objects.filter(sequence__gte=first_sequence).order_by("sequence")
+    failure, checked, previous = _walk(entries.iterator(chunk_size=5000), previous, first_sequence, key)
+    if failure is not None:
+        return failure
+    last_sequence = first_sequence + checked - 1
+    outside = audit_seal.read_head_file()
+    anchored_by = str(audit_seal.head_file()) if outside is not None else ""
+    if outside is not None:
+        if not outside.is_sealed(key):
+            return VerifyResult(False, checked, outside.sequence, "forged", anchored_by)
+        if outside.sequence > last_sequence:
+            return VerifyResult(False, checked, max(last_sequence + 1, first_sequence), "missing", anchored_by)
+        if outside.sequence >= first_sequence:
+            recorded = AuditEntry.objects.filter(sequence=outside.sequence).values_list("digest", flat=True).first()
+            if recorded != outside.digest:
+                return VerifyResult(False, checked, outside.sequence, "altered", anchored_by)
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.sequence != checked or head.digest != previous):
-        return VerifyResult(False, checked, checked + 1, "missing")
-    return VerifyResult(True, checked)
+    if head is not None:
+        if head.sequence != last_sequence or head.digest != previous:
+            return VerifyResult(False, checked, last_sequence + 1, "missing", anchored_by)
+        if head.sequence and not audit_seal.Head(head.sequence, head.digest, head.mac).is_sealed(key):
+            return VerifyResult(False, checked, head.sequence, "forged", anchored_by)
+    return VerifyResult(True, checked, anchored_by=anchored_by)

@@ -50,3 +50,18 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("Login")
     LOGOUT = "logout", _("Logout")
     LOGIN_FAILED = "login_failed", _("Failed login")
+    PASSWORD_CHANGE = "password_change", _("Password changed")
+    LOCKOUT = "lockout", _("Account locked out")
+    UNLOCK = "unlock", _("Lockout lifted")
+    PRIVILEGE_REQUEST = "privilege_request", _("Privileged change requested")
+    PRIVILEGE_APPROVE = "privilege_approve", _("Privileged change approved")
+    OTP_DEVICE = "otp_device", _("Second factor set up")
+    TOKEN_ISSUED = "token_issued", _("API token issued")
+    ARCHIVE = "archive", _("Audit entries archived")
+
+
+# The three administrator roles of 三员分立: an account holding one of them is created, granted, reset
+# or changed only through a two-person privileged change (`kechuang.core.privileges`).
+PRIVILEGED_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+# Roles that must log in with a second factor (TOTP) when KECHUANG_REQUIRE_OTP is on.
+SECOND_FACTOR_ROLES = frozenset({Role.OFFICER, *PRIVILEGED_ROLES})

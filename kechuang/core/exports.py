@@ -1,7 +1,8 @@
 """Spreadsheet output shared by every export, template and error report.
 
 Cells that a spreadsheet would read as a formula (starting with = + - @, or a tab/CR) are written with a
-leading apostrophe so that an exported value can never run as a formula (CSV/formula injection).
+leading apostrophe so that an exported value can never run as a formula (CSV/formula injection). Control
+characters that an .xlsx cannot hold are written as their escape (`\x07`), so that any text exports.
 """
 import datetime as dt
 import decimal
@@ -10,6 +11,7 @@ from typing import Iterable, Sequence
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -24,8 +26,10 @@ def safe_cell(value):
         return value.replace(tzinfo=None)
     if value is not None and not isinstance(value, (str, int, float, dt.date, dt.time)):
         value = str(value)  # a related record, a choice label or lazy text: the text the page shows
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub(lambda match: f"\\x{ord(match.group()):02x}", value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import clock
 from kechuang.core.access import ANY_ROLE, Scope, ScopedQuerySet
+from kechuang.core.audit import AuditedModel, PendingEntry, append, object_type_of
 from kechuang.core.permissions import nobody
 from kechuang.core.choices import (
     AuditAction,
@@ -16,7 +18,7 @@ from kechuang.core.choices import (
 )
 
 
-class Department(models.Model):
+class Department(AuditedModel):
     """A government department (责任单位) that plan tasks are assigned to."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -31,16 +33,36 @@ class Department(models.Model):
         return self.name
 
 
-class User(AbstractUser):
+class User(AuditedModel, AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.ENTERPRISE)
     department = models.ForeignKey(
         Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    password_changed_at = models.DateTimeField(_("password changed"), default=timezone.now)
+
+    # The chain records that a password changed (its own entry), never the hash; logins are their own entries.
+    audit_exclude = ("password", "password_changed_at", "last_login")
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def save(self, *args, **kwargs):
+        from kechuang.core import privileges
+        from kechuang.core.tokens import revoke_tokens
+
+        stored = type(self)._base_manager.filter(pk=self.pk).first() if self.pk is not None else None
+        privileges.check_user_write(self, stored)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if stored is not None and stored.password != self.password:
+                revoke_tokens(self)
+                append([PendingEntry(AuditAction.PASSWORD_CHANGE, object_type_of(User), str(self.pk), str(self))])
 
 
 class ReferenceQuerySet(models.QuerySet):
@@ -182,6 +204,8 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     previous_digest = models.CharField(max_length=64)
     digest = models.CharField(max_length=64, unique=True)
+    # HMAC-SHA256 of the digest under a key kept outside the database (`kechuang.core.audit_seal`).
+    mac = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["sequence"]
@@ -199,6 +223,69 @@ class AuditChainHead(models.Model):
 
     sequence = models.BigIntegerField(default=0)
     digest = models.CharField(max_length=64, default="0" * 64)
+    mac = models.CharField(max_length=64, blank=True)
+
+
+class AuditArchiveMark(models.Model):
+    """Entries up to `through_sequence` were archived to `file_name` and removed: the chain kept in the
+    database continues from `through_digest`. The MAC proves the mark was written by the archive command."""
+
+    through_sequence = models.BigIntegerField(unique=True)
+    through_digest = models.CharField(max_length=64)
+    archived_at = models.DateTimeField()
+    file_name = models.CharField(max_length=500)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["through_sequence"]
+
+    def sealed_text(self) -> str:
+        return f"archive:{self.through_sequence}:{self.through_digest}"
+
+
+class PrivilegedChangeKind(models.TextChoices):
+    CREATE_ACCOUNT = "create_account", _("Create an administrator account")
+    SET_ROLE = "set_role", _("Grant or withdraw an administrator role")
+    RESET_PASSWORD = "reset_password", _("Reset an administrator's password")
+    SET_ACTIVE = "set_active", _("Enable or disable an administrator account")
+
+
+class PrivilegedChangeState(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved and applied")
+    REJECTED = "rejected", _("Rejected")
+
+
+class PrivilegedChange(models.Model):
+    """A change to an administrator account (三员分立): the security administrator asks, a second
+    administrator approves, and only then is it applied (`kechuang.core.privileges`)."""
+
+    kind = models.CharField(_("change"), max_length=20, choices=PrivilegedChangeKind.choices)
+    target = models.ForeignKey(User, verbose_name=_("account"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="privileged_changes")
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    is_active = models.BooleanField(_("active"), null=True, blank=True)
+    # The new password's hash (never the password): the account must change it at its next login.
+    password = models.CharField(max_length=128, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=PrivilegedChangeState.choices,
+                             default=PrivilegedChangeState.PENDING)
+    requested_by = models.ForeignKey(User, verbose_name=_("requested by"), on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(User, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    audit_exclude = ("password",)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("privileged change")
+        verbose_name_plural = _("privileged changes")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.target or self.username}"
 
 
 class NotificationQuerySet(ScopedQuerySet):

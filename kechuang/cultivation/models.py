@@ -166,7 +166,7 @@ class Enrollment(AuditedModel):
         return [(label, getattr(self, STAGE_DATE_FIELD[value])) for value, label in Stage.choices]
 
 
-class CultivationAction(models.Model):
+class CultivationAction(AuditedModel):
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="actions")
     kind = models.CharField(_("kind"), max_length=12, choices=ActionKind.choices)
     date = models.DateField(_("date"))

@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kechuang.core import clock
-from kechuang.core.audit import record_bulk, snapshot
-from kechuang.core.choices import AuditAction
+from kechuang.core.audit import record_all_created, record_all_updated, snapshot
 from kechuang.core.permissions import is_officer
 from kechuang.cultivation import screening
 from kechuang.cultivation.choices import Stage, Tier
@@ -53,7 +52,7 @@ def _save(rows: list[Enrollment], before: dict, fields: list[str]) -> None:
     for row in rows:
         row.updated_at = now
     Enrollment.objects.bulk_update(rows, [*fields, "updated_at"])
-    record_bulk(Enrollment, [(AuditAction.UPDATE, str(r.pk), str(r), before[r.pk], snapshot(r)) for r in rows])
+    record_all_updated(rows, before)
 
 
 def _check_officer(officer) -> None:
@@ -140,7 +139,7 @@ def select_candidates(enterprises: Iterable, tier: str, year: int, by, on: dt.da
         except IntegrityError:
             raise ValidationError(_("Another officer has just selected one of these enterprises; reload the page."))
         # bulk_create sets primary keys on both databases we run on, so the audit can name each row.
-        record_bulk(Enrollment, [(AuditAction.CREATE, str(r.pk), str(r), None, snapshot(r)) for r in rows])
+        record_all_created(rows)
     return rows
 
 
@@ -200,10 +199,7 @@ def log_action(enrollments: Iterable, kind: str, date: dt.date, note: str, by) -
         actions = CultivationAction.objects.bulk_create(
             CultivationAction(enrollment=row, kind=kind, date=date, note=note, officer=by) for row in rows
         )
-        record_bulk(
-            CultivationAction,
-            [(AuditAction.CREATE, str(a.pk), str(a.enrollment), None, snapshot(a)) for a in actions],
-        )
+        record_all_created(actions)
     return actions
 
 

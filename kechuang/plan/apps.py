@@ -12,11 +12,13 @@ SEED_PLAN_FILE = Path(__file__).resolve().parent / "plans" / f"{SEED_PLAN_CODE}.
 
 def install_seed_plan(sender, using="default", **kwargs):
     """A fresh install carries the seed plan; an installed one (possibly edited) is left as it is."""
+    from kechuang.core.audit import installing
     from kechuang.plan.importers import load_yaml
     from kechuang.plan.models import Plan
 
     if not Plan.objects.using(using).filter(code=SEED_PLAN_CODE).exists():
-        load_yaml(SEED_PLAN_FILE)
+        with installing():
+            load_yaml(SEED_PLAN_FILE)
 
 
 class PlanConfig(AppConfig):

@@ -22,8 +22,6 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from kechuang.core.audit import record_bulk
-from kechuang.core.choices import AuditAction
 from kechuang.core.imports import CellError, Field, Importer, Problem, Row, Table, date, integer, text
 from kechuang.core.models import Department
 from kechuang.plan.choices import Direction, IndicatorKind, ReportingPeriod, Unit
@@ -155,16 +153,12 @@ class YearTargetImporter(AnnexImporter):
         from kechuang.plan.models import Indicator, YearTarget
 
         indicators = {i.code: i for i in Indicator.objects.filter(plan__code=self.frame.code)}
-        audit = []
-        for row in rows:
-            target, created = YearTarget.objects.update_or_create(
+        for row in rows:  # YearTarget is an AuditedModel: each save is chained
+            YearTarget.objects.update_or_create(
                 indicator=indicators[row.values["code"]],
                 year=row.values["year"],
                 defaults={"value": row.values["value"], "is_demo": self.is_demo},
             )
-            action = AuditAction.CREATE if created else AuditAction.UPDATE
-            audit.append((action, str(target.pk), str(target), None, {"value": str(target.value), "demo": self.is_demo}))
-        record_bulk(YearTarget, audit)
 
 
 def parse_milestones(value) -> dict[int, str]:
@@ -250,8 +244,7 @@ class AssignmentImporter(AnnexImporter):
         from kechuang.plan.models import Milestone, Task
 
         tasks = {t.code: t for t in Task.objects.filter(plan__code=self.frame.code)}
-        audit = []
-        for row in rows:
+        for row in rows:  # Task and Milestone are AuditedModels: each save is chained
             values = row.values
             task = tasks[values["code"]]
             task.lead_department = values["lead"]
@@ -261,8 +254,6 @@ class AssignmentImporter(AnnexImporter):
             task.co_departments.set(values.get("co") or [])
             for year, goal in (values.get("milestones") or {}).items():
                 Milestone.objects.update_or_create(task=task, year=year, defaults={"text": goal})
-            audit.append((AuditAction.UPDATE, str(task.pk), str(task), None, {"lead": task.lead_department.code, "demo": self.is_demo}))
-        record_bulk(Task, audit)
 
 
 # --- the plan body (YAML) ---------------------------------------------------------------------

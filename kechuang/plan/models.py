@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.access import InDepartment, Scope, ScopedQuerySet
+from kechuang.core.audit import AuditedModel
 from kechuang.core.choices import Role
 from kechuang.plan.choices import Direction, IndicatorKind, ReportingPeriod, ReportState, Unit
 
 VALUE = {"max_digits": 20, "decimal_places": 6}
 
 
-class Plan(models.Model):
+class Plan(AuditedModel):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     document_number = models.CharField(_("document number"), max_length=60, blank=True)
@@ -68,7 +69,7 @@ class Plan(models.Model):
         return range(self.start_year, self.end_year + 1)
 
 
-class Indicator(models.Model):
+class Indicator(AuditedModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
     code = models.SlugField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=100)
@@ -96,7 +97,7 @@ class Indicator(models.Model):
         return next((t.value for t in self.year_targets.all() if t.year == year), None)
 
 
-class YearTarget(models.Model):
+class YearTarget(AuditedModel):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="year_targets")
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.DecimalField(_("target"), **VALUE)
@@ -121,7 +122,7 @@ class ManualFigureQuerySet(ScopedQuerySet):
         return self.filter(key=key, date__lte=date).order_by("-date", "-pk").first()
 
 
-class ManualFigure(models.Model):
+class ManualFigure(AuditedModel):
     """A figure that comes from outside the registries (统计局: R&D expenditure, GDP; or any manual
     indicator series), kept with its source, the day it describes and the evidence."""
 
@@ -147,7 +148,7 @@ class ManualFigure(models.Model):
         return f"{self.key} {self.date}: {self.value}"
 
 
-class Area(models.Model):
+class Area(AuditedModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas")
     code = models.CharField(_("clause"), max_length=20)
     title = models.CharField(_("title"), max_length=200)
@@ -169,7 +170,7 @@ class TaskQuerySet(ScopedQuerySet):
         return self.filter(lead_department__isnull=False)
 
 
-class Task(models.Model):
+class Task(AuditedModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="tasks")
     code = models.CharField(_("task number"), max_length=20)
@@ -202,7 +203,7 @@ class Task(models.Model):
         return reverse("plan:task", args=[self.pk])
 
 
-class Milestone(models.Model):
+class Milestone(AuditedModel):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones")
     year = models.PositiveSmallIntegerField(_("year"))
     text = models.TextField(_("yearly goal"))
@@ -217,7 +218,7 @@ class Milestone(models.Model):
         return f"{self.task.code} {self.year}"
 
 
-class Safeguard(models.Model):
+class Safeguard(AuditedModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="safeguards")
     code = models.CharField(_("clause"), max_length=20)
     title = models.CharField(_("title"), max_length=200)
@@ -241,7 +242,7 @@ class ProgressReportQuerySet(ScopedQuerySet):
         return self.filter(state=ReportState.SUBMITTED)
 
 
-class ProgressReport(models.Model):
+class ProgressReport(AuditedModel):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
     period = models.CharField(_("period"), max_length=10, help_text="2022-03 / 2022-Q1")
     period_end = models.DateField(_("period ends"))
@@ -273,7 +274,7 @@ class ProgressReport(models.Model):
         return reverse("plan:report", args=[self.pk])
 
 
-class Evidence(models.Model):
+class Evidence(AuditedModel):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("file"), upload_to="plan/evidence/%Y/")
     name = models.CharField(_("name"), max_length=200)

@@ -25,6 +25,8 @@ class PolicyConfig(AppConfig):
 
 
 def _sync_after_migrate(sender, using="default", **kwargs):
+    from kechuang.core.audit import installing
     from kechuang.policy.services import sync_rulesets
 
-    sync_rulesets(using=using)
+    with installing():
+        sync_rulesets(using=using)

@@ -3,11 +3,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.access import ScopedQuerySet
+from kechuang.core.audit import AuditedModel
 from kechuang.policy.choices import Status
 from kechuang.registry.models import OWNED_BY_ENTERPRISE
 
 
-class RuleSetVersion(models.Model):
+class RuleSetVersion(AuditedModel):
     """One rule-set file (key + version) as loaded at start-up / by `kechuang loadrules`."""
 
     key = models.CharField(_("key"), max_length=40)
@@ -39,7 +40,7 @@ class RuleSetVersion(models.Model):
         return self.criteria_count - self.verified_count
 
 
-class ScreeningRun(models.Model):
+class ScreeningRun(AuditedModel):
     as_of = models.DateField(_("as of"))
     started = models.DateTimeField(_("started"))
     finished = models.DateTimeField(_("finished"), null=True, blank=True)

@@ -146,7 +146,6 @@ def screen(as_of=None, *, progress=None, enterprises=None) -> ScreeningRun:
     """Evaluate every enterprise against every rule set in force on `as_of` through the vectorised
     evaluator, store the results with the rule version and date, and count newly eligible,
     within reach and at risk. `progress(stage, done, total)` is called along the way."""
-    from kechuang.core.audit import record_bulk
     from kechuang.registry.models import Enterprise
 
     as_of = _date(as_of)
@@ -189,6 +188,4 @@ def screen(as_of=None, *, progress=None, enterprises=None) -> ScreeningRun:
             }
         run.counts = counts
         run.save(update_fields=["counts"])
-        record_bulk(ScreeningRun, [("create", str(run.pk), str(run), None,
-                                    {"as_of": as_of.isoformat(), "enterprises": len(ids)})])
     return run

@@ -19,8 +19,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from kechuang.core.audit import record_bulk, snapshot
-from kechuang.core.choices import AuditAction, Role
+from kechuang.core.audit import record_all_created, snapshot
+from kechuang.core.choices import Role
 from kechuang.core.models import Region
 from kechuang.demo import fake, register
 from kechuang.registry.models import Enterprise
@@ -147,7 +147,7 @@ def _csv(path: Path) -> list[dict]:
 
 
 def _audit_created(model, objects) -> None:
-    record_bulk(model, ((AuditAction.CREATE, str(o.pk), str(o), None, snapshot(o)) for o in objects))
+    record_all_created(objects)
 
 
 def _copies(rows: list[dict], count: int, qualifiers: tuple[str, ...]) -> list[dict]:

@@ -262,9 +262,13 @@ class TechContract(StampedModel):
             raise ValidationError(errors)
 
 
-class ContractChange(models.Model):
+class ContractChange(AuditedModel):
     """One step in a contract's life (application, registration, refusal, correction, cancellation),
-    with the values before and after, so a registered figure can always be traced to what changed it."""
+    with the values before and after, so a registered figure can always be traced to what changed it.
+
+    A separate domain log, not a view over the audit chain: its readers are the contract's parties and
+    officers (who may not read the audit trail, the auditor's alone under 三员分立), each step carries a
+    registration reason, and it outlives the chain's archiving. The contract's changes are chained too."""
 
     contract = models.ForeignKey(TechContract, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(_("kind"), max_length=14, choices=ContractChangeKind.choices)

@@ -1,8 +1,8 @@
 import pytest
-from django.db import connection
 
 from kechuang.core.audit import acting_as, verify_chain
 from kechuang.core.models import AuditEntry
+from kechuang.core.tests.tampering import tampering
 
 
 @pytest.mark.django_db
@@ -23,7 +23,7 @@ def test_registry_changes_are_chained_and_verifiable(make_enterprise):
 def test_verify_names_the_first_altered_entry(make_enterprise):
     for i in range(4):
         make_enterprise(name=f"企业{i}")
-    with connection.cursor() as cursor:
+    with tampering() as cursor:
         cursor.execute("UPDATE core_auditentry SET actor = 'mallory' WHERE sequence = 2")
     result = verify_chain()
     assert not result.ok and result.first_bad_sequence == 2 and result.reason == "altered"
@@ -34,7 +34,7 @@ def test_verify_detects_removed_entries(make_enterprise):
     for i in range(3):
         make_enterprise(name=f"企业{i}")
     last = AuditEntry.objects.order_by("-sequence").first().sequence
-    with connection.cursor() as cursor:
+    with tampering() as cursor:
         cursor.execute("DELETE FROM core_auditentry WHERE sequence = %s", [last])
     result = verify_chain()
     assert not result.ok and result.first_bad_sequence == last and result.reason == "missing"

@@ -2,13 +2,13 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from kechuang.core.audit import PendingEntry, append
 from kechuang.core.choices import AuditAction, Role
 from kechuang.core.models import AuditEntry
+from kechuang.core.tests.tampering import tampering
 
 PASSWORD = "Kc-test-pass-2022"
 
@@ -74,7 +74,7 @@ def test_audit_verify_command(capsys):
     append([PendingEntry(AuditAction.LOGIN, "core.user", "", f"user{i}") for i in range(3)])
     call_command("audit", "verify")
     assert "OK: 3 entries verified" in capsys.readouterr().out
-    with connection.cursor() as cursor:
+    with tampering() as cursor:
         cursor.execute("UPDATE core_auditentry SET object_repr = 'someone-else' WHERE sequence = 2")
     with pytest.raises(SystemExit) as exit_:
         call_command("audit", "verify")
