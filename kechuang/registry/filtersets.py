@@ -5,6 +5,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.bounds import YearFilter
 from kechuang.core.choices import DomainLevel, IndustryLevel, IPClass
 from kechuang.core.models import HighTechDomain, Industry, IPKind, Region
 from kechuang.registry.choices import CertificateKind, IPStatus, RegistrationStatus
@@ -108,9 +109,9 @@ class CertificateFilterSet(django_filters.FilterSet):
 
 class YearlyDataFilterSet(django_filters.FilterSet):
     enterprise = django_filters.CharFilter(label=_("Enterprise USCC"), field_name="enterprise__uscc")
-    year = django_filters.NumberFilter(label=_("Year"))
-    year_from = django_filters.NumberFilter(label=_("From year"), field_name="year", lookup_expr="gte")
-    year_to = django_filters.NumberFilter(label=_("To year"), field_name="year", lookup_expr="lte")
+    year = YearFilter(label=_("Year"))
+    year_from = YearFilter(label=_("From year"), field_name="year", lookup_expr="gte")
+    year_to = YearFilter(label=_("To year"), field_name="year", lookup_expr="lte")
 
     class Meta:
         model = YearlyData
