@@ -6,6 +6,7 @@ answered as an invalid filter, never as a server error (a year past 9999 cannot 
 integer past 64 bits cannot be bound to a query)."""
 import django_filters
 from django import forms
+from drf_spectacular.utils import extend_schema_field
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 # Counts (headcounts, gaps, months) and database ids: what a signed 32-bit column holds on every backend.
@@ -35,6 +36,8 @@ class IntegerFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, min_value: int = 0, max_value: int = COUNT_MAX, **kwargs):
         super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)
+        # The OpenAPI schema states the range, so API clients (and schemathesis) know it.
+        extend_schema_field({"type": "integer", "minimum": min_value, "maximum": max_value})(self)
 
 
 class YearFilter(IntegerFilter):

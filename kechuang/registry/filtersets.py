@@ -49,7 +49,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     def filter_industry(self, queryset, name, value):
         return queryset.filter(industry_condition(value))
 
-    def filter_domain(self, queryset, name, value):
+    def filter_domain(self, queryset, name, value: HighTechDomain):
         return queryset.filter(high_tech_domain__in=HighTechDomain.objects.under(value.code).values("code"))
 
     def filter_region(self, queryset, name, value):

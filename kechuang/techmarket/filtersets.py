@@ -32,7 +32,7 @@ class SearchFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
 
-    def filter_domain(self, queryset, name, value):
+    def filter_domain(self, queryset, name, value: HighTechDomain):
         return queryset.filter(high_tech_domain__code__startswith=value.code)
 
 
@@ -100,7 +100,7 @@ class ContractFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
 
-    def filter_domain(self, queryset, name, value):
+    def filter_domain(self, queryset, name, value: HighTechDomain):
         return queryset.filter(seller__high_tech_domain__code__startswith=value.code)
 
     def filter_location(self, queryset, name, value):
