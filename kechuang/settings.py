@@ -62,6 +62,8 @@ CONTENT_SECURITY_POLICY_ADMIN = {
     "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
 }
 API_URL_PREFIX = "/api/"
+# Attached files (evidence): the allow-list and checks are in kechuang/core/uploads.py.
+KECHUANG_UPLOAD_MAX_BYTES = env_int("KECHUANG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 # The district this installation serves: an enterprise is "in the district" when its region code lies
 # under this 统计用区划代码 (default 中新天津生态城).
