@@ -168,3 +168,7 @@ class AuditChainHead(models.Model):
 
     sequence = models.BigIntegerField(default=0)
     digest = models.CharField(max_length=64, default="0" * 64)
+
+
+# The ledger's models live beside its postings; importing them here registers them with the app.
+from kechuang.core.ledger import LedgerAccount, LedgerEntry  # noqa: E402,F401
