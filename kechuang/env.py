@@ -42,6 +42,25 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def env_proxy_header(name: str) -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER from "Header-Name: value" (e.g. "X-Forwarded-Proto: https"), as Django wants it:
+    ("HTTP_X_FORWARDED_PROTO", "https"). Unset means no proxy is trusted to say the request came over HTTPS."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, separator, value = raw.partition(":")
+    if not separator or not header.strip() or not value.strip():
+        raise ImproperlyConfigured(f"{name} must look like 'X-Forwarded-Proto: https', got {raw!r}")
+    return "HTTP_" + header.strip().upper().replace("-", "_"), value.strip()
+
+
 def database_from_url(url: str, base_dir) -> dict:
     """Django DATABASES['default'] from a DATABASE_URL (sqlite:///path or postgres://…)."""
     parsed = urlparse(url)

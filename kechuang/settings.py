@@ -4,7 +4,7 @@ from pathlib import Path
 
 import plotly
 
-from kechuang.env import database_from_url, env_bool, env_int, env_list, env_str
+from kechuang.env import database_from_url, env_bool, env_choice, env_int, env_list, env_proxy_header, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("KECHUANG_DATA_DIR", str(BASE_DIR / "var")))
@@ -24,6 +24,46 @@ SECRET_KEY = env_str("SECRET_KEY", "") or _local_secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# --- Web hardening. KECHUANG_ENV=production turns every one of these on (README, "Deployment"); each
+# can still be set on its own from the environment, e.g. for a test server without TLS.
+KECHUANG_ENV = env_choice("KECHUANG_ENV", "development", ("development", "production"))
+_production = KECHUANG_ENV == "production"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _production)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if _production else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _production)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _production)
+# The bureau's web server terminates TLS and says so in this header; Django trusts it only when set.
+SECURE_PROXY_SSL_HEADER = env_proxy_header("SECURE_PROXY_SSL_HEADER")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", _production)
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Scripts only from this site's static files: no inline script, no eval. Styles may be inline because
+# plotly draws its charts with style attributes.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# The back office (django-unfold) runs Alpine.js, which evaluates its attributes and ships inline
+# script; it is for staff only and gets this wider policy under its own prefix.
+ADMIN_URL_PREFIX = "/admin/"
+CONTENT_SECURITY_POLICY_ADMIN = {
+    **CONTENT_SECURITY_POLICY,
+    "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+}
+API_URL_PREFIX = "/api/"
+# Attached files (evidence): the allow-list and checks are in kechuang/core/uploads.py.
+KECHUANG_UPLOAD_MAX_BYTES = env_int("KECHUANG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 # The district this installation serves: an enterprise is "in the district" when its region code lies
 # under this 统计用区划代码 (default 中新天津生态城).
@@ -64,6 +104,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kechuang.core.locale.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,6 +116,7 @@ MIDDLEWARE = [
     "kechuang.core.middleware.RequestContextMiddleware",
     "kechuang.core.middleware.AuthenticationPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kechuang.core.headers.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "kechuang.urls"
@@ -148,8 +190,6 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 30) / 60
@@ -171,10 +211,23 @@ FORMAT_MODULE_PATH = "kechuang.formats"
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [
     BASE_DIR / "kechuang" / "static",
     ("plotly", Path(plotly.__file__).parent / "package_data"),
 ]
+# Static files are served by WhiteNoise: in production from STATIC_ROOT after `collectstatic`, with
+# hashed names cached for a year; elsewhere straight from the apps and packages (no collectstatic).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if KECHUANG_ENV == "production"
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = KECHUANG_ENV != "production"
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -210,11 +263,18 @@ UNFOLD = {
 # Extra folders a district adds its own rule sets to (YAML), read besides kechuang/policy/rulesets.
 POLICY_EXTRA_RULESET_DIRS = env_list("POLICY_EXTRA_RULESET_DIRS", [])
 
+# Logs go to standard output (the service manager's journal keeps them); LOG_SYSLOG=/dev/log copies
+# them to the local syslog as well.
+LOG_SYSLOG = env_str("LOG_SYSLOG", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "plain"},
+        **({"syslog": {"class": "logging.handlers.SysLogHandler", "address": LOG_SYSLOG, "formatter": "plain"}} if LOG_SYSLOG else {}),
+    },
+    "root": {"handlers": ["console", *(["syslog"] if LOG_SYSLOG else [])], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 if KECHUANG_AUDIT_SYSLOG:
     _host, _, _port = KECHUANG_AUDIT_SYSLOG.rpartition(":")

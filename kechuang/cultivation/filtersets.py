@@ -2,6 +2,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.bounds import IntegerFilter, YearFilter
 from kechuang.core.choices import Role
 from kechuang.cultivation.choices import Stage, Tier
 from kechuang.cultivation.models import Enrollment
@@ -22,7 +23,7 @@ class EnterpriseSearchMixin(django_filters.FilterSet):
 
 class EnrollmentFilterSet(EnterpriseSearchMixin):
     tier = django_filters.ChoiceFilter(label=_("Tier"), choices=Tier.choices)
-    year = django_filters.NumberFilter(label=_("Cohort year"))
+    year = YearFilter(label=_("Cohort year"))
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
     officer = django_filters.ModelChoiceFilter(label=_("Officer in charge"), queryset=officers())
 
@@ -32,7 +33,7 @@ class EnrollmentFilterSet(EnterpriseSearchMixin):
 
 
 class CandidateFilterSet(EnterpriseSearchMixin):
-    gap_count = django_filters.NumberFilter(label=_("Gaps"))
+    gap_count = IntegerFilter(label=_("Gaps"), max_value=1000)
 
     class Meta:
         model = ScreeningResult

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import clock
+from kechuang.core.bounds import ID_MAX, BoundedIntegerField, YearField, id_param
 from kechuang.cultivation.choices import ActionKind, Tier
 from kechuang.cultivation.filtersets import officers
 
@@ -14,10 +15,10 @@ class IdListField(forms.Field):
     widget = forms.MultipleHiddenInput
 
     def to_python(self, value):
-        try:
-            return sorted({int(item) for item in value or ()})
-        except (TypeError, ValueError):
+        ids = [id_param(item) for item in value or ()]
+        if None in ids:
             raise forms.ValidationError(_("The selection is not valid; reload the page."))
+        return sorted(set(ids))
 
 
 class PipelineActionForm(forms.Form):
@@ -53,13 +54,13 @@ class PipelineActionForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
     ids = IdListField(required=False)
     tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices, required=False)
-    year = forms.IntegerField(label=_("Cohort year"), min_value=2000, max_value=2100, required=False)
+    year = YearField(label=_("Cohort year"), min_value=2000, required=False)
     officer = forms.ModelChoiceField(label=_("Officer in charge"), queryset=officers(), required=False)
     kind = forms.ChoiceField(label=_("Action kind"), choices=ActionKind.choices, required=False)
     date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
     reason = forms.CharField(label=_("Exit reason"), max_length=300, required=False)
-    certificate = forms.IntegerField(label=_("Certificate"), required=False)
+    certificate = BoundedIntegerField(label=_("Certificate"), min_value=1, max_value=ID_MAX, required=False)
     next = forms.CharField(required=False)
 
     def __init__(self, *args, **kwargs):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.uploads import UploadField
 from kechuang.plan.models import ManualFigure
 
 
@@ -8,7 +9,7 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class MultipleFileField(forms.FileField):
+class MultipleFileField(UploadField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
@@ -35,6 +36,8 @@ class ReviewForm(forms.Form):
 
 
 class ManualFigureForm(forms.ModelForm):
+    evidence = UploadField(label=_("evidence file"), required=False)
+
     class Meta:
         model = ManualFigure
         fields = ["key", "date", "value", "source", "evidence"]

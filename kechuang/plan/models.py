@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core.access import InDepartment, Scope, ScopedQuerySet
 from kechuang.core.audit import AuditedModel
 from kechuang.core.choices import Role
+from kechuang.core.uploads import validate_upload
 from kechuang.plan.choices import Direction, IndicatorKind, ReportingPeriod, ReportState, Unit
 
 VALUE = {"max_digits": 20, "decimal_places": 6}
@@ -131,7 +132,7 @@ class ManualFigure(AuditedModel):
     date = models.DateField(_("as of"))
     value = models.DecimalField(_("value"), **VALUE)
     source = models.CharField(_("source"), max_length=200)
-    evidence = models.FileField(_("evidence file"), upload_to="plan/figures/%Y/", blank=True)
+    evidence = models.FileField(_("evidence file"), upload_to="plan/figures/%Y/", blank=True, validators=[validate_upload])
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
 
@@ -276,7 +277,7 @@ class ProgressReport(AuditedModel):
 
 class Evidence(AuditedModel):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("file"), upload_to="plan/evidence/%Y/")
+    file = models.FileField(_("file"), upload_to="plan/evidence/%Y/", validators=[validate_upload])
     name = models.CharField(_("name"), max_length=200)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -286,3 +287,6 @@ class Evidence(AuditedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("plan:evidence", args=[self.report_id, self.pk])

@@ -10,6 +10,7 @@ urlpatterns = [
     path("tasks/<int:pk>/", views.TaskDetailView.as_view(), name="task"),
     path("reports/", views.ReviewListView.as_view(), name="reviews"),
     path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report"),
+    path("reports/<int:report_pk>/evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence"),
     path("<slug:code>/", views.CockpitView.as_view(), name="cockpit"),
     path("<slug:code>/figures/", views.ManualFigureListView.as_view(), name="figures"),
     path("<slug:code>/report.docx", views.ReportDownloadView.as_view(), {"fmt": "docx"}, name="download-docx"),

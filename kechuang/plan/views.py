@@ -13,6 +13,7 @@ from django.views import View
 from kechuang.core import clock
 from kechuang.core.exports import XLSX_CONTENT_TYPE
 from kechuang.core.tables import Column
+from kechuang.core.uploads import attachment_response
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin
 from kechuang.plan import reports, services, supervision
 from kechuang.plan.choices import Light, Status
@@ -20,7 +21,7 @@ from kechuang.plan.evaluation import Evaluator, format_progress, format_value, r
 from kechuang.plan.filtersets import ManualFigureFilterSet, PlanFilterSet, ProgressReportFilterSet, TaskFilterSet
 from kechuang.plan.forms import ManualFigureForm, ProgressReportForm, ReviewForm
 from kechuang.plan.indicators import GDP, RD_EXPENDITURE
-from kechuang.plan.models import Indicator, ManualFigure, Plan, ProgressReport, Task
+from kechuang.plan.models import Evidence, Indicator, ManualFigure, Plan, ProgressReport, Task
 from kechuang.plan.permissions import can_manage_plan, can_report_on, can_view_indicators
 from kechuang.plan.workflow import TRANSITIONS, available
 
@@ -319,6 +320,15 @@ class ReportDetailView(PredicateRequiredMixin, View):
             return self.get(request, pk, form=form)
         messages.success(request, _("Report %(report)s: %(action)s.") % {"report": report, "action": TRANSITIONS[name].label})
         return redirect("plan:reviews")
+
+
+class EvidenceDownloadView(LoginRequiredMixin, View):
+    """An evidence file, to the people who may see its report, as a download."""
+
+    def get(self, request, report_pk, pk):
+        report = get_object_or_404(ProgressReport.objects.visible_to(request.user), pk=report_pk)
+        evidence = get_object_or_404(Evidence, pk=pk, report=report)
+        return attachment_response(evidence.file, evidence.name)
 
 
 class ReviewListView(ObjectListView):

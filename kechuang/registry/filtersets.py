@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import clock
+from kechuang.core.bounds import YearFilter
 from kechuang.core.choices import DomainLevel, IndustryLevel, IPClass
 from kechuang.core.models import HighTechDomain, Industry, IPKind, Region
 from kechuang.registry.choices import CertificateKind, IPStatus, RegistrationStatus
@@ -48,7 +49,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     def filter_industry(self, queryset, name, value):
         return queryset.filter(industry_condition(value))
 
-    def filter_domain(self, queryset, name, value):
+    def filter_domain(self, queryset, name, value: HighTechDomain):
         return queryset.filter(high_tech_domain__in=HighTechDomain.objects.under(value.code).values("code"))
 
     def filter_region(self, queryset, name, value):
@@ -108,9 +109,9 @@ class CertificateFilterSet(django_filters.FilterSet):
 
 class YearlyDataFilterSet(django_filters.FilterSet):
     enterprise = django_filters.CharFilter(label=_("Enterprise USCC"), field_name="enterprise__uscc")
-    year = django_filters.NumberFilter(label=_("Year"))
-    year_from = django_filters.NumberFilter(label=_("From year"), field_name="year", lookup_expr="gte")
-    year_to = django_filters.NumberFilter(label=_("To year"), field_name="year", lookup_expr="lte")
+    year = YearFilter(label=_("Year"))
+    year_from = YearFilter(label=_("From year"), field_name="year", lookup_expr="gte")
+    year_to = YearFilter(label=_("To year"), field_name="year", lookup_expr="lte")
 
     class Meta:
         model = YearlyData

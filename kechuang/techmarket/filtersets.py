@@ -3,6 +3,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.bounds import IntegerFilter, YearFilter
 from kechuang.core.choices import DomainLevel
 from kechuang.core.models import HighTechDomain
 from kechuang.techmarket.choices import (
@@ -31,7 +32,7 @@ class SearchFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
 
-    def filter_domain(self, queryset, name, value):
+    def filter_domain(self, queryset, name, value: HighTechDomain):
         return queryset.filter(high_tech_domain__code__startswith=value.code)
 
 
@@ -39,7 +40,7 @@ class AchievementFilterSet(SearchFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AchievementStatus.choices)
     owner_kind = django_filters.ChoiceFilter(label=_("Owner kind"), choices=InstitutionKind.choices, field_name="owner__kind")
     mode = django_filters.ChoiceFilter(label=_("Transfer mode"), choices=TransferMode.choices, method="filter_mode")
-    min_maturity = django_filters.NumberFilter(label=_("TRL at least"), field_name="maturity", lookup_expr="gte")
+    min_maturity = IntegerFilter(label=_("TRL at least"), field_name="maturity", lookup_expr="gte", min_value=1, max_value=9)
 
     class Meta:
         model = Achievement
@@ -62,7 +63,7 @@ class DemandFilterSet(SearchFilterSet):
 class MatchFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Demand or achievement"), method="filter_search")
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=MatchStage.choices)
-    year = django_filters.NumberFilter(label=_("Year recommended"), field_name="created_at", lookup_expr="year")
+    year = YearFilter(label=_("Year recommended"), field_name="created_at", lookup_expr="year")
 
     class Meta:
         model = Match
@@ -85,7 +86,7 @@ class ContractFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Number, name, seller or buyer"), method="filter_search")
     contract_type = django_filters.ChoiceFilter(label=_("Contract type"), choices=ContractType.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ContractStatus.choices)
-    year = django_filters.NumberFilter(label=_("Registration year"), field_name="registered_on", lookup_expr="year")
+    year = YearFilter(label=_("Registration year"), field_name="registered_on", lookup_expr="year")
     domain = django_filters.ModelChoiceFilter(
         label=_("Seller's high-tech domain"), queryset=TOP_DOMAINS, method="filter_domain"
     )
@@ -99,7 +100,7 @@ class ContractFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
 
-    def filter_domain(self, queryset, name, value):
+    def filter_domain(self, queryset, name, value: HighTechDomain):
         return queryset.filter(seller__high_tech_domain__code__startswith=value.code)
 
     def filter_location(self, queryset, name, value):

@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from kechuang.core import clock
+from kechuang.core.bounds import id_param, year_param
 from kechuang.core.choices import DomainLevel
 from kechuang.core.models import HighTechDomain
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin
@@ -327,7 +328,7 @@ class RecommendView(PredicateRequiredMixin, View):
 
     def post(self, request, pk):
         demand = get_object_or_404(Demand, pk=pk)
-        wanted = int(request.POST.get("achievement", 0))
+        wanted = id_param(request.POST.get("achievement"))
         for achievement_pk, score, reasons in index.achievements_for(demand, MATCH_TOP):
             if achievement_pk == wanted:
                 services.recommend(demand, Achievement.objects.get(pk=wanted), request.user, score, reasons)
@@ -456,7 +457,7 @@ class ChallengeActionView(PredicateRequiredMixin, View):
         messages.success(request, gettext("Your proposal was submitted."))
 
     def do_score(self, request, challenge):
-        proposal = get_object_or_404(Proposal, pk=request.POST.get("proposal"), challenge=challenge)
+        proposal = get_object_or_404(Proposal, pk=id_param(request.POST.get("proposal")), challenge=challenge)
         form = ReviewForm(request.POST)
         if form.is_valid():
             services.score_proposal(proposal, request.user, form.cleaned_data["score"], form.cleaned_data["comment"])
@@ -468,7 +469,7 @@ class ChallengeActionView(PredicateRequiredMixin, View):
 
     def do_winner(self, request, challenge):
         self._officer(request)
-        proposal = get_object_or_404(Proposal, pk=request.POST.get("proposal"), challenge=challenge)
+        proposal = get_object_or_404(Proposal, pk=id_param(request.POST.get("proposal")), challenge=challenge)
         services.choose_winner(challenge, proposal, request.user)
 
     def do_close_unsolved(self, request, challenge):
@@ -487,7 +488,7 @@ class ChallengeActionView(PredicateRequiredMixin, View):
 
     def do_accept(self, request, challenge):
         self._officer(request)
-        milestone = get_object_or_404(Milestone, pk=request.POST.get("milestone"), challenge=challenge)
+        milestone = get_object_or_404(Milestone, pk=id_param(request.POST.get("milestone")), challenge=challenge)
         services.accept_milestone(milestone, request.user)
         messages.success(request, gettext("Milestone accepted; its payment is released."))
 
@@ -576,13 +577,13 @@ class ContractStatisticsView(PredicateRequiredMixin, View):
         contracts = TechContract.objects.registered()
         if not everyone:
             contracts = contracts.sold_from_district()
-        year = request.GET.get("year")
-        if year and year.isdigit():
-            contracts = contracts.filter(registered_on__year=int(year))
+        year = year_param(request.GET.get("year"))
+        if year is not None:
+            contracts = contracts.filter(registered_on__year=year)
         domains = _domain_names()
         context = {
             "everyone": everyone,
-            "year": year if year and year.isdigit() else "",
+            "year": year or "",
             "total": contracts.turnover(),
             "by_year": contracts.turnover_by(year=ExtractYear("registered_on")),
             "by_type": [(ContractType(row["by_type"]).label, row) for row in contracts.turnover_by(type=F("contract_type"))],

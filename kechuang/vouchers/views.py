@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kechuang.core import clock
+from kechuang.core.bounds import id_param, int_param, year_param
 from kechuang.core.exports import xlsx_response
 from kechuang.core.ledger import LedgerEntry
 from kechuang.core.permissions import anyone
@@ -93,7 +94,7 @@ class ReviewView(PredicateRequiredMixin, View):
     predicate = perms.can_manage_vouchers
 
     def post(self, request):
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:500]
+        ids = [pk for pk in map(id_param, request.POST.getlist("ids")) if pk is not None][:500]
         claims = Claim.objects.filter(pk__in=ids, state=ClaimState.SUBMITTED).select_related("scheme", "enterprise", "provider")
         approved, refused = services.approve_all(claims, request.user)
         if approved:
@@ -154,7 +155,7 @@ class ClaimActionView(PredicateRequiredMixin, View):
                     return ClaimDetailView().get(request, pk, redemption_form=form)
                 services.redeem(claim, request.user, form.cleaned_data["invoice_no"], form.cleaned_data["fee_paid"])
             elif action == "rate":
-                services.rate(claim, request.user, int(request.POST.get("score") or 0), request.POST.get("comment", ""))
+                services.rate(claim, request.user, int_param(request.POST.get("score"), 0, 100, default=0), request.POST.get("comment", ""))
             else:
                 raise PermissionDenied
         except ValidationError as error:
@@ -389,9 +390,9 @@ class StatisticsView(PredicateRequiredMixin, View):
 
     def get(self, request):
         claims = Claim.objects.exclude(state__in=[ClaimState.REJECTED, ClaimState.WITHDRAWN])
-        year = request.GET.get("year", "")
-        if year.isdigit() and 2000 <= int(year) <= 2100:
-            claims = claims.filter(filed_on__year=int(year))
+        year = year_param(request.GET.get("year"))
+        if year is not None and year >= 2000:
+            claims = claims.filter(filed_on__year=year)
         else:
             year = ""
         figures = statistics(claims)

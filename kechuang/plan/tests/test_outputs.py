@@ -116,7 +116,11 @@ def test_liaison_pages(seed_plan, departments, client, make_user, settings, tmp_
     page = client.get("/plan/mine/")
     assert page.status_code == 200 and "二(五)1" in page.content.decode()
     assert client.get(f"/plan/tasks/{seed_plan.tasks.get(code='二(五)2').pk}/").status_code == 404
-    evidence = [SimpleUploadedFile("目录.pdf", b"%PDF-1.4"), SimpleUploadedFile("名单.xlsx", b"PK")]
+    from kechuang.core.exports import workbook_bytes
+
+    # Evidence must be what its name says (kechuang.core.uploads): a real workbook, not two bytes of one.
+    workbook = workbook_bytes([("名单", ["姓名"], [["张三"]])])
+    evidence = [SimpleUploadedFile("目录.pdf", b"%PDF-1.4"), SimpleUploadedFile("名单.xlsx", workbook)]
     response = client.post(f"/plan/tasks/{task.pk}/", {"period": "2021-Q1", "percent": 15, "text": "发布人才目录", "evidence": evidence})
     assert response.status_code == 302
     report = task.reports.get()

@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from kechuang.core.bounds import ID_MAX, int_param
 from kechuang.techmarket import permissions as perms
 from kechuang.techmarket.api.serializers import (
     AchievementSerializer,
@@ -41,8 +42,8 @@ class MarketViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def _top(request) -> int:
-    value = request.query_params.get("top", "10")
-    return min(int(value), TOP_MAX) if value.isdigit() and int(value) > 0 else 10
+    """?top=N, at most TOP_MAX; a larger count is read as the most there is, anything else as 10."""
+    return min(int_param(request.query_params.get("top"), 1, ID_MAX, default=10), TOP_MAX)
 
 
 def _ranked_response(ranked, visible):
