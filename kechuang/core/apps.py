@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.choices import Role
@@ -12,6 +13,8 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from kechuang.core import backoffice, signals  # noqa: F401  (connect the audit and is_staff receivers)
+        from kechuang.core.dbstats import refresh_after_migrate
         from kechuang.core.imports import importers
 
         importers()  # merges every app's IMPORTERS now, so that a kind declared twice stops start-up
+        post_migrate.connect(refresh_after_migrate, sender=self, dispatch_uid="kechuang.core.dbstats")
