@@ -1,8 +1,10 @@
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +34,7 @@ from kechuang.registry.tables import (
 )
 
 HISTORY_LIMIT = 100
+ALERTS_PER_PAGE = 50
 
 
 def _iso(value):
@@ -240,8 +243,15 @@ class AlertsView(PredicateRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         as_of = self.as_of()
-        found = services.alerts(as_of)
-        groups = [
-            (kind, label, [alert for alert in found if alert.kind == kind]) for kind, label in services.AlertKind.choices
-        ]
-        return super().get_context_data(as_of=as_of, groups=groups, total=len(found), **kwargs)
+        lists = services.alert_lists(as_of)
+        counts = {kind: found.count() for kind, found in lists.items()}
+        kind = self.request.GET.get("kind")
+        if kind not in lists:
+            kind = next((kind for kind, count in counts.items() if count), services.AlertKind.CERTIFICATE_EXPIRING)
+        page = Paginator(lists[kind], ALERTS_PER_PAGE).get_page(self.request.GET.get("page"))
+        tabs = [(choice, label, counts[choice]) for choice, label in services.AlertKind.choices]
+        return super().get_context_data(
+            as_of=as_of, tabs=tabs, kind=kind, kind_label=services.AlertKind(kind).label, total=sum(counts.values()),
+            page_obj=page, paginator=page.paginator, is_paginated=page.has_other_pages(),
+            querystring=urlencode({"as_of": as_of.isoformat(), "kind": kind}), **kwargs
+        )
