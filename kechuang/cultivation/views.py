@@ -26,7 +26,7 @@ from kechuang.cultivation.forms import PipelineActionForm
 from kechuang.cultivation.models import Enrollment, score_text
 from kechuang.cultivation.permissions import can_manage, can_move, can_view_path, can_view_pipeline
 from kechuang.cultivation.workflow import OPEN_STAGES, transitions_from
-from kechuang.policy.services import evaluate_enterprise
+from kechuang.policy.services import evaluate_enterprise, explain
 from kechuang.registry.models import Certificate, Enterprise
 
 
@@ -154,6 +154,9 @@ class ScreeningListView(StaffOnlyMixin, ObjectListView):
 
     def row_key(self, obj):
         return obj.enterprise_id
+
+    def prepare_rows(self, rows):
+        return explain(rows)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

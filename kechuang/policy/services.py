@@ -5,15 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import polars as pl
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from kechuang.core import dbstats
 from kechuang.policy.choices import Status
-from kechuang.policy.models import RuleSetVersion, ScreeningResult, ScreeningRun
+from kechuang.policy.models import WITHIN_REACH, RuleSetVersion, ScreeningResult, ScreeningRun
 from kechuang.policy.rules import default_registry, evaluate_frames, profiles_to_frames
+from kechuang.policy.rules.criteria import COST_BLOCKED
 
 BATCH = 2000
+# Rows per INSERT (the backend lowers it to its bound-parameter limit: SQLite's 999 allow 83).
+WRITE_BATCH = 2000
 
 
 def _d(value):
@@ -70,17 +75,26 @@ def profile_for(enterprise) -> dict:
     return _profile(enterprise, _domain_names())
 
 
+def _profiles_of(pks: list[int], domains) -> tuple[list[int], list[dict]]:
+    from kechuang.registry.models import Enterprise
+
+    chunk = Enterprise.objects.filter(pk__in=pks).order_by("pk").prefetch_related(*PREFETCH)
+    ids, profiles = [], []
+    for e in chunk:
+        ids.append(e.pk)
+        profiles.append(_profile(e, domains))
+    return ids, profiles
+
+
 def profiles_for(queryset):
     """(enterprise ids, profiles) for a queryset of enterprises, a batch of queries at a time."""
     domains = _domain_names()
     ids, profiles = [], []
     pks = list(queryset.order_by("pk").values_list("pk", flat=True))
-    model = queryset.model
     for start in range(0, len(pks), BATCH):
-        chunk = model.objects.filter(pk__in=pks[start:start + BATCH]).order_by("pk").prefetch_related(*PREFETCH)
-        for e in chunk:
-            ids.append(e.pk)
-            profiles.append(_profile(e, domains))
+        chunk_ids, chunk_profiles = _profiles_of(pks[start:start + BATCH], domains)
+        ids += chunk_ids
+        profiles += chunk_profiles
     return ids, profiles
 
 
@@ -141,10 +155,65 @@ def at_risk(run):
     return run.results.ineligible().filter(Exists(holds))
 
 
+def explain(results):
+    """Fill in the criteria and gaps of screening results in bulk, from the single evaluator, for the
+    results the screening stored without them (it stores only the figures lists filter and sort by).
+    A page calls this for the rows it shows; the detail is evaluated on the result's own date and rule
+    version, from the registry's records as they are now. Returns `results`."""
+    from kechuang.registry.models import Enterprise
+
+    pending = [result for result in results if result.criteria is None or result.gaps is None]
+    if not pending:
+        return results
+    ids, profiles = profiles_for(Enterprise.objects.filter(pk__in={result.enterprise_id for result in pending}))
+    profile_of = dict(zip(ids, profiles))
+    registry = default_registry()
+    for result in pending:
+        detail = registry.get(result.ruleset_key, as_of=result.as_of).evaluate(profile_of[result.enterprise_id], result.as_of)
+        result.criteria, result.gaps = detail["criteria"], detail["gaps"]
+    return results
+
+
+def _stored_results(run, rs, outcome: pl.DataFrame, ids: list[int]):
+    for idx, status, cost, lo, hi in outcome.select("idx", "status", "gap_cost", "_score_lo", "_score_hi").iter_rows():
+        score, score_range = rs._score_fields(lo, hi)
+        yield ScreeningResult(
+            run=run, enterprise_id=ids[idx], ruleset_key=rs.key, ruleset_version=rs.version, as_of=run.as_of,
+            status=status, score=score, score_min=score_range[0] if score_range else score,
+            score_max=score_range[1] if score_range else score, gap_count=cost % COST_BLOCKED,
+            fixable=cost < COST_BLOCKED, criteria=None, gaps=None)
+
+
+def _run_counts(run, rulesets, enterprises: int) -> dict:
+    """The run's figures per rule set, three grouped queries whatever the number of rule sets."""
+    def by_key(queryset, **counts):
+        rows = queryset.order_by().values("ruleset_key").annotate(**counts)
+        return {row.pop("ruleset_key"): row for row in rows}
+
+    statuses = by_key(
+        run.results.all(),
+        eligible=Count("pk", filter=Q(status=Status.ELIGIBLE)),
+        ineligible=Count("pk", filter=Q(status=Status.INELIGIBLE)),
+        needs_review=Count("pk", filter=Q(status=Status.NEEDS_REVIEW)),
+        within_reach=Count("pk", filter=WITHIN_REACH),
+    )
+    newly = by_key(newly_eligible(run), n=Count("pk"))
+    risk = by_key(at_risk(run), n=Count("pk"))
+    empty = {"eligible": 0, "ineligible": 0, "needs_review": 0, "within_reach": 0}
+    return {"enterprises": enterprises, "rulesets": {
+        rs.key: {"version": rs.version, **statuses.get(rs.key, empty),
+                 "newly_eligible": newly.get(rs.key, {}).get("n", 0), "at_risk": risk.get(rs.key, {}).get("n", 0)}
+        for rs in rulesets}}
+
+
 def screen(as_of=None, *, progress=None, enterprises=None) -> ScreeningRun:
     """Evaluate every enterprise against every rule set in force on `as_of` through the vectorised
     evaluator, store the results with the rule version and date, and count newly eligible,
-    within reach and at risk. `progress(stage, done, total)` is called along the way."""
+    within reach and at risk. `progress(stage, done, total)` is called along the way.
+
+    Enterprises go through a batch at a time — profiles, evaluation, one bulk insert — so memory stays
+    bounded by the batch; criteria and gaps are left for `explain()`. The run counts as the latest only
+    once it has finished: a run that fails half-way is removed and the previous one stays in force."""
     from kechuang.core.audit import record_bulk
     from kechuang.registry.models import Enterprise
 
@@ -153,41 +222,24 @@ def screen(as_of=None, *, progress=None, enterprises=None) -> ScreeningRun:
     run = ScreeningRun.objects.create(as_of=as_of, started=timezone.now())
     rulesets = default_registry().current(as_of)
     qs = enterprises if enterprises is not None else Enterprise.objects.all()
-    ids, profiles = profiles_for(qs)
-    report("profiles", len(ids), len(ids))
-    counts = {"enterprises": len(ids), "rulesets": {}}
-    rows = []
-    if ids:
-        frames = profiles_to_frames(profiles, validate=False)
-        outs = evaluate_frames(frames, rulesets, as_of)
-        usccs = [p["uscc"] for p in profiles]
-        for n, rs in enumerate(rulesets, 1):
-            results = rs.results_from_frame(outs[rs.key].sort("idx"), as_of, usccs)
-            for i, res in enumerate(results):
-                if res["status"] == "ineligible":
-                    res["gaps"] = rs.evaluate(profiles[i], as_of)["gaps"]
-                lo_hi = res["score_range"]
-                rows.append(ScreeningResult(
-                    run=run, enterprise_id=ids[i], ruleset_key=rs.key, ruleset_version=rs.version, as_of=as_of,
-                    status=res["status"], score=res["score"],
-                    score_min=lo_hi[0] if lo_hi else res["score"], score_max=lo_hi[1] if lo_hi else res["score"],
-                    gap_count=res["gap_count"], fixable=res["fixable"], criteria=res["criteria"], gaps=res["gaps"]))
-            report("rulesets", n, len(rulesets))
+    pks = list(qs.order_by("pk").values_list("pk", flat=True))
+    domains = _domain_names()
+    try:
+        for start in range(0, len(pks), BATCH):
+            ids, profiles = _profiles_of(pks[start:start + BATCH], domains)
+            outcomes = evaluate_frames(profiles_to_frames(profiles, validate=False), rulesets, as_of, summary=True)
+            with transaction.atomic():
+                for rs in rulesets:
+                    ScreeningResult.objects.bulk_create(_stored_results(run, rs, outcomes[rs.key], ids), batch_size=WRITE_BATCH)
+            report("enterprises", start + len(ids), len(pks))
+    except BaseException:
+        run.delete()
+        raise
     with transaction.atomic():
-        ScreeningResult.objects.bulk_create(rows, batch_size=500)
         run.finished = timezone.now()
-        run.save(update_fields=["finished"])
-        for rs in rulesets:
-            res = run.results.for_tier(rs.key)
-            counts["rulesets"][rs.key] = {
-                "version": rs.version,
-                "eligible": res.eligible().count(), "ineligible": res.ineligible().count(),
-                "needs_review": res.needs_review().count(), "within_reach": res.within_reach().count(),
-                "newly_eligible": newly_eligible(run).filter(ruleset_key=rs.key).count(),
-                "at_risk": at_risk(run).filter(ruleset_key=rs.key).count(),
-            }
-        run.counts = counts
-        run.save(update_fields=["counts"])
+        run.counts = _run_counts(run, rulesets, len(pks))
+        run.save(update_fields=["finished", "counts"])
         record_bulk(ScreeningRun, [("create", str(run.pk), str(run), None,
-                                    {"as_of": as_of.isoformat(), "enterprises": len(ids)})])
+                                    {"as_of": as_of.isoformat(), "enterprises": len(pks)})])
+    dbstats.refresh()
     return run
