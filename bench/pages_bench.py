@@ -142,7 +142,7 @@ def measure(repeat: int, workers: int) -> None:
     sessions = []
     for login in demo_logins():
         user = User.objects.get(username=login.username)
-        client = Client()
+        client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
         pages = [("首页", "/")] + [(str(item["label"]), item["url"]) for item in items_for(user) if item["url"] != "/"]
         sessions.append((login.role, user, client, pages))
@@ -153,6 +153,8 @@ def measure(repeat: int, workers: int) -> None:
          "--log-level", "warning"], cwd=ROOT, env=os.environ.copy())
     try:
         _wait_for(port, server)
+        for _ in range(2 * workers):  # each worker loads the URL configuration and templates once
+            _get(f"http://127.0.0.1:{port}/accounts/login/", "")
         for role, user, client, pages in sessions:
             cookie = client.cookies["sessionid"].value
             for label, path in pages:
@@ -160,7 +162,9 @@ def measure(repeat: int, workers: int) -> None:
                 warm = [_get(f"http://127.0.0.1:{port}{path}", cookie)[0] for _ in range(repeat)] if status == 200 else []
                 client.get(path)  # the in-process count is taken warm too
                 with CaptureQueriesContext(connection) as queries:
-                    client.get(path)
+                    in_process = client.get(path).status_code
+                if in_process != status:
+                    print(f"# {role} {path}: HTTP {status} from gunicorn, {in_process} in-process", file=sys.stderr)
                 print(json.dumps({"size": size, "role": role, "page": label, "path": path, "status": status,
                                   "first": first, "warm": statistics.median(warm) if warm else None,
                                   "queries": len(queries)}, ensure_ascii=False), flush=True)

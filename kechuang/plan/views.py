@@ -16,7 +16,7 @@ from kechuang.core.tables import Column
 from kechuang.core.views import ObjectListView
 from kechuang.plan import reports, services, supervision
 from kechuang.plan.choices import Light, Status
-from kechuang.plan.evaluation import Evaluator, format_progress, format_value, read_plan
+from kechuang.plan.evaluation import Evaluator, format_progress, format_value, read_plan, year_ends_computed_at
 from kechuang.plan.filtersets import ManualFigureFilterSet, PlanFilterSet, ProgressReportFilterSet, TaskFilterSet
 from kechuang.plan.forms import ManualFigureForm, ProgressReportForm, ReviewForm
 from kechuang.plan.indicators import GDP, RD_EXPENDITURE
@@ -80,6 +80,7 @@ class CockpitView(IndicatorReaderMixin, View):
             "periods": supervision.periods(plan),
             "years": list(plan.years),
             "can_manage": can_manage_plan(request.user),
+            "year_ends_computed_at": year_ends_computed_at(plan),
         })
 
 
