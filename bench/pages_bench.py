@@ -154,7 +154,7 @@ def measure(repeat: int, workers: int) -> None:
     try:
         _wait_for(port, server)
         for _ in range(2 * workers):  # each worker loads the URL configuration and templates once
-            _get(f"http://127.0.0.1:{port}/accounts/login/", "")
+            _get(f"http://127.0.0.1:{port}/login/", "")
         for role, user, client, pages in sessions:
             cookie = client.cookies["sessionid"].value
             for label, path in pages:

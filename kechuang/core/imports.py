@@ -561,7 +561,7 @@ class Importer:
             if not dry_run:
                 result.counts = self.write(result.rows)
         if not dry_run and len(result.rows) >= REFRESH_STATISTICS_AFTER_ROWS:
-            dbstats.refresh()
+            dbstats.refresh_statistics()
         return result
 
 
