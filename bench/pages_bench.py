@@ -160,9 +160,9 @@ def measure(repeat: int, workers: int) -> None:
             for label, path in pages:
                 first, status = _get(f"http://127.0.0.1:{port}{path}", cookie)
                 warm = [_get(f"http://127.0.0.1:{port}{path}", cookie)[0] for _ in range(repeat)] if status == 200 else []
-                client.get(path)  # the in-process count is taken warm too
+                client.get(path, follow=True)  # the in-process count is taken warm too
                 with CaptureQueriesContext(connection) as queries:
-                    in_process = client.get(path).status_code
+                    in_process = client.get(path, follow=True).status_code
                 if in_process != status:
                     print(f"# {role} {path}: HTTP {status} from gunicorn, {in_process} in-process", file=sys.stderr)
                 print(json.dumps({"size": size, "role": role, "page": label, "path": path, "status": status,

@@ -155,9 +155,6 @@ class ScreeningListView(StaffOnlyMixin, ObjectListView):
     def row_key(self, obj):
         return obj.enterprise_id
 
-    def prepare_rows(self, rows):
-        return explain(rows)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context.get("bulk_actions") and context.get("can_manage"):
@@ -190,6 +187,9 @@ class CandidateListView(ScreeningListView):
         "ones decide (needs review), or one or two gaps away, that neither hold this tier's certificate nor are in "
         "its pipeline yet. Tick enterprises to select them as candidates or to enrol them at once."
     )
+
+    def prepare_rows(self, rows):
+        return explain(rows)  # the gap messages, evaluated for the rows shown
 
     def base_queryset(self):
         return screening.candidates(self.tier).visible_to(self.request.user).order_by("gap_count", "-score", "enterprise__name")
