@@ -10,11 +10,14 @@ from typing import Iterable, Sequence
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOLD = Font(bold=True)
+PROGRESS_EVERY = 2000
 
 
 def safe_cell(value):
@@ -29,22 +32,37 @@ def safe_cell(value):
     return value
 
 
-def workbook_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
-    """An .xlsx file with one sheet per (title, headers, rows); the header row is bold and frozen."""
-    book = Workbook(write_only=False)
-    book.remove(book.active)
+def write_workbook(target, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]], progress=None) -> None:
+    """Write an .xlsx file with one sheet per (title, headers, rows) to `target` (a path or a binary
+    file); the header row is bold and frozen. The workbook is write-only: rows stream to the file as they
+    come, so 100,000 rows take no more memory than a few. `progress(rows_written)` is called every
+    PROGRESS_EVERY rows."""
+    book = Workbook(write_only=True)
+    written = 0
     for title, headers, rows in sheets:
         sheet = book.create_sheet(title=title[:31])
-        sheet.append(list(headers))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        for row in rows:
-            sheet.append([safe_cell(value) for value in row])
         for index, header in enumerate(headers, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(header)) * 2 + 2))
+        sheet.freeze_panes = "A2"
+        header_row = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=header)
+            cell.font = BOLD
+            header_row.append(cell)
+        sheet.append(header_row)
+        for row in rows:
+            sheet.append([safe_cell(value) for value in row])
+            written += 1
+            if progress is not None and written % PROGRESS_EVERY == 0:
+                progress(written)
+    book.save(target)
+    if progress is not None:
+        progress(written)
+
+
+def workbook_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
     buffer = io.BytesIO()
-    book.save(buffer)
+    write_workbook(buffer, sheets)
     return buffer.getvalue()
 
 

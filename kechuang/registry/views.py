@@ -242,16 +242,14 @@ class AlertsView(PredicateRequiredMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        """Every kind's section with one page of its alerts (`<kind>_page` pages through a kind)."""
         as_of = self.as_of()
-        lists = services.alert_lists(as_of)
-        counts = {kind: found.count() for kind, found in lists.items()}
-        kind = self.request.GET.get("kind")
-        if kind not in lists:
-            kind = next((kind for kind, count in counts.items() if count), services.AlertKind.CERTIFICATE_EXPIRING)
-        page = Paginator(lists[kind], ALERTS_PER_PAGE).get_page(self.request.GET.get("page"))
-        tabs = [(choice, label, counts[choice]) for choice, label in services.AlertKind.choices]
-        return super().get_context_data(
-            as_of=as_of, tabs=tabs, kind=kind, kind_label=services.AlertKind(kind).label, total=sum(counts.values()),
-            page_obj=page, paginator=page.paginator, is_paginated=page.has_other_pages(),
-            querystring=urlencode({"as_of": as_of.isoformat(), "kind": kind}), **kwargs
-        )
+        query = {"as_of": as_of.isoformat()}
+        groups = []
+        for kind, found in services.alert_lists(as_of).items():
+            page = Paginator(found, ALERTS_PER_PAGE).get_page(self.request.GET.get(f"{kind}_page"))
+            others = {key: value for key, value in self.request.GET.items() if key.endswith("_page") and key != f"{kind}_page"}
+            groups.append({"kind": kind, "label": services.AlertKind(kind).label, "page": page,
+                           "querystring": urlencode({**query, **others}), "page_param": f"{kind}_page"})
+        total = sum(group["page"].paginator.count for group in groups)
+        return super().get_context_data(as_of=as_of, groups=groups, total=total, **kwargs)
