@@ -1,8 +1,13 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from kechuang.core.exports import xlsx_response
+from kechuang.core.exports import start_export, write_job, xlsx_response
+from kechuang.core.models import ExportJob
 from kechuang.core.tables import Column
 
 EXPORT_ROW_LIMIT = 200_000
@@ -62,8 +67,16 @@ class ObjectListView(LoginRequiredMixin, ListView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
             queryset = self.get_queryset()[:EXPORT_ROW_LIMIT]
+            filename, headers = f"{self.export_name}.xlsx", [str(c.header) for c in self.columns]
             rows = ([column.value(obj) for column in self.columns] for obj in self._export_rows(queryset))
-            return xlsx_response(f"{self.export_name}.xlsx", [str(c.header) for c in self.columns], rows, str(self.title))
+            job = getattr(request, "export_job", None)
+            if job is not None:
+                write_job(job, headers, rows, str(self.title))
+                return HttpResponse(status=204)
+            total = queryset.count()
+            if total > settings.EXPORT_SYNC_ROWS:
+                return redirect("core:export", start_export(request, filename, total).pk)
+            return xlsx_response(filename, headers, rows, str(self.title))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -89,3 +102,14 @@ class ObjectListView(LoginRequiredMixin, ListView):
             export_label=_("Export to Excel"),
         )
         return context
+
+
+@login_required
+def export_job(request, pk):
+    """A background export's progress (the page reloads itself until the file is ready) and its file."""
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user)
+    if request.GET.get("download"):
+        if job.state != ExportJob.State.DONE:
+            raise Http404
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    return render(request, "core/export_job.html", {"job": job, "waiting": job.state in (ExportJob.State.PENDING, ExportJob.State.RUNNING)})
