@@ -29,6 +29,11 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # under this 统计用区划代码 (default 中新天津生态城).
 KECHUANG_DISTRICT_CODE = env_str("KECHUANG_DISTRICT_CODE", "120116406")
 KECHUANG_IMPORT_MAX_BYTES = env_int("KECHUANG_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
+# What an .xlsx may expand to, checked before it is expanded: the sheets' XML once unzipped, and the
+# rows (also for .csv) and columns a sheet declares or holds.
+KECHUANG_IMPORT_MAX_XML_BYTES = env_int("KECHUANG_IMPORT_MAX_XML_BYTES", 160 * 1024 * 1024)
+KECHUANG_IMPORT_MAX_ROWS = env_int("KECHUANG_IMPORT_MAX_ROWS", 200_000)
+KECHUANG_IMPORT_MAX_COLUMNS = env_int("KECHUANG_IMPORT_MAX_COLUMNS", 200)
 # A list export of more rows than this is written in the background (a page shows its progress).
 EXPORT_SYNC_ROWS = env_int("EXPORT_SYNC_ROWS", 5000)
 # Start a `kechuang exports run` process for each background export; off, a scheduled one picks them up.

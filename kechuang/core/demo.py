@@ -1,39 +1,16 @@
-"""The demo district's people: the departments of the Eco-City 管委会 and one login per role.
-
-How `kechuang demo` builds a district (the contract every app's `demo.py` follows)
------------------------------------------------------------------------------------
-`kechuang demo --enterprises N --seed S --as-of D` opens one transaction and calls, in dependency order,
-`populate(context)` of `kechuang.core.demo`, `kechuang.registry.demo`, and then — when the module
-exists — `kechuang.policy.demo`, `kechuang.cultivation.demo`, `kechuang.techmarket.demo` and
-`kechuang.plan.demo`. Each `populate` receives a `DemoContext`:
-
-- `rng`: a `random.Random` seeded with `f"{seed}:{app}"` for that app alone, so that adding or changing
-  one app's demo data never perturbs another's. Draw every random choice from it (never from `random`
-  itself, `uuid4`, the clock or database ids) and iterate over rows in a stable order (`order_by` a
-  natural key), so the same N, S and as-of give identical rows.
-- `as_of`: the demo's "today". Nothing may be dated after it, and every status (valid, expired, overdue)
-  is as of this date, not the machine's clock.
-- `enterprise_count`: N, the size of the registry; scale other volumes from it.
-- `users`: `{role: User}`, the demo login of each `kechuang.core.choices.Role`, filled by this module.
-- `stdout`: where to write one short summary line of what was made.
-- `seed`: the seed as given, for an app that needs a derived generator of its own.
-
-`populate` creates rows (bulk writes welcome; audited registry models get their entries through
-`kechuang.core.audit.record_bulk`), returns nothing, and may assume the earlier apps' data exists.
-The departments below are the real line-up of the Eco-City's administration; plan tasks are assigned
-to them by `code`.
+"""The demo district's people: the departments of the Eco-City 管委会 and one login per role (the demo
+part every other part comes after; see `kechuang.demo` for how parts are built). The departments below
+are the real line-up of the Eco-City's administration; plan tasks are assigned to them by `code`.
 """
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass, field, replace
-from datetime import date
-from typing import TextIO
+from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 
 from kechuang.core.choices import Role
 from kechuang.core.models import Department, User
+from kechuang.demo import register
 
 # One shared password for every demo login: long enough for the settings' validators, printed with the
 # logins so that whoever starts the demo can sign in as each role.
@@ -78,20 +55,6 @@ DEMO_LOGINS = (
 )
 
 
-@dataclass
-class DemoContext:
-    seed: str
-    as_of: date
-    enterprise_count: int
-    stdout: TextIO
-    users: dict[str, User] = field(default_factory=dict)
-    rng: random.Random = field(default_factory=random.Random)
-
-    def for_app(self, app: str) -> DemoContext:
-        """The context one app's `populate` gets: its own generator, the shared `users`."""
-        return replace(self, rng=random.Random(f"{self.seed}:{app}"))
-
-
 def demo_users_exist() -> bool:
     return User.objects.filter(username__in=[login.username for login in DEMO_LOGINS]).exists()
 
@@ -102,7 +65,8 @@ def demo_logins() -> list[DemoLogin]:
     return [login for login in DEMO_LOGINS if login.username in present]
 
 
-def populate(context: DemoContext) -> None:
+@register("core")
+def populate(context) -> None:
     departments = {}
     for code, name in DEPARTMENTS:
         departments[code], _ = Department.objects.get_or_create(code=code, defaults={"name": name})

@@ -203,3 +203,7 @@ class ExportJob(models.Model):
     @property
     def percent(self) -> int:
         return min(100, round(100 * self.rows_done / self.rows_total)) if self.rows_total else 0
+
+
+# The ledger's models live beside its postings; importing them here registers them with the app.
+from kechuang.core.ledger import LedgerAccount, LedgerEntry  # noqa: E402,F401

@@ -1,9 +1,11 @@
-"""The demo district's cultivation history (contract in `kechuang.core.demo`).
+"""The demo district's cultivation history (contract in `kechuang.demo`).
 
 Past cohorts are read off the registry: a firm that gained a tier's certificate in a year was selected,
-enrolled and cultivated in the months before it; some firms without one were selected that year too and
-left with a reason. The current cohort comes from a screening as of the demo date. Everything is written
-through the pipeline services, so the demo obeys the same workflow and audit as real use."""
+enrolled and cultivated in the months before it and recognised by that certificate; some firms without
+one were selected that year too and left with a reason. The current cohort comes from the screening as
+of the demo date (the policy part). Each card is written once, in its final state, in bulk: the stage
+dates obey the pipeline's order (`cultivation.workflow`), the database constraints hold them, and every
+row is chained in the audit log."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,12 +13,12 @@ from collections import defaultdict
 
 from django.db.models import Exists, OuterRef
 
-from kechuang.core.choices import Role
-from kechuang.cultivation import screening, services
-from kechuang.cultivation.choices import ActionKind, Tier
-from kechuang.cultivation.models import Enrollment
-from kechuang.policy.models import ScreeningRun
-from kechuang.policy.services import screen
+from kechuang.core.audit import record_bulk, snapshot
+from kechuang.core.choices import AuditAction, Role
+from kechuang.cultivation import screening
+from kechuang.cultivation.choices import ActionKind, Stage, Tier
+from kechuang.cultivation.models import CultivationAction, Enrollment
+from kechuang.demo import register
 from kechuang.registry.models import Certificate, Enterprise
 
 PAST_YEARS = 3
@@ -28,6 +30,7 @@ ACTION_NOTES = {
     ActionKind.VOUCHER: "发放高企服务券",
     ActionKind.TRAINING: "研发费用归集专题培训",
 }
+CURRENT_COHORT = (6, 14)  # cards per tier selected on the demo date, in a district of REFERENCE_SIZE
 
 
 def _month_start(date: dt.date, months_back: int) -> dt.date:
@@ -35,73 +38,112 @@ def _month_start(date: dt.date, months_back: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def _past_cohort(context, tier: str, year: int, officer) -> None:
-    """A year's cohort: firms certified that year, and about half as many selected and dropped."""
-    rng = context.rng
-    # First certifications only: renewing a certificate is not a cultivation success.
-    earlier = Certificate.objects.filter(enterprise=OuterRef("enterprise"), kind=tier, issued__lt=OuterRef("issued"))
-    certified = list(
-        Certificate.objects.filter(kind=tier, issued__year=year, issued__lte=context.as_of)
-        .filter(enterprise__in=Enterprise.objects.in_district())
-        .exclude(Exists(earlier))
-        .select_related("enterprise")
-        .order_by("issued", "number")
-    )
-    # Group by selection month so that each month's cards move together (one bulk call per step).
-    groups = defaultdict(list)
-    for certificate in certified:
-        # Selected some months before the certificate, within its year, and enrolled before it was issued.
-        selected = _month_start(certificate.issued, min(rng.randint(4, 9), certificate.issued.month - 1))
-        enrolled = selected + dt.timedelta(days=min(rng.randint(10, 25), (certificate.issued - selected).days))
-        groups[selected, enrolled].append(certificate.enterprise)
-    for (selected, enrolled), enterprises in sorted(groups.items()):
-        rows = services.select_candidates(enterprises, tier, selected.year, officer, on=selected)
-        services.enrol(rows, officer, officer, on=enrolled)
-        kind = rng.choice(sorted(ACTION_NOTES))
-        services.log_action(rows, kind, enrolled + dt.timedelta(days=rng.randint(20, 45)), ACTION_NOTES[kind], officer)
-    services.detect_recognitions(tier)
+class PipelineBuilder:
+    def __init__(self, context):
+        self.context, self.rng, self.as_of = context, context.rng, context.as_of
+        self.officer = context.users[Role.OFFICER]
+        self.enrollments: list[Enrollment] = []
+        self.actions: list[tuple[Enrollment, str, dt.date, str]] = []
+        self.district = list(Enterprise.objects.in_district().order_by("uscc"))
+        self.district_ids = {e.pk for e in self.district}
 
-    never = list(
-        Enterprise.objects.in_district().exclude(certificates__kind=tier).exclude(enrollments__tier=tier).order_by("uscc")
-    )
-    dropped = rng.sample(never, min(len(never), max(1, round(len(certified) * rng.uniform(0.3, 0.9)))))
-    if not dropped:
-        return
-    selected = dt.date(year, rng.randint(2, 5), 1)
-    rows = services.select_candidates(dropped, tier, year, officer, on=selected)
-    # Some leave as candidates, the rest after enrolment (at least one: a lone row is enrolled).
-    half = int(len(rows) * rng.uniform(0.3, 0.7))
-    if rows[:half]:
-        services.exit_pipeline(rows[:half], rng.choice(CANDIDATE_EXIT_REASONS), officer, selected + dt.timedelta(days=30))
-    services.enrol(rows[half:], officer, officer, on=selected + dt.timedelta(days=20))
-    services.exit_pipeline(rows[half:], rng.choice(ENROLLED_EXIT_REASONS), officer, dt.date(year, 12, 20))
+    def card(self, enterprise, tier: str, year: int, selected: dt.date, screened=None) -> Enrollment:
+        row = Enrollment(
+            enterprise=enterprise, tier=tier, year=year, stage=Stage.CANDIDATE, candidate_on=selected,
+            screened_on=screened.as_of if screened else None, score=screened.score if screened else None,
+            score_min=screened.score_min if screened else None, score_max=screened.score_max if screened else None,
+            gap_count=screened.gap_count if screened else None,
+            gaps=[gap["message"] for gap in screened.gaps] if screened else [],
+        )
+        self.enrollments.append(row)
+        return row
+
+    def enrol(self, row: Enrollment, on: dt.date):
+        row.stage, row.enrolled_on, row.officer = Stage.ENROLLED, on, self.officer
+
+    def act(self, row: Enrollment, kind: str, on: dt.date):
+        """A logged action; the first one moves an enrolled card to 培育."""
+        if row.stage == Stage.ENROLLED:
+            row.stage, row.cultivating_on = Stage.CULTIVATING, on
+        self.actions.append((row, kind, on, ACTION_NOTES[kind]))
+
+    def exit(self, row: Enrollment, reason: str, on: dt.date):
+        row.stage, row.exited_on, row.exit_reason = Stage.EXITED, on, reason
+
+    def past_cohorts(self, tier: str):
+        rng = self.rng
+        # First certifications only: renewing a certificate is not a cultivation success.
+        earlier = Certificate.objects.filter(enterprise=OuterRef("enterprise"), kind=tier, issued__lt=OuterRef("issued"))
+        first = list(
+            Certificate.objects.filter(kind=tier, issued__year__gte=self.as_of.year - PAST_YEARS,
+                                       issued__year__lt=self.as_of.year, issued__lte=self.as_of)
+            .exclude(Exists(earlier)).order_by("issued", "number")
+        )
+        holders = set(Certificate.objects.filter(kind=tier).values_list("enterprise_id", flat=True))
+        by_pk = {e.pk: e for e in self.district}
+        taken = set()
+        for year in range(self.as_of.year - PAST_YEARS, self.as_of.year):
+            certified = [c for c in first if c.issued.year == year and c.enterprise_id in self.district_ids]
+            for certificate in certified:
+                # Selected some months before the certificate, within its year, enrolled before it was
+                # issued, visited or trained a few weeks later, and recognised by it.
+                selected = _month_start(certificate.issued, min(rng.randint(4, 9), certificate.issued.month - 1))
+                enrolled = selected + dt.timedelta(days=min(rng.randint(10, 25), (certificate.issued - selected).days))
+                row = self.card(by_pk[certificate.enterprise_id], tier, selected.year, selected)
+                self.enrol(row, enrolled)
+                self.act(row, rng.choice(sorted(ACTION_NOTES)), enrolled + dt.timedelta(days=rng.randint(20, 45)))
+                row.stage, row.certificate = Stage.RECOGNISED, certificate
+                row.recognised_on = max(certificate.issued, row.cultivating_on)
+                taken.add(certificate.enterprise_id)
+            never = [e for e in self.district if e.pk not in holders and e.pk not in taken]
+            dropped = rng.sample(never, min(len(never), max(1, round(len(certified) * rng.uniform(0.3, 0.9)))))
+            if not dropped:
+                continue
+            taken.update(e.pk for e in dropped)
+            selected = dt.date(year, rng.randint(2, 5), 1)
+            rows = [self.card(enterprise, tier, year, selected) for enterprise in dropped]
+            # Some leave as candidates, the rest after enrolment (at least one: a lone row is enrolled).
+            half = int(len(rows) * rng.uniform(0.3, 0.7))
+            reason = rng.choice(CANDIDATE_EXIT_REASONS)
+            for row in rows[:half]:
+                self.exit(row, reason, selected + dt.timedelta(days=30))
+            reason = rng.choice(ENROLLED_EXIT_REASONS)
+            for row in rows[half:]:
+                self.enrol(row, selected + dt.timedelta(days=20))
+                self.exit(row, reason, dt.date(year, 12, 20))
+
+    def current_cohort(self, tier: str) -> int:
+        """This year's cohort from the latest screening: the closest firms selected today, most enrolled,
+        some already visited."""
+        rng, today = self.rng, self.as_of
+        size = self.context.scaled(rng.randint(*CURRENT_COHORT))
+        # Every past card is closed, so none of the candidates is in the pipeline already.
+        results = list(screening.candidates(tier).filter(as_of__lte=today).order_by("gap_count", "-score", "enterprise__uscc")[:size])
+        rows = [self.card(result.enterprise, tier, today.year, today, result) for result in results]
+        enrolled = [row for row in rows if rng.random() < 0.6]
+        for row in enrolled:
+            self.enrol(row, today)
+        for row in enrolled[: len(enrolled) // 2]:
+            self.act(row, ActionKind.VISIT, today)
+        return len(rows)
+
+    def save(self):
+        Enrollment.objects.bulk_create(self.enrollments, batch_size=1000)
+        record_bulk(Enrollment, [(AuditAction.CREATE, str(r.pk), str(r), None, snapshot(r)) for r in self.enrollments])
+        actions = CultivationAction.objects.bulk_create(
+            [CultivationAction(enrollment=row, kind=kind, date=on, note=note, officer=self.officer) for row, kind, on, note in self.actions],
+            batch_size=1000,
+        )
+        record_bulk(CultivationAction, [(AuditAction.CREATE, str(a.pk), str(a.enrollment), None, snapshot(a)) for a in actions])
 
 
-def _current_cohort(context, tier: str, officer) -> int:
-    """This year's cohort from the latest screening: the closest firms selected today, most enrolled,
-    some already visited."""
-    rng = context.rng
-    results = list(screening.candidates(tier).order_by("gap_count", "-score", "enterprise__uscc")[: rng.randint(6, 14)])
-    if not results:
-        return 0
-    today = context.as_of
-    rows = services.select_candidates([r.enterprise for r in results], tier, today.year, officer, on=today)
-    enrolled = [row for row in rows if rng.random() < 0.6]
-    if enrolled:
-        services.enrol(enrolled, officer, officer, on=today)
-        visited = enrolled[: len(enrolled) // 2]
-        if visited:
-            services.log_action(visited, ActionKind.VISIT, today, ACTION_NOTES[ActionKind.VISIT], officer)
-    return len(rows)
-
-
+@register("cultivation", after=("registry", "policy"))
 def populate(context) -> None:
-    officer = context.users[Role.OFFICER]
-    if not ScreeningRun.objects.filter(as_of=context.as_of).exists():
-        screen(context.as_of)
+    builder = PipelineBuilder(context)
     for tier in Tier.values:
-        for year in range(context.as_of.year - PAST_YEARS, context.as_of.year):
-            _past_cohort(context, tier, year, officer)
-    current = sum(_current_cohort(context, tier, officer) for tier in Tier.values)
-    total = Enrollment.objects.count()
-    context.stdout.write(f"cultivation: {total} enrollments over {PAST_YEARS + 1} cohorts, {current} in the current one\n")
+        builder.past_cohorts(tier)
+    current = sum(builder.current_cohort(tier) for tier in Tier.values)
+    builder.save()
+    context.stdout.write(
+        f"cultivation: {len(builder.enrollments)} enrollments over {PAST_YEARS + 1} cohorts, {current} in the current one\n"
+    )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from kechuang.core.choices import Role
 from kechuang.core.imports import Table
 from kechuang.core.models import Department, User
+from kechuang.demo import register
 from kechuang.plan import supervision
 from kechuang.plan.apps import SEED_PLAN_CODE
 from kechuang.plan.choices import ReportState
@@ -144,6 +145,7 @@ def _reports(context, plan, liaisons: dict[int, User]) -> int:
     return len(rows)
 
 
+@register("plan", after=("core", "cultivation", "techmarket"))
 def populate(context) -> None:
     plan = Plan.objects.get(code=SEED_PLAN_CODE)
     _load_annexes(plan)

@@ -331,5 +331,5 @@ def screen(as_of=None, *, progress=None, enterprises=None) -> ScreeningRun:
         run.save(update_fields=["finished", "counts"])
         record_bulk(ScreeningRun, [("create", str(run.pk), str(run), None,
                                     {"as_of": as_of.isoformat(), "enterprises": len(pks)})])
-    dbstats.refresh()
+    dbstats.refresh_statistics()
     return run

@@ -15,6 +15,6 @@ class RegistryConfig(AppConfig):
         (_("Intellectual property"), "registry:ip", _STAFF),
         (_("Certificates"), "registry:certificates", _STAFF),
         (_("Alerts"), "registry:alerts", _STAFF),
-        (_("Import"), "registry:import", (Role.OFFICER,)),
+        (_("Import"), "core:import", (Role.OFFICER,)),
         (_("My enterprise"), "registry:my-enterprise", (Role.ENTERPRISE,)),
     ]

@@ -1,5 +1,5 @@
 """The demo district's registry: enterprises of the Eco-City's leading industries with five years of
-figures, IP and certificates that agree with one another. See `kechuang.core.demo` for the contract.
+figures, IP and certificates that agree with one another. See `kechuang.demo` for the contract.
 
 Each firm is simulated from its founding to `as_of` (revenue path, R&D intensity, tech staff share,
 patent filings), and its certificates are issued only in years when that simulated history meets the
@@ -19,6 +19,7 @@ from django.conf import settings
 from kechuang.core.audit import record_bulk, snapshot
 from kechuang.core.choices import IPClass, Role
 from kechuang.core.models import HighTechDomain, Industry, IPKind, Region
+from kechuang.demo import fake, register
 from kechuang.registry.choices import (
     AcquiredBy,
     CertificateKind,
@@ -123,9 +124,6 @@ SECTORS = (
     ),
 )
 
-BRAND_CHARS = "华智瑞博泰康海恒远德信鑫源宇创新达安辰星云睿思融晟凯航元易鼎中盛和嘉诚卓越启明正天峰驰"
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
-GIVEN_CHARS = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玉兰新宇浩然晨阳欣怡子轩梓涵"
 # Streets of the Eco-City for firms registered there, ordinary street names elsewhere.
 HOME_ROADS = ("中天大道", "中新大道", "中成大道", "和畅路", "和旭路", "和惠路", "汉北路", "海博道", "动漫中路", "中滨大道", "中生大道", "信息园路")
 OTHER_ROADS = ("新华路", "建设路", "黄海路", "津塘路", "西环路", "东海路", "迎宾大道", "红旗路", "复兴路", "卫津路")
@@ -303,7 +301,7 @@ class DistrictBuilder:
             if index in gone:
                 gone_on = _random_day(rng, established + timedelta(days=365), self.as_of) if (self.as_of - established).days > 400 else self.as_of
             innovative = rng.random() < sector.tech_share
-            brand = "".join(rng.sample(BRAND_CHARS, 2))
+            brand = fake.brand(rng)
             enterprise = Enterprise(
                 uscc=self.new_uscc(region.code[:6], established),
                 name=self.new_name(sector, region, brand),
@@ -314,8 +312,8 @@ class DistrictBuilder:
                 registered_capital=_money(self.capital()),
                 address=self.address(region),
                 status=status,
-                contact_person=self.person(),
-                contact_phone=self.phone(),
+                contact_person=fake.person(rng),
+                contact_phone=fake.phone(rng),
             )
             firm = Firm(
                 enterprise=enterprise,
@@ -375,15 +373,6 @@ class DistrictBuilder:
         rng = self.rng
         county = self.region_names.get(region.code[:6], "")
         return f"{self.region_names.get(region.code[:2], '')}{county}{region.name}{rng.choice(HOME_ROADS if region in self.home_regions else OTHER_ROADS)}{rng.randint(1, 999)}号{rng.randint(1, 20)}号楼{rng.randint(101, 1808)}室"
-
-    def person(self) -> str:
-        return self.rng.choice(SURNAMES) + "".join(self.rng.choice(GIVEN_CHARS) for _ in range(self.rng.choice((1, 2))))
-
-    def phone(self) -> str:
-        rng = self.rng
-        if rng.random() < 0.5:
-            return f"022-{rng.choice(('6620', '6732', '6698', '5981', '2530'))}{rng.randint(0, 9999):04d}"
-        return f"1{rng.choice('3578')}{rng.randint(0, 999_999_999):09d}"
 
     # -- latent history ----------------------------------------------------------------------------
 
@@ -731,5 +720,6 @@ class DistrictBuilder:
         user.save(update_fields=["organisation"])
 
 
+@register("registry", after=("core",))
 def populate(context) -> None:
     DistrictBuilder(context).build()

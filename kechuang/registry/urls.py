@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from kechuang.registry import views
 
@@ -13,6 +13,4 @@ urlpatterns = [
     path("ip/", views.IntellectualPropertyListView.as_view(), name="ip"),
     path("certificates/", views.CertificateListView.as_view(), name="certificates"),
     path("alerts/", views.AlertsView.as_view(), name="alerts"),
-    # The import pages' own patterns start with "import/".
-    path("", include("kechuang.registry.urls_import")),
 ]

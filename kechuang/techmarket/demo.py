@@ -1,11 +1,13 @@
-"""The demo district's technology market: institutions, ~150 achievements, ~60 demands, matches at every
-stage, challenges in every state, and ~400 technology contracts 2019–as_of whose in-district sellers'
-registered turnover follows YEAR_TURNOVER (2022: 11 亿元, the seed plan's target). See
-`kechuang.core.demo` for the contract this module follows.
+"""The demo district's technology market, in proportion to the district's size (per 2,000 enterprises:
+~26 institutions, ~160 achievements, ~60 demands, ~90 matches at every stage, 8 challenges in every state
+and ~380 technology contracts 2019–as_of). The in-district sellers' registered turnover follows
+YEAR_TURNOVER whatever the size (2022: 11 亿元, the seed plan's target), so the plan's figures read the
+same in every demo. See `kechuang.demo` for the contract this module follows.
 
 Achievements and the first 25 demands are the matching evaluation set's records
 (`matching/evalset/`), so the demo shows the engine on the texts it was measured on; the other demands
-are in `demo_data/demands.csv`.
+are in `demo_data/demands.csv`. A larger district repeats those texts for other owners, each copy with
+a qualifier of its own.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from django.utils import timezone
 from kechuang.core.audit import record_bulk, snapshot
 from kechuang.core.choices import AuditAction, Role
 from kechuang.core.models import Region
+from kechuang.demo import fake, register
 from kechuang.registry.models import Enterprise
 from kechuang.techmarket.choices import (
     AchievementStatus,
@@ -56,6 +59,7 @@ CENT = Decimal("0.01")
 # Registered turnover of in-district sellers per registration year (万元). 2022 meets the plan's
 # 11 亿元; the curve before and after is a plausible path around it.
 YEAR_TURNOVER = {2019: 52000, 2020: 67000, 2021: 86000, 2022: 110500, 2023: 121000, 2024: 133000, 2025: 142000, 2026: 150000}
+# Contracts registered per year in a district of REFERENCE_SIZE enterprises.
 YEAR_CONTRACTS = {2019: 34, 2020: 40, 2021: 48, 2022: 58, 2023: 60, 2024: 58, 2025: 56, 2026: 52}
 
 # (name, kind, the high-tech domains it is strong in)
@@ -75,7 +79,15 @@ INSTITUTIONS = (
     ("天津市滨海新区信息技术创新中心", InstitutionKind.NEW_RD, ("10", "50")),
     ("天津理工大学", InstitutionKind.UNIVERSITY, ("10", "40", "60")),
 )
-ENTERPRISE_OWNERS = 12  # district enterprises that also publish achievements of their own
+ENTERPRISE_OWNERS = 12  # district enterprises that also publish achievements of their own (per REFERENCE_SIZE)
+MATCHED_DEMANDS = 30  # demands with recommendations (per REFERENCE_SIZE)
+# What tells apart the copies of one text in a larger district (the first copy keeps the text as it is).
+ACHIEVEMENT_QUALIFIERS = ("（改进型）", "（第二代）", "（工程化版本）", "（低成本方案）", "（集成应用）", "（产业化示范）")
+DEMAND_QUALIFIERS = ("（二期）", "（新厂区）", "（扩产配套）", "（试点改造）", "（升级需求）", "（分公司）")
+# The challenges of one round, by status: three open, one under review, two awarded with milestones
+# part-paid, one completed and one closed unsolved (its demand back in the pool).
+CHALLENGE_ROUND = (ChallengeStatus.OPEN,) * 3 + (ChallengeStatus.REVIEWING, ChallengeStatus.AWARDED, ChallengeStatus.AWARDED,
+                                                 ChallengeStatus.COMPLETED, ChallengeStatus.UNSOLVED)
 
 # Ordered keyword rules that place a text in one of the 8 domains of 国家重点支持的高新技术领域.
 DOMAIN_RULES = (
@@ -138,8 +150,18 @@ def _audit_created(model, objects) -> None:
     record_bulk(model, ((AuditAction.CREATE, str(o.pk), str(o), None, snapshot(o)) for o in objects))
 
 
+def _copies(rows: list[dict], count: int, qualifiers: tuple[str, ...]) -> list[dict]:
+    """`count` rows cycling through `rows`; every pass after the first qualifies the title."""
+    out = []
+    for position in range(count):
+        row, lap = rows[position % len(rows)], position // len(rows)
+        out.append(row if lap == 0 else {**row, "title": row["title"] + qualifiers[(lap - 1) % len(qualifiers)]})
+    return out
+
+
 class MarketBuilder:
     def __init__(self, context):
+        self.context = context
         self.rng = context.rng
         self.as_of = context.as_of
         self.users = context.users
@@ -168,20 +190,22 @@ class MarketBuilder:
     # -- institutions and achievements -----------------------------------------------------------
 
     def make_institutions(self) -> list[tuple[Institution, tuple]]:
-        made = []
-        for name, kind, domains in INSTITUTIONS:
-            made.append((Institution.objects.create(name=name, kind=kind), domains))
-        owners = self.rng.sample(self.district, min(ENTERPRISE_OWNERS, len(self.district)))
+        made = [(Institution(name=name, kind=kind), domains) for name, kind, domains in INSTITUTIONS]
+        owners = self.rng.sample(self.district, min(self.context.scaled(ENTERPRISE_OWNERS), len(self.district)))
         for firm in sorted(owners, key=lambda f: f.uscc):
             domain = (firm.high_tech_domain_id or DEFAULT_DOMAIN)[:2]
-            made.append((Institution.objects.create(name=firm.name, kind=InstitutionKind.ENTERPRISE, enterprise=firm), (domain,)))
+            made.append((Institution(name=firm.name, kind=InstitutionKind.ENTERPRISE, enterprise=firm), (domain,)))
+        institutions = Institution.objects.bulk_create([institution for institution, _domains in made])
+        _audit_created(Institution, institutions)
         login = self.users.get(Role.INSTITUTION)
         if login is not None:
-            Institution.objects.get(name=login.organisation or INSTITUTIONS[0][0]).users.add(login)
+            own = next(i for i in institutions if i.name == (login.organisation or INSTITUTIONS[0][0]))
+            own.users.add(login)
         return made
 
     def make_achievements(self, institutions) -> list[Achievement]:
-        rng, rows = self.rng, _csv(EVALSET / "achievements.csv")
+        rows = _csv(EVALSET / "achievements.csv")
+        rng, rows = self.rng, _copies(rows, self.context.scaled(len(rows)), ACHIEVEMENT_QUALIFIERS)
         by_domain: dict[str, list[Institution]] = {}
         for institution, domains in institutions:
             for domain in domains:
@@ -197,8 +221,8 @@ class MarketBuilder:
                 title=row["title"], summary=row["description"], keywords=row["keywords"], owner=owner,
                 high_tech_domain_id=domain, maturity=rng.randint(3, 9),
                 asking_price=Decimal(rng.choice((20, 50, 80, 120, 200, 300, 500, 800))) if rng.random() < 0.8 else None,
-                contact_name=rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(("老师", "教授", "工程师")),
-                contact_phone=f"022-{rng.randint(23000000, 28999999)}",
+                contact_name=fake.addressed_contact(rng, ("老师", "教授", "工程师")),
+                contact_phone=fake.landline(rng),
                 status=status,
                 published_on=_date(rng, dt.date(2020, 3, 1), self.as_of) if status != AchievementStatus.DRAFT else None,
                 created_by=officer, **{field: field in modes for field, _mode in Achievement.MODE_FIELDS},
@@ -216,6 +240,7 @@ class MarketBuilder:
              "domain": guess_domain(r["title"] + r["description"]), "months": "", "budget": "", "mode": ""}
             for r in _csv(EVALSET / "demands.csv")
         ] + _csv(HERE / "demo_data" / "demands.csv")
+        rows = _copies(rows, self.context.scaled(len(rows)), DEMAND_QUALIFIERS)
         enterprise_login = self.users.get(Role.ENTERPRISE)
         own_firm = enterprise_login.enterprises.order_by("pk").first() if enterprise_login else None
         made = []
@@ -227,8 +252,8 @@ class MarketBuilder:
                 budget=Decimal(row["budget"] or rng.choice((30, 50, 80, 100, 150, 200))),
                 months=int(row["months"] or rng.choice((6, 9, 12, 18))),
                 solution_mode=row["mode"] or rng.choice(SolutionMode.values),
-                contact_name=rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(("经理", "总工", "主任")),
-                contact_phone=f"1{rng.randint(3000000000, 8999999999)}",
+                contact_name=fake.addressed_contact(rng, ("经理", "总工", "主任")),
+                contact_phone=fake.mobile(rng),
                 status=DemandStatus.OPEN,
                 posted_on=_date(rng, dt.date(2021, 1, 1), self.as_of),
                 created_by=enterprise_login if firm == own_firm else None,
@@ -267,7 +292,7 @@ class MarketBuilder:
             year_end = min(dt.date(year, 12, 31), self.as_of)
             if dt.date(year, 1, 1) > year_end:
                 continue
-            for _ in range(round(count * ((year_end - dt.date(year, 1, 1)).days + 1) / 365)):
+            for _ in range(round(self.context.scaled(count) * ((year_end - dt.date(year, 1, 1)).days + 1) / 365)):
                 registered_on = _date(rng, dt.date(year, 1, 1), year_end)
                 applied_on = registered_on - dt.timedelta(days=rng.randint(1, 12))
                 late = rng.random() < 0.04
@@ -346,7 +371,7 @@ class MarketBuilder:
         owner_firm = {a.pk: a.owner.enterprise_id for a in achievements if a.owner.enterprise_id}
         registered = [c for c in contracts if c.status == ContractStatus.REGISTERED]
         made = []
-        for demand in sorted(rng.sample(demands, min(30, len(demands))), key=lambda d: d.pk):
+        for demand in sorted(rng.sample(demands, min(self.context.scaled(MATCHED_DEMANDS), len(demands))), key=lambda d: d.pk):
             for achievement_pk, score, reasons in index.achievements_for(demand, 3):
                 created = _date(rng, max(demand.posted_on, dt.date(2021, 3, 1)), self.as_of)
                 stage = _weighted(rng, ((MatchStage.RECOMMENDED, 30), (MatchStage.CONTACTED, 25), (MatchStage.NEGOTIATING, 15),
@@ -366,74 +391,88 @@ class MarketBuilder:
         return len(made)
 
     def make_challenges(self, demands, institutions) -> int:
-        """Eight challenges: three open, one under review, two awarded with milestones part-paid, one
-        completed and one closed unsolved (its demand back in the pool)."""
+        """Rounds of CHALLENGE_ROUND, one per REFERENCE_SIZE enterprises, written in bulk in their final
+        state (proposals, reviews, the winner and its milestones)."""
         rng, as_of = self.rng, self.as_of
         officer = self.users.get(Role.OFFICER)
         reviewers = [officer] if officer else []
-        plan = (ChallengeStatus.OPEN,) * 3 + (ChallengeStatus.REVIEWING, ChallengeStatus.AWARDED, ChallengeStatus.AWARDED,
-                                               ChallengeStatus.COMPLETED, ChallengeStatus.UNSOLVED)
         solvers_by_domain: dict[str, list[Institution]] = {}
         for institution, domains in institutions:
             if institution.kind != InstitutionKind.ENTERPRISE:
                 for domain in domains:
                     solvers_by_domain.setdefault(domain, []).append(institution)
         everyone = sorted({i.pk: i for group in solvers_by_domain.values() for i in group}.values(), key=lambda i: i.pk)
-        chosen = rng.sample([d for d in demands if d.budget and d.budget >= 50], len(plan))
-        for demand, status in zip(chosen, plan):
+        statuses = CHALLENGE_ROUND * self.context.scaled(1)
+        fundable = [d for d in demands if d.budget and d.budget >= 50]
+        chosen = rng.sample(fundable, min(len(statuses), len(fundable)))
+        challenges, proposals, reviews, milestones, winners = [], [], [], [], []
+        for demand, status in zip(chosen, statuses):
             support = Decimal(rng.choice((100, 200, 300, 500)))
             launched = as_of - dt.timedelta(days=rng.randint(20, 60) if status == ChallengeStatus.OPEN else rng.randint(200, 500))
             deadline = as_of + dt.timedelta(days=rng.randint(15, 60)) if status == ChallengeStatus.OPEN else launched + dt.timedelta(days=90)
-            decided = status in (ChallengeStatus.AWARDED, ChallengeStatus.COMPLETED, ChallengeStatus.UNSOLVED)
-            challenge = Challenge.objects.create(
-                demand=demand, title=demand.title, support_amount=support, deadline=deadline,
-                status=ChallengeStatus.OPEN if status == ChallengeStatus.UNSOLVED else status,
-                created_by=officer, created_on=launched,
-            )
-            challenge.reviewers.set(reviewers)
-            proposals = []
+            challenge = Challenge(demand=demand, title=demand.title, support_amount=support, deadline=deadline,
+                                  status=status, created_by=officer, created_on=launched)
+            challenges.append(challenge)
             solvers = solvers_by_domain.get(demand.high_tech_domain_id, [])
             solvers = solvers + [i for i in everyone if i not in solvers][: max(0, 3 - len(solvers))]
-            for solver in rng.sample(solvers, 0 if status == ChallengeStatus.UNSOLVED else rng.randint(2, min(4, len(solvers)))):
-                proposals.append(Proposal.objects.create(
-                    challenge=challenge, institution=solver, title=f"{solver.name}关于“{demand.title}”的解决方案",
-                    approach=f"针对“{demand.title}”，{solver.name}团队拟采用实验室验证、中试放大和现场示范三步推进，"
-                             f"分阶段交付技术方案、样机和验收报告。",
-                    budget=support * Decimal("0.8"), months=rng.choice((12, 18, 24)),
-                    submitted_on=launched + dt.timedelta(days=rng.randint(5, 40)),
-                ))
+            count = 0 if status == ChallengeStatus.UNSOLVED else rng.randint(2, min(4, len(solvers)))
+            offered = [
+                Proposal(challenge=challenge, institution=solver, title=f"{solver.name}关于“{demand.title}”的解决方案",
+                         approach=f"针对“{demand.title}”，{solver.name}团队拟采用实验室验证、中试放大和现场示范三步推进，"
+                                  f"分阶段交付技术方案、样机和验收报告。",
+                         budget=support * Decimal("0.8"), months=rng.choice((12, 18, 24)),
+                         submitted_on=launched + dt.timedelta(days=rng.randint(5, 40)))
+                for solver in rng.sample(solvers, count)
+            ]
+            proposals += offered
+            scores = [0] * len(offered)
             if status != ChallengeStatus.OPEN:
-                for proposal in proposals:
+                for position, proposal in enumerate(offered):
                     for reviewer in reviewers:
-                        Review.objects.create(proposal=proposal, reviewer=reviewer, score=rng.randint(62, 95), comment="技术路线可行")
-            demand_status = DemandStatus.CHALLENGE
-            if decided and proposals:
-                winner = max(proposals, key=lambda p: sum(r.score for r in p.reviews.all()))
-                self._award(challenge, winner, support, status, deadline + dt.timedelta(days=20), officer)
-                demand_status = DemandStatus.SOLVED
+                        review = Review(proposal=proposal, reviewer=reviewer, score=rng.randint(62, 95), comment="技术路线可行")
+                        reviews.append(review)
+                        scores[position] += review.score
+            if status in (ChallengeStatus.AWARDED, ChallengeStatus.COMPLETED) and offered:
+                winners.append((challenge, offered[max(range(len(offered)), key=scores.__getitem__)]))
+                milestones += self._award(challenge, status, deadline + dt.timedelta(days=20), officer)
+                demand.status = DemandStatus.SOLVED
             elif status == ChallengeStatus.UNSOLVED:
-                Challenge.objects.filter(pk=challenge.pk).update(status=ChallengeStatus.UNSOLVED, result_published_on=deadline + dt.timedelta(days=1))
-                demand_status = DemandStatus.OPEN
-            Demand.objects.filter(pk=demand.pk).update(status=demand_status)
-        return len(plan)
+                challenge.result_published_on = deadline + dt.timedelta(days=1)
+                demand.status = DemandStatus.OPEN
+            else:
+                demand.status = DemandStatus.CHALLENGE
+        Challenge.objects.bulk_create(challenges)
+        Challenge.reviewers.through.objects.bulk_create(
+            Challenge.reviewers.through(challenge_id=c.pk, user_id=r.pk) for c in challenges for r in reviewers
+        )
+        _audit_created(Proposal, Proposal.objects.bulk_create(proposals))
+        _audit_created(Review, Review.objects.bulk_create(reviews))
+        _audit_created(Milestone, Milestone.objects.bulk_create(milestones))
+        for challenge, winner in winners:
+            challenge.winner = winner
+        Challenge.objects.bulk_update([challenge for challenge, _winner in winners], ["winner"])
+        _audit_created(Challenge, challenges)
+        Demand.objects.bulk_update([c.demand for c in challenges], ["status"])
+        return len(challenges)
 
-    def _award(self, challenge, winner, support, status, decided_on, officer):
+    def _award(self, challenge, status, decided_on, officer) -> list[Milestone]:
         shares = (Decimal("0.3"), Decimal("0.4"), Decimal("0.3"))
-        paid, titles = Decimal(0), ("方案设计与实验室验证", "样机研制与中试", "现场示范与验收")
+        titles = ("方案设计与实验室验证", "样机研制与中试", "现场示范与验收")
+        challenge.result_published_on, milestones = decided_on, []
         for step, (title, share) in enumerate(zip(titles, shares)):
             accepted = status == ChallengeStatus.COMPLETED or step == 0
             due = decided_on + dt.timedelta(days=120 * (step + 1))
-            amount = (support * share).quantize(CENT)
-            Milestone.objects.create(
+            amount = (challenge.support_amount * share).quantize(CENT)
+            milestones.append(Milestone(
                 challenge=challenge, title=title, due_on=due, amount=amount,
                 status=MilestoneStatus.ACCEPTED if accepted else MilestoneStatus.PLANNED,
                 accepted_on=min(due, self.as_of) if accepted else None, accepted_by=officer if accepted else None,
-            )
-            paid += amount if accepted else 0
-        Challenge.objects.filter(pk=challenge.pk).update(
-            status=status, winner=winner, result_published_on=decided_on, paid_amount=paid,
-        )
+            ))
+            if accepted:
+                challenge.paid_amount += amount
+        return milestones
 
 
+@register("techmarket", after=("registry",))
 def populate(context) -> None:
     MarketBuilder(context).build()

@@ -157,8 +157,8 @@ class ContractListView(ObjectListView):
             **super().get_context_data(**kwargs),
             "new_url": reverse("techmarket:contract-new") if registrar or user.enterprises.exists() else None,
             # The registry's import pages serve every app's importers; 技术合同登记 is kind "contracts".
-            "import_url": reverse("registry:import") if registrar else None,
-            "template_url": reverse("registry:import-template", args=["contracts"]) if registrar else None,
+            "import_url": reverse("core:import") if registrar else None,
+            "template_url": reverse("core:import-template", args=["contracts"]) if registrar else None,
             "statistics_url": reverse("techmarket:contract-statistics") if perms.sees_market_statistics(user) else None,
         }
 

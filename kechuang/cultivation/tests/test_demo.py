@@ -2,13 +2,15 @@
 import datetime as dt
 import io
 import random
+from dataclasses import replace
 
 from kechuang.core.audit import verify_chain
 from kechuang.core.choices import Role
-from kechuang.core.demo import DemoContext
 from kechuang.cultivation import demo
 from kechuang.cultivation.choices import Stage, Tier
 from kechuang.cultivation.models import Enrollment
+from kechuang.demo.context import DemoContext
+from kechuang.policy import demo as policy_demo
 from kechuang.registry.models import Certificate
 
 AS_OF = dt.date(2026, 6, 30)
@@ -26,6 +28,7 @@ def test_demo_history(make_enterprise, officer):
     context = DemoContext(seed="t", as_of=AS_OF, enterprise_count=11, stdout=out, users={Role.OFFICER: officer},
                           rng=random.Random("t:cultivation"))
 
+    policy_demo.populate(replace(context, stdout=io.StringIO()))  # the screening the current cohort comes from
     demo.populate(context)
 
     hnte = Enrollment.objects.for_tier(Tier.HNTE)

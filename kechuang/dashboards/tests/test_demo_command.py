@@ -2,16 +2,17 @@
 holds data is never added to twice."""
 import hashlib
 import io
+from dataclasses import replace
 
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import models, transaction
 
+from kechuang import demo
 from kechuang.core.choices import Role
 from kechuang.core.demo import DEMO_LOGINS, DEMO_PASSWORD
 from kechuang.core.models import AuditChainHead, AuditEntry, HighTechDomain, Industry, IPKind, Region, User
-from kechuang.registry import demo as registry_demo
 from kechuang.registry.models import Enterprise
 
 N = 60
@@ -115,7 +116,8 @@ def test_a_failure_anywhere_leaves_nothing_behind(monkeypatch):
     def broken(context):
         raise RuntimeError("registry demo failed")
 
-    monkeypatch.setattr(registry_demo, "populate", broken)
+    parts = demo.registered()
+    monkeypatch.setitem(parts, "registry", replace(parts["registry"], build=broken))
     with pytest.raises(RuntimeError):
         call_command("demo", enterprises=N, stdout=io.StringIO())
     assert not User.objects.exists() and not AuditEntry.objects.exists()

@@ -10,8 +10,8 @@ from django.test import override_settings
 from kechuang.core import demo as core_demo
 from kechuang.core.audit import verify_chain
 from kechuang.core.choices import Role
-from kechuang.core.demo import DemoContext
 from kechuang.core.models import AuditEntry
+from kechuang.demo.context import DemoContext
 from kechuang.registry import demo as registry_demo
 from kechuang.registry.choices import GONE_STATUSES, CertificateKind, IPStatus
 from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty, YearlyData
@@ -26,8 +26,8 @@ def built(django_db_setup, django_db_blocker):
     """One district for the whole module (building it is the slow part), rolled back afterwards."""
     with django_db_blocker.unblock(), override_settings(KECHUANG_DISTRICT_CODE="120116406"), transaction.atomic():
         context = DemoContext(seed="test", as_of=AS_OF, enterprise_count=N, stdout=io.StringIO())
-        core_demo.populate(context.for_app("core"))
-        registry_demo.populate(context.for_app("registry"))
+        core_demo.populate(context.for_part("core"))
+        registry_demo.populate(context.for_part("registry"))
         yield context
         transaction.set_rollback(True)
 
@@ -146,7 +146,7 @@ def test_another_seed_gives_another_district(district):
             context = DemoContext(seed=seed, as_of=AS_OF, enterprise_count=5, stdout=io.StringIO(), users=district.users)
             Enterprise.objects.all().delete()
             IntellectualProperty.objects.all().delete()
-            registry_demo.populate(context.for_app("registry"))
+            registry_demo.populate(context.for_part("registry"))
             rows = sorted(Enterprise.objects.values_list("uscc", "name", "established"))
             transaction.set_rollback(True)
         return rows

@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import load_workbook
 
+from kechuang.core.imports.views import upload_dir
 from kechuang.registry.models import Enterprise
 from kechuang.registry.tests.test_import_registry import A, B, ENTERPRISE_HEADERS, csv, enterprise_line
-from kechuang.registry.views_import import upload_dir
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def media(settings, tmp_path):
 
 
 def upload(client, data: bytes, name="企业.csv", kind="enterprises"):
-    return client.post("/registry/import/", {"kind": kind, "file": SimpleUploadedFile(name, data)})
+    return client.post("/import/", {"kind": kind, "file": SimpleUploadedFile(name, data)})
 
 
 @pytest.fixture
@@ -32,9 +32,9 @@ def officer_client(client, officer):
 
 
 def test_only_officers_may_import(client, make_user):
-    assert client.get("/registry/import/").status_code == 302  # to the login page
+    assert client.get("/import/").status_code == 302  # to the login page
     client.force_login(make_user("enterprise"))
-    assert client.get("/registry/import/").status_code == 403
+    assert client.get("/import/").status_code == 403
     assert upload(client, GOOD).status_code == 403
     assert not Enterprise.objects.exists()
 
@@ -47,7 +47,7 @@ def test_preview_then_confirm(officer_client):
     assert stored.stem in preview_url and stored.read_bytes() == GOOD
 
     page = officer_client.get(preview_url)
-    assert page.context["check"].counts.created == 2
+    assert page.context["counts"]["created"] == 2
     assert "生态城生物医药有限公司" in page.content.decode()
     assert not Enterprise.objects.exists()
 
@@ -57,7 +57,7 @@ def test_preview_then_confirm(officer_client):
     assert not stored.exists()
 
     again = officer_client.post(preview_url)
-    assert again.status_code == 302 and again["Location"] == "/registry/import/"
+    assert again.status_code == 302 and again["Location"] == "/import/"
     assert Enterprise.objects.count() == 2
 
 
@@ -83,7 +83,7 @@ def test_an_upload_is_reachable_only_from_its_own_session(officer_client, make_u
     other = Client()
     other.force_login(make_user("officer"))
     response = other.post(preview_url)
-    assert response.status_code == 302 and response["Location"] == "/registry/import/"
+    assert response.status_code == 302 and response["Location"] == "/import/"
     assert not Enterprise.objects.exists()
     assert officer_client.get(preview_url).status_code == 200
 
@@ -97,7 +97,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_stored(officer_client, se
 
 
 def test_templates_download(officer_client):
-    response = officer_client.get("/registry/import/template/yearly.xlsx")
+    response = officer_client.get("/import/template/yearly.xlsx")
     book = load_workbook(io.BytesIO(response.content))
     assert book.worksheets[0]["A1"].value == "统一社会信用代码" and book.worksheets[0]["M1"].value == "净资产(万元)"
 
@@ -105,6 +105,25 @@ def test_templates_download(officer_client):
 def test_reimport_preview_says_nothing_would_change(officer_client):
     officer_client.post(upload(officer_client, GOOD)["Location"])
     page = officer_client.get(upload(officer_client, GOOD)["Location"])
-    counts = page.context["check"].counts
-    assert (counts.created, counts.updated, counts.unchanged) == (0, 0, 2)
+    counts = page.context["counts"]
+    assert (counts["created"], counts["updated"], counts["unchanged"]) == (0, 0, 2)
     assert A in page.content.decode()
+
+
+def test_the_old_addresses_lead_to_the_import_pages(officer_client):
+    assert officer_client.get("/registry/import/")["Location"] == "/import/"
+    assert officer_client.get("/registry/import/template/yearly.xlsx")["Location"] == "/import/template/yearly.xlsx"
+
+
+def test_the_preview_parses_the_file_once(officer_client, monkeypatch):
+    location = upload(officer_client, BAD)["Location"]
+    first = officer_client.get(location)
+    errors = officer_client.get(location + "errors.xlsx").content
+
+    def parse_again(*args, **kwargs):
+        raise AssertionError("the upload was parsed again")
+
+    monkeypatch.setattr("kechuang.core.imports.views.read_table", parse_again)
+    again = officer_client.get(location)
+    assert again.context["problems"] == first.context["problems"] and again.context["problem_count"] == 1
+    assert officer_client.get(location + "errors.xlsx").content == errors

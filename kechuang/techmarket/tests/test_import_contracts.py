@@ -107,9 +107,9 @@ def test_contracts_import_through_the_shared_import_pages(client, officer, make_
     seller = make_enterprise()
     client.force_login(officer)
     page = client.get(reverse("techmarket:contracts")).content.decode()
-    assert reverse("registry:import") in page
+    assert reverse("core:import") in page
     upload = SimpleUploadedFile("合同登记.csv", _csv(seller, *GOOD), content_type="text/csv")
-    preview = client.post(reverse("registry:import"), {"kind": "contracts", "file": upload})
+    preview = client.post(reverse("core:import"), {"kind": "contracts", "file": upload})
     assert preview.status_code == 302 and not TechContract.objects.exists()
     client.post(preview.url)
     assert TechContract.objects.count() == 3

@@ -1,34 +1,15 @@
-"""`kechuang demo`: build the demo district (thin: the data comes from each app's `demo.populate`)."""
-import importlib
-import importlib.util
+"""`kechuang demo`: build the demo district (thin: the parts come from each app's `demo.py`, see
+`kechuang.demo`)."""
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kechuang.core.audit import acting_as
-from kechuang.core.demo import DEMO_PASSWORD, DemoContext, demo_logins, demo_users_exist
+from kechuang import demo
+from kechuang.core.demo import DEMO_PASSWORD, demo_logins, demo_users_exist
 from kechuang.registry.models import Enterprise
 
-# Dependency order; the apps after registry take part once they ship a `demo` module.
-DEMO_APPS = ("core", "registry", "policy", "cultivation", "techmarket", "plan")
 DEFAULT_AS_OF = date(2026, 6, 30)
-
-
-def demo_modules():
-    for app in DEMO_APPS:
-        name = f"kechuang.{app}.demo"
-        if importlib.util.find_spec(name) is not None:
-            yield app, importlib.import_module(name)
-
-
-def build_demo(enterprise_count: int, seed: str, as_of: date, stdout) -> None:
-    """Every app's demo data in one transaction: a failure anywhere leaves the database as it was."""
-    context = DemoContext(seed=seed, as_of=as_of, enterprise_count=enterprise_count, stdout=stdout)
-    with transaction.atomic(), acting_as("demo"):
-        for app, module in demo_modules():
-            module.populate(context.for_app(app))
 
 
 class Command(BaseCommand):
@@ -64,7 +45,8 @@ class Command(BaseCommand):
         if Enterprise.objects.exists() and not force:
             raise CommandError(_("The registry already holds enterprises; nothing was added. Use --force to add the demo district next to them."))
         self.stdout.write(_("Building the demo district: %(n)d enterprises, seed %(seed)s, as of %(as_of)s") % {"n": enterprises, "seed": seed, "as_of": as_of})
-        build_demo(enterprises, seed, as_of, self.stdout)
+        for part in demo.build(enterprises, seed, as_of, self.stdout):
+            self.stdout.write(f"  {part.name}: {part.seconds:.1f} s")
         self.print_logins()
 
     def print_logins(self):

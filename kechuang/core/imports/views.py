@@ -1,8 +1,12 @@
 """The upload page (officers only): choose what to import and a file → preview → confirm.
 
 The uploaded file waits between preview and confirm in MEDIA_ROOT/imports/ under a random name that
-only the uploading session knows; confirming checks every row again and writes all or nothing.
+only the uploading session knows. The file is parsed and checked once, on the first preview: what the
+preview shows (and the error workbook, if any row is bad) is stored next to it, so reloading the
+preview reads that instead of parsing the file again. Confirming checks every row again (the registry
+may have changed since) and writes all or nothing.
 """
+import json
 import secrets
 import time
 from pathlib import Path
@@ -36,6 +40,8 @@ KEEP_PER_SESSION = 5
 STALE_SECONDS = 24 * 3600
 PREVIEW_ROWS = 10
 PROBLEMS_SHOWN = 500
+SUMMARY_SUFFIX, ERRORS_SUFFIX = ".preview.json", ".errors.xlsx"
+STORED_SUFFIXES = (".upload", SUMMARY_SUFFIX, ERRORS_SUFFIX)
 
 
 def upload_dir() -> Path:
@@ -81,8 +87,12 @@ class Uploads:
     def _all(self) -> dict:
         return self.session.get(SESSION_KEY, {})
 
-    def path(self, token: str) -> Path:
-        return upload_dir() / f"{token}.upload"
+    def path(self, token: str, suffix: str = ".upload") -> Path:
+        return upload_dir() / f"{token}{suffix}"
+
+    def _unlink(self, token: str) -> None:
+        for suffix in STORED_SUFFIXES:
+            self.path(token, suffix).unlink(missing_ok=True)
 
     def add(self, kind: str, upload) -> str:
         token = secrets.token_urlsafe(24)
@@ -92,7 +102,7 @@ class Uploads:
                 handle.write(chunk)
         kept = dict(sorted(self._all().items(), key=lambda item: item[1]["at"])[-(KEEP_PER_SESSION - 1) :])
         for old in set(self._all()) - set(kept):
-            self.path(old).unlink(missing_ok=True)
+            self._unlink(old)
         kept[token] = {"kind": kind, "filename": upload.name, "at": time.time()}
         self.session[SESSION_KEY] = kept
         self._sweep_stale()
@@ -111,19 +121,33 @@ class Uploads:
         kept = self._all()
         kept.pop(token, None)
         self.session[SESSION_KEY] = kept
-        self.path(token).unlink(missing_ok=True)
+        self._unlink(token)
+
+    def checked(self, token: str, check_file) -> dict:
+        """What the preview shows for this upload: computed by `check_file(path)` the first time (which
+        may also store the error workbook), read back from the stored summary afterwards."""
+        stored = self.path(token, SUMMARY_SUFFIX)
+        if stored.exists():
+            return json.loads(stored.read_text(encoding="utf-8"))
+        summary = check_file(self.path(token), self.path(token, ERRORS_SUFFIX))
+        stored.write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+        return summary
+
+    def forget_check(self, token: str) -> None:
+        for suffix in (SUMMARY_SUFFIX, ERRORS_SUFFIX):
+            self.path(token, suffix).unlink(missing_ok=True)
 
     @staticmethod
     def _sweep_stale() -> None:
         """Files of sessions that never confirmed are dropped after a day."""
         cutoff = time.time() - STALE_SECONDS
-        for stale in upload_dir().glob("*.upload"):
-            if stale.stat().st_mtime < cutoff:
+        for stale in upload_dir().iterdir():
+            if stale.suffix in STORED_SUFFIXES and stale.stat().st_mtime < cutoff:
                 stale.unlink(missing_ok=True)
 
 
 class ImportUploadView(OfficerOnly, View):
-    template_name = "registry/import_upload.html"
+    template_name = "core/import_upload.html"
 
     def get(self, request):
         return self._render(ImportForm())
@@ -133,7 +157,7 @@ class ImportUploadView(OfficerOnly, View):
         if not form.is_valid():
             return self._render(form)
         token = Uploads(request).add(form.cleaned_data["kind"], form.cleaned_data["file"])
-        return redirect("registry:import-preview", token=token)
+        return redirect("core:import-preview", token=token)
 
     def _render(self, form):
         kinds = [(kind, importer.title) for kind, importer in importers().items()]
@@ -156,7 +180,7 @@ class UploadMixin(OfficerOnly):
         self.upload = self.uploads.get(kwargs["token"])
         if self.upload is None:
             messages.warning(request, gettext("This upload has already been imported or has expired; please upload the file again."))
-            return redirect("registry:import")
+            return redirect("core:import")
         return View.dispatch(self, request, *args, **kwargs)
 
     def importer(self):
@@ -164,23 +188,32 @@ class UploadMixin(OfficerOnly):
 
 
 class ImportPreviewView(UploadMixin, View):
-    template_name = "registry/import_preview.html"
+    template_name = "core/import_preview.html"
 
     def get(self, request, token):
         context = {"upload": self.upload, "token": token, "title": importer_for(self.upload["kind"]).title}
+        return render(request, self.template_name, {**context, **self.uploads.checked(token, self._summarise)})
+
+    def _summarise(self, path: Path, errors_path: Path) -> dict:
+        """Parse and check the file once; keep what the preview shows, and the error workbook."""
         try:
-            table = read_table(self.uploads.data(token), self.upload["filename"])
+            table = read_table(path.read_bytes(), self.upload["filename"])
         except FileRejected as exc:
-            return render(request, self.template_name, {**context, "file_problem": exc.reason})
+            return {"file_problem": exc.reason}
         check = self.importer().check(table)
-        context.update(
-            check=check,
-            problems=check.problems[:PROBLEMS_SHOWN],
-            headers=table.headers,
-            rows=[(number, [_display(value) for value in raw]) for number, raw in self._preview_rows(table, check)],
-            row_count=len(table.rows),
-        )
-        return render(request, self.template_name, context)
+        if not check.ok:
+            errors_path.write_bytes(error_workbook(check))
+        counts = check.counts
+        return {
+            "ok": check.ok,
+            "problem_count": len(check.problems),
+            "problems": [[p.row, p.column, p.reason] for p in check.problems[:PROBLEMS_SHOWN]],
+            "warnings": check.warnings,
+            "counts": {"created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged} if counts else None,
+            "headers": table.headers,
+            "rows": [[number, [_display(value) for value in raw]] for number, raw in self._preview_rows(table, check)],
+            "row_count": len(table.rows),
+        }
 
     @staticmethod
     def _preview_rows(table, check):
@@ -195,11 +228,13 @@ class ImportPreviewView(UploadMixin, View):
         try:
             result = self.importer().run(read_table(self.uploads.data(token), self.upload["filename"]))
         except (FileRejected, ImportFailed):
+            self.uploads.forget_check(token)  # the preview checks the file again against today's registry
             messages.error(request, gettext("The file no longer passes the checks; see the errors below."))
-            return redirect("registry:import-preview", token=token)
+            return redirect("core:import-preview", token=token)
         except IntegrityError:
+            self.uploads.forget_check(token)
             messages.error(request, gettext("Another import wrote the same records at the same time; please check the preview again."))
-            return redirect("registry:import-preview", token=token)
+            return redirect("core:import-preview", token=token)
         self.uploads.remove(token)
         counts = result.counts
         messages.success(
@@ -207,16 +242,15 @@ class ImportPreviewView(UploadMixin, View):
             gettext("Imported %(filename)s: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.")
             % {"filename": self.upload["filename"], "created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged},
         )
-        return redirect("registry:import")
+        return redirect("core:import")
 
 
 class ImportErrorsView(UploadMixin, View):
     def get(self, request, token):
-        try:
-            check = self.importer().check(read_table(self.uploads.data(token), self.upload["filename"]))
-        except FileRejected:
-            return redirect("registry:import-preview", token=token)
-        return _xlsx(error_workbook(check), f"{Path(self.upload['filename']).stem}-错误.xlsx")
+        stored = self.uploads.path(token, ERRORS_SUFFIX)
+        if not stored.exists():  # not previewed yet, or every row passed
+            return redirect("core:import-preview", token=token)
+        return _xlsx(stored.read_bytes(), f"{Path(self.upload['filename']).stem}-错误.xlsx")
 
 
 class ImportTemplateView(OfficerOnly, View):
@@ -224,5 +258,5 @@ class ImportTemplateView(OfficerOnly, View):
         try:
             importer = importer_for(kind)
         except KeyError:
-            return redirect("registry:import")
+            return redirect("core:import")
         return _xlsx(template_workbook(importer), f"{importer.title}导入模板.xlsx")

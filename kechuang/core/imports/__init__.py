@@ -171,18 +171,71 @@ def _read_xlsx(data: bytes):
     from openpyxl import load_workbook
 
     try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        _check_expansion(archive)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise FileRejected("文件不是电子表格（.xlsx 或 .csv），无法读取") from exc
     try:
         sheet = book.worksheets[0]
+        _check_dimension(archive, getattr(sheet, "_worksheet_path", ""))
+        # Read the rows the sheet holds, not the ones its <dimension> claims (which pads every row).
+        sheet.reset_dimensions()
+        most = settings.KECHUANG_IMPORT_MAX_COLUMNS
         cells = (
-            (next((cell.row for cell in cells if hasattr(cell, "row")), None), [_xlsx_value(cell) for cell in cells])
+            (next((cell.row for cell in cells if hasattr(cell, "row")), None), [_xlsx_value(cell) for cell in cells[:most]])
             for cells in sheet.iter_rows()
         )
         return _split_header(cells)
     finally:
         book.close()
+
+
+def _check_expansion(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose sheets and shared strings unzip to more than the limit, before any is
+    unzipped: the sizes come from the zip directory, and unzipping stops at them."""
+    limit = settings.KECHUANG_IMPORT_MAX_XML_BYTES
+    expanded = sum(
+        info.file_size for info in archive.infolist()
+        if info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml"
+    )
+    if expanded > limit:
+        raise FileRejected(
+            f"工作簿解压后的表格数据达 {_size_text(expanded)}，超过上限 {_size_text(limit)}，"
+            "请删除多余的行、列或工作表，或拆分为多个文件后再导入"
+        )
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _check_dimension(archive: zipfile.ZipFile, path: str) -> None:
+    """Refuse a sheet that declares more rows or columns than an import takes (an Excel file declares
+    the range it uses; A1:XFD1048576 is every cell of the sheet)."""
+    try:
+        with archive.open(path.lstrip("/")) as handle:
+            head = handle.read(4096)
+    except KeyError:
+        return
+    found = _DIMENSION.search(head)
+    if not found or not found.group(3):
+        return
+    rows = int(found.group(4)) - int(found.group(2)) + 1
+    columns = _column_number(found.group(3)) - _column_number(found.group(1)) + 1
+    max_rows, max_columns = settings.KECHUANG_IMPORT_MAX_ROWS, settings.KECHUANG_IMPORT_MAX_COLUMNS
+    if rows > max_rows + 1 or columns > max_columns:
+        area = found.group(0).split(b'"')[1].decode()
+        raise FileRejected(
+            f"工作表声明的范围 {area} 有 {rows} 行、{columns} 列，超过上限（{max_rows} 行数据、{max_columns} 列），"
+            "请删除多余的行和列（或复制有数据的区域到新工作簿）后再导入"
+        )
 
 
 def _xlsx_value(cell):
@@ -231,11 +284,13 @@ def _read_csv(text: str):
 
 def _split_header(numbered_rows: Iterable[tuple[int | None, list]]):
     """Find the first non-blank row as the header; the data rows keep the numbers the user sees."""
-    headers, rows = None, []
+    headers, rows, most = None, [], settings.KECHUANG_IMPORT_MAX_ROWS
     for position, (number, values) in enumerate(numbered_rows, start=1):
         number = number or position
         if all(_blank(value) for value in values):
             continue
+        if len(rows) == most:
+            raise FileRejected(f"文件的数据行超过上限 {most} 行，请拆分为多个文件后再导入")
         if headers is None:
             headers = [_header_text(value) for value in values]
             while headers and not headers[-1]:

@@ -1,0 +1,156 @@
+"""State machines, declared once as data.
+
+A `Workflow` names the model, its state field and its `Transition`s. `move()` is the only way a state
+changes: it checks the declaration (the transition exists, starts from the record's state, the user may
+take it, a comment is given where one is required), applies it as a conditional
+`UPDATE … WHERE pk = … AND state = old` that must change exactly one row (so two people acting at once
+cannot both take it), writes the audit entry and sends the notices the declaration names. Pages and the
+API list their buttons and actions from `Workflow.available()`, so an undeclared move cannot be taken
+anywhere.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kechuang.core import clock
+from kechuang.core.audit import record_updated, snapshot
+
+
+def anyone(user, obj) -> bool:
+    return True
+
+
+# What a transition may stamp on the row besides the state: the acting user, the moment, the district's
+# date, or the comment given.
+BY, NOW, TODAY, COMMENT = "by", "now", "today", "comment"
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset
+    target: str
+    # who may take it: a `can_*` predicate (user, obj) -> bool; `None` as user means a command acting
+    # for the system, allowed only where `system` is True
+    allowed: Callable = anyone
+    needs_comment: bool = False
+    comment_message: str = ""
+    # field -> BY | NOW | TODAY | COMMENT, written with the state
+    stamps: dict = field(default_factory=dict)
+    system: bool = False
+    # (obj, transition, user) -> iterable of users to tell; the notice reads `notice` % {"object": obj}
+    notify: Callable | None = None
+    notice: str = ""
+    # the primary button on a page (others are shown as secondary)
+    primary: bool = False
+
+    def __post_init__(self):
+        object.__setattr__(self, "sources", frozenset(self.sources))
+
+    def permits(self, user, obj) -> bool:
+        if user is None:
+            return self.system
+        return bool(getattr(user, "is_active", False) and self.allowed(user, obj))
+
+
+class Workflow:
+    def __init__(self, model, state_field: str, transitions: Iterable[Transition]):
+        self.model = model
+        self.state_field = state_field
+        self.transitions = {t.name: t for t in transitions}
+
+    def __iter__(self):
+        return iter(self.transitions.values())
+
+    def get(self, name: str) -> Transition:
+        try:
+            return self.transitions[name]
+        except KeyError:
+            raise ValidationError(_("“%(name)s” is not a step of this workflow.") % {"name": name}) from None
+
+    def state_of(self, obj) -> str:
+        return getattr(obj, self.state_field)
+
+    def available(self, user, obj) -> list[Transition]:
+        """The transitions `user` may take on `obj` now: what pages show as buttons and the API accepts."""
+        state = self.state_of(obj)
+        return [t for t in self if state in t.sources and t.permits(user, obj)]
+
+    def leading_to(self, target: str) -> list[Transition]:
+        return [t for t in self if t.target == target]
+
+    def state_label(self, state: str) -> str:
+        choices = dict(self.model._meta.get_field(self.state_field).flatchoices)
+        return str(choices.get(state, state))
+
+
+def _stamp(kind: str, user, comment: str):
+    return {BY: user, NOW: timezone.now(), TODAY: clock.today(), COMMENT: comment}[kind]
+
+
+def check(workflow: Workflow, obj, name: str, user, comment: str = "") -> Transition:
+    """The transition `name` if `user` may take it on `obj` as it stands; raises otherwise."""
+    transition = workflow.get(name)
+    if not transition.permits(user, obj):
+        raise PermissionDenied(_("You may not “%(action)s” here.") % {"action": transition.label})
+    state = workflow.state_of(obj)
+    if state not in transition.sources:
+        raise ValidationError(
+            _("This record is “%(state)s”; “%(action)s” is not possible from there.")
+            % {"state": workflow.state_label(state), "action": transition.label}
+        )
+    if transition.needs_comment and not (comment or "").strip():
+        raise ValidationError({"comment": transition.comment_message or _("Give a reason.")})
+    return transition
+
+
+def move(workflow: Workflow, obj, name: str, user, comment: str = "", where: dict | None = None, **changes):
+    """Take the declared transition `name` on `obj` for `user`, writing `changes` with it.
+
+    `where` adds conditions the row must still meet (e.g. no winner chosen yet). Raises PermissionDenied
+    or ValidationError (in Chinese) and writes nothing when the move is not allowed or someone else moved
+    the record first. Returns `obj`, refreshed."""
+    transition = check(workflow, obj, name, user, comment)
+    model = type(obj)
+    values = {workflow.state_field: transition.target}
+    values.update({column: _stamp(kind, user, (comment or "").strip()) for column, kind in transition.stamps.items()})
+    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        values["updated_at"] = timezone.now()
+    values.update(changes)
+    with transaction.atomic():
+        stored = model._base_manager.filter(pk=obj.pk).first()
+        conditions = {"pk": obj.pk, workflow.state_field: workflow.state_of(obj), **(where or {})}
+        if stored is None or model._base_manager.filter(**conditions).update(**values) != 1:
+            raise ValidationError(
+                _("This record is no longer in a state that allows this; reload the page and try again.")
+            )
+        obj.refresh_from_db()
+        record_updated(obj, snapshot(stored))
+        if transition.notify is not None:
+            from kechuang.core.notifications import notify
+
+            recipients = [u for u in transition.notify(obj, transition, user) if u is not None and u != user]
+            if recipients:
+                notify(
+                    recipients,
+                    subject=(transition.notice or "%(object)s") % {"object": obj, "comment": (comment or "").strip()},
+                    url=obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "",
+                )
+    return obj
+
+
+def move_all(workflow: Workflow, objects: Iterable, name: str, user, comment: str = "", **changes) -> list:
+    """`move()` on every object, all or nothing: one refusal rolls back the whole batch."""
+    objects = list(objects)
+    with transaction.atomic():
+        for obj in objects:
+            move(workflow, obj, name, user, comment, **changes)
+    return objects
+
