@@ -79,6 +79,9 @@ def database_from_url(url: str, base_dir) -> dict:
         }
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
         options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        # No statement may hold a worker longer than this (0 turns the limit off).
+        timeout_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 30_000)
+        options["options"] = f"{options.get('options', '')} -c statement_timeout={timeout_ms}".strip()
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")) or "kechuang",

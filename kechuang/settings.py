@@ -74,6 +74,10 @@ KECHUANG_IMPORT_MAX_BYTES = env_int("KECHUANG_IMPORT_MAX_BYTES", 30 * 1024 * 102
 KECHUANG_IMPORT_MAX_XML_BYTES = env_int("KECHUANG_IMPORT_MAX_XML_BYTES", 160 * 1024 * 1024)
 KECHUANG_IMPORT_MAX_ROWS = env_int("KECHUANG_IMPORT_MAX_ROWS", 200_000)
 KECHUANG_IMPORT_MAX_COLUMNS = env_int("KECHUANG_IMPORT_MAX_COLUMNS", 200)
+# A list export of more rows than this is written in the background (a page shows its progress).
+EXPORT_SYNC_ROWS = env_int("EXPORT_SYNC_ROWS", 5000)
+# Start a `kechuang exports run` process for each background export; off, a scheduled one picks them up.
+EXPORTS_SPAWN = env_bool("EXPORTS_SPAWN", True)
 
 INSTALLED_APPS = [
     "unfold",

@@ -12,11 +12,13 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from kechuang.core import backoffice, signals  # noqa: F401  (connect the audit and is_staff receivers)
+        from kechuang.core.dbstats import refresh_after_migrate
         from kechuang.core.imports import importers
 
         signals.connect_membership_audit()
         importers()  # merges every app's IMPORTERS now, so that a kind declared twice stops start-up
         post_migrate.connect(reinstall_reference_tables, sender=self, dispatch_uid="core-reference-tables")
+        post_migrate.connect(refresh_after_migrate, sender=self, dispatch_uid="kechuang.core.dbstats")
 
 
 def reinstall_reference_tables(sender, using="default", **kwargs):

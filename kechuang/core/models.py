@@ -368,5 +368,40 @@ class OutboxEmail(models.Model):
         return f"{self.to}: {self.subject}"
 
 
+class ExportJob(models.Model):
+    """A large export built outside the request: the page creates the job, a `kechuang exports run`
+    process claims and writes it (reporting rows as it goes), and the page offers the file when done."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="export_jobs")
+    # The list page's address with its filters: the worker asks that page for the export as this user.
+    path = models.CharField(_("address"), max_length=2000)
+    filename = models.CharField(_("file name"), max_length=200)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_state_display()})"
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.rows_done / self.rows_total)) if self.rows_total else 0
+
+
 # The ledger's models live beside its postings; importing them here registers them with the app.
 from kechuang.core.ledger import LedgerAccount, LedgerEntry  # noqa: E402,F401

@@ -4,6 +4,7 @@ from django.urls import include, path
 from kechuang.core.audit_views import AuditLogView
 from kechuang.core.auth_views import OTPSetupView, OTPVerifyView, PasswordChangeView
 from kechuang.core.views import NotificationsView
+from kechuang.core.views import export_job
 
 app_name = "core"
 urlpatterns = [
@@ -14,5 +15,6 @@ urlpatterns = [
     path("account/otp/", OTPVerifyView.as_view(), name="otp-verify"),
     path("audit/", AuditLogView.as_view(), name="audit-log"),
     path("notifications/", NotificationsView.as_view(), name="notifications"),
+    path("exports/<int:pk>/", export_job, name="export"),
     path("", include("kechuang.core.imports.urls")),
 ]

@@ -1,20 +1,24 @@
 from functools import wraps
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import ListView
 
-from kechuang.core.exports import xlsx_response
-from kechuang.core.models import Notification
+from kechuang.core.exports import start_export, write_job, xlsx_response
+from kechuang.core.models import ExportJob, Notification
 from kechuang.core.notifications import mark_read
 from kechuang.core.permissions import is_signed_in
 from kechuang.core.tables import Column
 
 EXPORT_ROW_LIMIT = 200_000
+EXPORT_CHUNK = 2000
 
 
 class PredicateRequiredMixin(AccessMixin):
@@ -107,11 +111,33 @@ class ObjectListView(PredicateRequiredMixin, ListView):
         """What a row's checkbox selects."""
         return obj.pk
 
+    def prepare_rows(self, rows: list) -> list:
+        """The rows about to be shown or exported, a page or a chunk at a time: a list whose cells need
+        more than the row itself completes them here, in bulk."""
+        return rows
+
+    def _export_rows(self, queryset):
+        chunk = []
+        for obj in queryset.iterator(chunk_size=EXPORT_CHUNK):
+            chunk.append(obj)
+            if len(chunk) == EXPORT_CHUNK:
+                yield from self.prepare_rows(chunk)
+                chunk = []
+        yield from self.prepare_rows(chunk)
+
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
             queryset = self.get_queryset()[:EXPORT_ROW_LIMIT]
-            rows = ([column.value(obj) for column in self.columns] for obj in queryset.iterator(chunk_size=2000))
-            return xlsx_response(f"{self.export_name}.xlsx", [str(c.header) for c in self.columns], rows, str(self.title))
+            filename, headers = f"{self.export_name}.xlsx", [str(c.header) for c in self.columns]
+            rows = ([column.value(obj) for column in self.columns] for obj in self._export_rows(queryset))
+            job = getattr(request, "export_job", None)
+            if job is not None:
+                write_job(job, headers, rows, str(self.title))
+                return HttpResponse(status=204)
+            total = queryset.count()
+            if total > settings.EXPORT_SYNC_ROWS:
+                return redirect("core:export", start_export(request, filename, total).pk)
+            return xlsx_response(filename, headers, rows, str(self.title))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -128,7 +154,7 @@ class ObjectListView(PredicateRequiredMixin, ListView):
                     "url": self.row_url(obj),
                     "cells": [(column, column.value(obj)) for column in self.columns],
                 }
-                for obj in context["object_list"]
+                for obj in self.prepare_rows(list(context["object_list"]))
             ],
             intro=self.intro,
             select_form=self.select_form,
@@ -154,3 +180,14 @@ class NotificationsView(PredicateRequiredMixin, View):
     def post(self, request):
         mark_read(request.user)
         return redirect("core:notifications")
+
+
+@login_required
+def export_job(request, pk):
+    """A background export's progress (the page reloads itself until the file is ready) and its file."""
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user)
+    if request.GET.get("download"):
+        if job.state != ExportJob.State.DONE:
+            raise Http404
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    return render(request, "core/export_job.html", {"job": job, "waiting": job.state in (ExportJob.State.PENDING, ExportJob.State.RUNNING)})

@@ -19,6 +19,7 @@ from kechuang.cultivation import screening
 from kechuang.cultivation.choices import ActionKind, Stage, Tier
 from kechuang.cultivation.models import CultivationAction, Enrollment
 from kechuang.demo import register
+from kechuang.policy.services import explain
 from kechuang.registry.models import Certificate, Enterprise
 
 PAST_YEARS = 3
@@ -118,7 +119,7 @@ class PipelineBuilder:
         rng, today = self.rng, self.as_of
         size = self.context.scaled(rng.randint(*CURRENT_COHORT))
         # Every past card is closed, so none of the candidates is in the pipeline already.
-        results = list(screening.candidates(tier).filter(as_of__lte=today).order_by("gap_count", "-score", "enterprise__uscc")[:size])
+        results = explain(list(screening.candidates(tier).filter(as_of__lte=today).order_by("gap_count", "-score", "enterprise__uscc")[:size]))
         rows = [self.card(result.enterprise, tier, today.year, today, result) for result in results]
         enrolled = [row for row in rows if rng.random() < 0.6]
         for row in enrolled:

@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 from kechuang.cultivation.choices import Tier
 from kechuang.cultivation.models import Enrollment
 from kechuang.policy.models import ScreeningResult
+from kechuang.policy.services import explain
 from kechuang.registry.models import Certificate, Enterprise
 
 
@@ -18,7 +19,7 @@ def latest_by_enterprise(tier: str, enterprise_ids: list[int], known_on) -> dict
     """The latest screening's result per enterprise, if that screening was already known on `known_on`
     (a selection dated before a screening cannot have been based on it)."""
     results = latest_results(tier).filter(enterprise_id__in=enterprise_ids, as_of__lte=known_on)
-    return {result.enterprise_id: result for result in results}
+    return {result.enterprise_id: result for result in explain(list(results))}
 
 
 def holds_certificate():

@@ -25,7 +25,7 @@ from kechuang.cultivation.forms import PipelineActionForm
 from kechuang.cultivation.models import Enrollment, score_text
 from kechuang.cultivation.permissions import can_manage, can_move, can_view_path, can_view_pipeline
 from kechuang.cultivation.workflow import OPEN_STAGES, transitions_from
-from kechuang.policy.services import evaluate_enterprise
+from kechuang.policy.services import evaluate_enterprise, explain
 from kechuang.registry.models import Certificate, Enterprise
 
 
@@ -184,6 +184,9 @@ class CandidateListView(ScreeningListView):
         "ones decide (needs review), or one or two gaps away, that neither hold this tier's certificate nor are in "
         "its pipeline yet. Tick enterprises to select them as candidates or to enrol them at once."
     )
+
+    def prepare_rows(self, rows):
+        return explain(rows)  # the gap messages, evaluated for the rows shown
 
     def base_queryset(self):
         return screening.candidates(self.tier).visible_to(self.request.user).order_by("gap_count", "-score", "enterprise__name")

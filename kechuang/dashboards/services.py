@@ -12,7 +12,7 @@ from kechuang.core.permissions import sees_everything
 from kechuang.plan.models import ProgressReport
 from kechuang.registry.choices import CertificateKind
 from kechuang.registry.models import Certificate, Enterprise
-from kechuang.registry.services import alerts
+from kechuang.registry.services import alert_counts
 from kechuang.techmarket.models import TechContract
 
 
@@ -48,7 +48,7 @@ def home_figures(user, today: dt.date) -> list[Figure]:
             holders[CertificateKind.CHUYING].count(),
             _enterprise_list(in_district="true", certificate=CertificateKind.CHUYING),
         ),
-        Figure(_("Monitoring alerts"), len(alerts(today)), reverse("registry:alerts")),
+        Figure(_("Monitoring alerts"), sum(alert_counts(today).values()), reverse("registry:alerts")),
         Figure(
             _("Technology contract turnover this year (10k yuan)"),
             turnover,

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.permissions import is_liaison, sees_everything
@@ -32,4 +32,14 @@ class PlanConfig(AppConfig):
     ]
 
     def ready(self):
+        from kechuang.plan.evaluation import forget_year_ends
+        from kechuang.plan.models import ManualFigure
+        from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty
+        from kechuang.techmarket.models import TechContract
+
         post_migrate.connect(install_seed_plan, sender=self, dispatch_uid="plan-seed")
+        # The records the indicators count: a change to any of them makes stored year-end values stale.
+        for model in (Enterprise, Certificate, IntellectualProperty, TechContract, ManualFigure):
+            post_save.connect(forget_year_ends, sender=model, dispatch_uid=f"plan-year-ends-save-{model.__name__}")
+            post_delete.connect(forget_year_ends, sender=model, dispatch_uid=f"plan-year-ends-delete-{model.__name__}")
+        m2m_changed.connect(forget_year_ends, sender=IntellectualProperty.owners.through, dispatch_uid="plan-year-ends-owners")

@@ -18,6 +18,10 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
 from kechuang.plan import indicators as queries
 from kechuang.plan.choices import Direction, IndicatorKind, Status
 from kechuang.plan.forecast import forecast
@@ -103,9 +107,26 @@ class Evaluator:
     """Measures a plan's indicators, remembering each (indicator, date) so that the baseline, the
     yearly history for the trend and child-plan rollups are each computed once."""
 
-    def __init__(self, plan):
+    def __init__(self, plan, today: dt.date | None = None):
         self.plan = plan
+        self.today = today or timezone.localdate()
         self._measures: dict[tuple[int, dt.date], queries.Measure] = {}
+        self._year_ends: dict[tuple[int, int], Decimal | None] | None = None
+
+    def value(self, indicator, on: dt.date) -> Decimal | None:
+        """The indicator's value on a date. The year-end of a past year is read from the stored
+        YearEndValue (measured and stored the first time it is asked for); any other date is measured."""
+        if (on.month, on.day) != (12, 31) or on.year >= self.today.year:
+            return self.measure(indicator, on).value
+        if self._year_ends is None:
+            from kechuang.plan.models import YearEndValue
+
+            stored = YearEndValue.objects.filter(indicator__plan=self.plan).values_list("indicator_id", "year", "value")
+            self._year_ends = {(indicator_id, year): value for indicator_id, year, value in stored}
+        key = (indicator.pk, on.year)
+        if key not in self._year_ends:
+            self._year_ends[key] = store_year_end(indicator, on.year, self.measure(indicator, on).value)
+        return self._year_ends[key]
 
     def measure(self, indicator, on: dt.date) -> queries.Measure:
         key = (indicator.pk, on)
@@ -138,7 +159,7 @@ class Evaluator:
     def baseline(self, indicator, year: int) -> Decimal | None:
         if indicator.resets_yearly:
             return Decimal(0)
-        return self.measure(indicator, dt.date(year - 1, 12, 31)).value
+        return self.value(indicator, dt.date(year - 1, 12, 31))
 
     def read(self, indicator, as_of: dt.date, with_forecast: bool = True) -> Reading:
         measure = self.measure(indicator, as_of)
@@ -157,6 +178,47 @@ class Evaluator:
             reading.forecast = forecast(self, indicator, as_of)
             reading.history = reading.forecast.trend.points
         return reading
+
+
+def store_year_end(indicator, year: int, value: Decimal | None) -> Decimal | None:
+    """Keep a past year's closing value (a concurrent view storing the same one first is fine)."""
+    from kechuang.plan.models import YearEndValue
+
+    YearEndValue.objects.bulk_create(
+        [YearEndValue(indicator=indicator, year=year, value=value, computed_at=timezone.now())], ignore_conflicts=True)
+    return value
+
+
+def recompute_year_ends(plans, today: dt.date | None = None) -> int:
+    """Measure again every past year-end of the plans' indicators and store it; returns how many."""
+    from kechuang.plan.models import YearEndValue
+
+    today = today or timezone.localdate()
+    count = 0
+    for plan in plans:
+        evaluator = Evaluator(plan, today)
+        with transaction.atomic():
+            YearEndValue.objects.filter(indicator__plan=plan).delete()
+            for indicator in plan.indicators.select_related("plan"):
+                for year in range(plan.start_year - 1, min(plan.end_year, today.year - 1) + 1):
+                    store_year_end(indicator, year, evaluator.measure(indicator, dt.date(year, 12, 31)).value)
+                    count += 1
+    return count
+
+
+def forget_year_ends(sender=None, **kwargs) -> None:
+    """Signal receiver: a record an indicator counts changed, so stored year-ends may be stale; they are
+    measured again the next time a cockpit asks for them."""
+    from kechuang.plan.models import YearEndValue
+
+    YearEndValue.objects.all().delete()
+
+
+def year_ends_computed_at(plan):
+    """When the oldest stored year-end of the plan was measured (None when none is stored yet)."""
+    from kechuang.plan.models import YearEndValue
+
+    return YearEndValue.objects.filter(indicator__plan=plan).aggregate(oldest=Min("computed_at"))["oldest"]
 
 
 def read_plan(plan, as_of: dt.date, with_forecast: bool = True) -> list[Reading]:

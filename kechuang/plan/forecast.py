@@ -62,7 +62,7 @@ def history(evaluator, indicator, as_of: dt.date) -> list[tuple[dt.date, Decimal
     plan = evaluator.plan
     days = [dt.date(year, 12, 31) for year in range(plan.start_year - 1, as_of.year)]
     days.append(as_of)
-    values = [(day, evaluator.measure(indicator, day).value) for day in days]
+    values = [(day, evaluator.value(indicator, day)) for day in days]
     return [(day, value) for day, value in values if value is not None]
 
 

@@ -117,6 +117,27 @@ class YearTarget(AuditedModel):
         return f"{self.indicator} {self.year}: {self.value}"
 
 
+class YearEndValue(models.Model):
+    """An indicator's value on 31 December of a past year, measured once and read by every cockpit view
+    (the baseline and the trend's history) instead of re-running the indicator's query on each date.
+    Cleared when a record an indicator counts changes; `kechuang yearends` recomputes them all."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="year_end_values")
+    year = models.PositiveSmallIntegerField(_("year"))
+    # Wide enough for a ratio measured to Decimal's precision (研发投入强度 = R&D / GDP).
+    value = models.DecimalField(_("value"), max_digits=40, decimal_places=20, null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="year_end_value_once")]
+        verbose_name = _("year-end value")
+        verbose_name_plural = _("year-end values")
+
+    def __str__(self):
+        return f"{self.indicator} {self.year}-12-31: {self.value}"
+
+
 class ManualFigureQuerySet(ScopedQuerySet):
     def latest_on(self, key: str, date: dt.date):
         """The newest figure for `key` describing a day on or before `date`."""

@@ -17,7 +17,7 @@ from kechuang.core.uploads import attachment_response
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin
 from kechuang.plan import reports, services, supervision
 from kechuang.plan.choices import Light, Status
-from kechuang.plan.evaluation import Evaluator, format_progress, format_value, read_plan
+from kechuang.plan.evaluation import Evaluator, format_progress, format_value, read_plan, year_ends_computed_at
 from kechuang.plan.filtersets import ManualFigureFilterSet, PlanFilterSet, ProgressReportFilterSet, TaskFilterSet
 from kechuang.plan.forms import ManualFigureForm, ProgressReportForm, ReviewForm
 from kechuang.plan.indicators import GDP, RD_EXPENDITURE
@@ -77,6 +77,7 @@ class CockpitView(PredicateRequiredMixin, View):
             "periods": supervision.periods(plan),
             "years": list(plan.years),
             "can_manage": can_manage_plan(request.user),
+            "year_ends_computed_at": year_ends_computed_at(plan),
         })
 
 

@@ -55,6 +55,9 @@ class ScreeningRun(AuditedModel):
         return f"{self.as_of} ({self.started:%Y-%m-%d %H:%M})"
 
 
+WITHIN_REACH = models.Q(status=Status.INELIGIBLE, fixable=True, gap_count__gte=1, gap_count__lte=2)
+
+
 class ScreeningResultQuerySet(ScopedQuerySet):
     def latest(self, *fields):
         """The results of the latest finished screening run (with field names: Django's latest())."""
@@ -77,7 +80,7 @@ class ScreeningResultQuerySet(ScopedQuerySet):
 
     def within_reach(self):
         """Ineligible, and one or two changes to figures away (no unfixable failure on the way)."""
-        return self.filter(status=Status.INELIGIBLE, fixable=True, gap_count__gte=1, gap_count__lte=2)
+        return self.filter(WITHIN_REACH)
 
 
 class ScreeningResult(models.Model):
@@ -92,8 +95,10 @@ class ScreeningResult(models.Model):
     score_max = models.IntegerField(_("highest score"), null=True, blank=True)
     gap_count = models.PositiveSmallIntegerField(_("gaps"), default=0)
     fixable = models.BooleanField(_("gaps fixable"), default=True)
-    criteria = models.JSONField(_("criteria"), default=list)
-    gaps = models.JSONField(_("gaps"), default=list)
+    # Empty (None) until asked for: a screening stores the figures lists filter and sort by, and
+    # `policy.services.explain()` evaluates the criteria and gaps of the rows a page shows.
+    criteria = models.JSONField(_("criteria"), default=list, null=True)
+    gaps = models.JSONField(_("gaps"), default=list, null=True)
 
     objects = ScreeningResultQuerySet.as_manager()
     row_scope = OWNED_BY_ENTERPRISE
@@ -112,6 +117,9 @@ class ScreeningResult(models.Model):
 
     def as_result(self) -> dict:
         """The public result format."""
+        from kechuang.policy.services import explain
+
+        explain([self])
         return {
             "uscc": self.enterprise.uscc, "ruleset": self.ruleset_key, "version": self.ruleset_version,
             "as_of": self.as_of.isoformat(), "status": self.status, "score": self.score,

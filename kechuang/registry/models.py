@@ -129,6 +129,8 @@ class YearlyData(AuditedModel):
     class Meta:
         ordering = ["enterprise", "year"]
         constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="yearly_one_row_per_year")]
+        # One year across every enterprise (the monitoring rules, the plan's district totals).
+        indexes = [models.Index(fields=["year", "enterprise"])]
         verbose_name = _("yearly data")
         verbose_name_plural = _("yearly data")
 
@@ -170,7 +172,7 @@ class IntellectualProperty(AuditedModel):
         ordering = ["-granted", "number"]
         verbose_name = _("intellectual property")
         verbose_name_plural = _("intellectual property")
-        indexes = [models.Index(fields=["kind", "status", "granted"])]
+        indexes = [models.Index(fields=["kind", "status", "granted"]), models.Index(fields=["status", "expires"])]
 
     def __str__(self):
         return f"{self.number} {self.title}"
@@ -202,7 +204,9 @@ class Certificate(AuditedModel):
     class Meta:
         ordering = ["-issued"]
         constraints = [models.UniqueConstraint(fields=["kind", "number"], name="certificate_unique_number")]
-        indexes = [models.Index(fields=["kind", "issued", "expires"])]
+        # (enterprise, kind): does this enterprise hold a certificate of this kind — asked once per
+        # screened enterprise by the candidate lists, 免申即享 and the expiry alerts.
+        indexes = [models.Index(fields=["kind", "issued", "expires"]), models.Index(fields=["enterprise", "kind", "expires"])]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
 

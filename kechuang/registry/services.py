@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models, transaction
-from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import DecimalField, Exists, ExpressionWrapper, F, FilteredRelation, OuterRef, Q
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
@@ -193,16 +193,17 @@ def rd_ratio_changes(as_of: dt.date):
     """Last year's yearly data of in-district enterprises, annotated with the year before's R&D expense
     and revenue, where the R&D ratio is below 3% or less than half the year before's.
 
-    Ratios are compared by cross-multiplying, so no division happens in the database."""
+    The year before is one LEFT JOIN (not a subquery per figure, which the comparisons below would repeat
+    six times); ratios are compared by cross-multiplying, so no division happens in the database."""
     year = as_of.year - 1
-    before = YearlyData.objects.filter(enterprise=OuterRef("enterprise"), year=year - 1)
     money = DecimalField(max_digits=40, decimal_places=6)
     below_floor = Q(rd_expense__lt=F("revenue") * RD_RATIO_FLOOR)
     halved = Q(prev_revenue__gt=0, prev_rd__gt=0, scaled_now__lt=F("scaled_before"))
     return (
         YearlyData.objects.filter(year=year, revenue__gt=0, rd_expense__isnull=False)
         .filter(enterprise__in=Enterprise.objects.in_district())
-        .annotate(prev_rd=Subquery(before.values("rd_expense")), prev_revenue=Subquery(before.values("revenue")))
+        .annotate(before=FilteredRelation("enterprise__yearly", condition=Q(enterprise__yearly__year=year - 1)))
+        .annotate(prev_rd=F("before__rd_expense"), prev_revenue=F("before__revenue"))
         .annotate(
             # rd/revenue < ½·prev_rd/prev_revenue  ⇔  2·rd·prev_revenue < prev_rd·revenue (revenues > 0)
             scaled_now=ExpressionWrapper(F("rd_expense") * F("prev_revenue") * 2, output_field=money),
@@ -230,27 +231,64 @@ def _percent(value) -> str:
     return f"{value * 100:.1f}%"
 
 
+def _certificate_alert(cert) -> Alert:
+    firm = cert.enterprise
+    detail = _("%(certificate)s expires on %(date)s") % {"certificate": cert, "date": f"{cert.expires:%Y-%m-%d}"}
+    return Alert(AlertKind.CERTIFICATE_EXPIRING, firm.pk, firm.name, firm.uscc, str(detail), cert.expires)
+
+
+def _ratio_low_alert(row) -> Alert:
+    firm = row.enterprise
+    return Alert(AlertKind.RD_RATIO_LOW, firm.pk, firm.name, firm.uscc, f"{row.year}: {_percent(row.rd_ratio)}")
+
+
+def _ratio_halved_alert(row) -> Alert:
+    firm, previous = row.enterprise, row.prev_rd / row.prev_revenue
+    detail = f"{row.year - 1}: {_percent(previous)} → {row.year}: {_percent(row.rd_ratio)}"
+    return Alert(AlertKind.RD_RATIO_HALVED, firm.pk, firm.name, firm.uscc, detail)
+
+
+class AlertList:
+    """One kind's alerts, read from the database a slice at a time: `count()` is one COUNT query and a
+    page is one query for its rows, so a Paginator over it never loads the whole list."""
+
+    def __init__(self, kind: str, queryset, to_alert):
+        self.kind, self.queryset, self.to_alert = kind, queryset, to_alert
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Alert]:
+        return [self.to_alert(row) for row in self.queryset[index]]
+
+    def __iter__(self):
+        return (self.to_alert(row) for row in self.queryset.iterator(chunk_size=2000))
+
+
+def alert_lists(as_of: dt.date) -> dict[str, AlertList]:
+    """Each kind's alerts as of a date, in the kinds' order; within a kind, by its own order."""
+    missing_detail = str(_("No data for %(year)s") % {"year": as_of.year - 1})
+    ratios = rd_ratio_changes(as_of)
+    lists = [
+        AlertList(AlertKind.CERTIFICATE_EXPIRING, expiring_certificates(as_of), _certificate_alert),
+        AlertList(AlertKind.YEARLY_MISSING, missing_last_year(as_of),
+                  lambda firm: Alert(AlertKind.YEARLY_MISSING, firm.pk, firm.name, firm.uscc, missing_detail)),
+        AlertList(AlertKind.GONE, gone_enterprises(),
+                  lambda firm: Alert(AlertKind.GONE, firm.pk, firm.name, firm.uscc, firm.get_status_display())),
+        AlertList(AlertKind.RD_RATIO_LOW, ratios.filter(below_floor=True), _ratio_low_alert),
+        AlertList(AlertKind.RD_RATIO_HALVED, ratios.filter(halved=True), _ratio_halved_alert),
+    ]
+    return {found.kind: found for found in lists}
+
+
+def alert_counts(as_of: dt.date) -> dict[str, int]:
+    """How many alerts of each kind, counted by the database (one COUNT per kind)."""
+    return {kind: found.count() for kind, found in alert_lists(as_of).items()}
+
+
 def alerts(as_of: dt.date) -> list[Alert]:
     """Every monitoring alert as of a date, in a fixed order: kind, then enterprise."""
-    found: list[Alert] = []
-    for cert in expiring_certificates(as_of):
-        firm = cert.enterprise
-        detail = _("%(certificate)s expires on %(date)s") % {"certificate": cert, "date": f"{cert.expires:%Y-%m-%d}"}
-        found.append(Alert(AlertKind.CERTIFICATE_EXPIRING, firm.pk, firm.name, firm.uscc, str(detail), cert.expires))
-    for firm in missing_last_year(as_of):
-        found.append(Alert(AlertKind.YEARLY_MISSING, firm.pk, firm.name, firm.uscc, str(_("No data for %(year)s") % {"year": as_of.year - 1})))
-    for firm in gone_enterprises():
-        found.append(Alert(AlertKind.GONE, firm.pk, firm.name, firm.uscc, firm.get_status_display()))
-    for row in rd_ratio_changes(as_of):
-        firm, ratio = row.enterprise, row.rd_ratio
-        if row.below_floor:
-            found.append(Alert(AlertKind.RD_RATIO_LOW, firm.pk, firm.name, firm.uscc, f"{row.year}: {_percent(ratio)}"))
-        if row.halved:
-            previous = row.prev_rd / row.prev_revenue
-            found.append(
-                Alert(
-                    AlertKind.RD_RATIO_HALVED, firm.pk, firm.name, firm.uscc,
-                    f"{row.year - 1}: {_percent(previous)} → {row.year}: {_percent(ratio)}",
-                )
-            )
-    return found
+    return [alert for found in alert_lists(as_of).values() for alert in found]

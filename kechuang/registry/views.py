@@ -1,7 +1,9 @@
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +35,7 @@ from kechuang.registry.tables import (
 )
 
 HISTORY_LIMIT = 100
+ALERTS_PER_PAGE = 50
 
 
 def _iso(value):
@@ -232,9 +235,14 @@ class AlertsView(PredicateRequiredMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        """Every kind's section with one page of its alerts (`<kind>_page` pages through a kind)."""
         as_of = self.as_of()
-        found = services.alerts(as_of)
-        groups = [
-            (kind, label, [alert for alert in found if alert.kind == kind]) for kind, label in services.AlertKind.choices
-        ]
-        return super().get_context_data(as_of=as_of, groups=groups, total=len(found), **kwargs)
+        query = {"as_of": as_of.isoformat()}
+        groups = []
+        for kind, found in services.alert_lists(as_of).items():
+            page = Paginator(found, ALERTS_PER_PAGE).get_page(self.request.GET.get(f"{kind}_page"))
+            others = {key: value for key, value in self.request.GET.items() if key.endswith("_page") and key != f"{kind}_page"}
+            groups.append({"kind": kind, "label": services.AlertKind(kind).label, "page": page,
+                           "querystring": urlencode({**query, **others}), "page_param": f"{kind}_page"})
+        total = sum(group["page"].paginator.count for group in groups)
+        return super().get_context_data(as_of=as_of, groups=groups, total=total, **kwargs)

@@ -75,6 +75,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
 
+from kechuang.core import dbstats
 from kechuang.core.audit import record_bulk, snapshot
 from kechuang.core.choices import AuditAction
 from kechuang.core.exports import workbook_bytes
@@ -85,6 +86,8 @@ FORMULA_REASON = "单元格含公式，请粘贴为数值"
 BATCH_SIZE = 2000
 # Stay under SQLite's bound-parameter limit when looking rows up by key.
 LOOKUP_CHUNK = 900
+# An import this large can change the shape of a table enough to mislead the query planner.
+REFRESH_STATISTICS_AFTER_ROWS = 1000
 
 Progress = Callable[[str, int, int], None]
 
@@ -626,6 +629,8 @@ class Importer:
                 raise ImportFailed(result)
             if not dry_run:
                 result.counts = self.write(result.rows)
+        if not dry_run and len(result.rows) >= REFRESH_STATISTICS_AFTER_ROWS:
+            dbstats.refresh_statistics()
         return result
 
 

@@ -59,7 +59,7 @@ def test_screen_stores_results_and_reports(make_enterprise):
     assert run.results.count() == 3 * 6
     chuying = ScreeningResult.objects.latest().for_tier("chuying")
     assert set(chuying.eligible().values_list("enterprise", flat=True)) == {eligible.pk}
-    near_result = chuying.get(enterprise=near)
+    near_result = services.explain([chuying.get(enterprise=near)])[0]
     assert near_result.gap_count == 2 and near_result.fixable
     assert chuying.within_reach().filter(enterprise=near).exists()
     assert {g["criterion"] for g in near_result.gaps} == {"revenue_min", "c4_1_ip_class1"}

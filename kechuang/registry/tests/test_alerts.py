@@ -105,3 +105,16 @@ def test_alerts_page_links_each_alert_and_exports(client, officer, make_user, di
     assert len(rows) == 1 + 5 and rows[0][0] == "预警"
     client.force_login(make_user(Role.ENTERPRISE))
     assert client.get(reverse("registry:alerts")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_alerts_page_shows_a_page_of_each_kind_and_counts_them_all(client, officer, make_enterprise):
+    firms = [make_enterprise(name=f"缺数企业{n:02d}") for n in range(57)]  # none has last year's data
+    client.force_login(officer)
+    url = reverse("registry:alerts")
+    first = client.get(url, {"as_of": AS_OF.isoformat()})
+    assert first.context["total"] == 57
+    shown = [uscc for uscc in (firm.uscc for firm in firms) if uscc in first.content.decode()]
+    assert len(shown) == 50
+    second = client.get(url, {"as_of": AS_OF.isoformat(), "yearly_missing_page": 2}).content.decode()
+    assert sorted(shown + [firm.uscc for firm in firms if firm.uscc in second]) == sorted(firm.uscc for firm in firms)

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             tasks = {}
 
             def progress(stage, done, total):
-                label = {"profiles": "读取企业画像", "rulesets": "规则集评价"}[stage]
+                label = {"enterprises": "企业画像与规则集评价"}[stage]
                 if stage not in tasks:
                     tasks[stage] = bar.add_task(label, total=total)
                 bar.update(tasks[stage], completed=done, total=total)

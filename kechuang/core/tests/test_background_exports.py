@@ -1,0 +1,49 @@
+"""A list export larger than EXPORT_SYNC_ROWS is written by a worker; the page shows its progress and
+then offers the file, to the user who asked for it only."""
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from kechuang.core.models import ExportJob
+
+
+@pytest.fixture
+def background(settings, tmp_path):
+    settings.EXPORT_SYNC_ROWS = 5
+    settings.EXPORTS_SPAWN = False
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.mark.django_db
+def test_a_large_export_is_written_in_the_background(background, client, officer, make_user, make_enterprise):
+    names = sorted(make_enterprise().name for _ in range(7))
+    client.force_login(officer)
+    response = client.get(reverse("registry:enterprises"), {"export": "xlsx"})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("core:export", args=[job.pk])
+    waiting = client.get(response["Location"])
+    assert 'http-equiv="refresh"' in waiting.content.decode() and waiting.context["job"].percent == 0
+    call_command("exports", "run")
+    job.refresh_from_db()
+    assert (job.state, job.rows_done, job.rows_total) == (ExportJob.State.DONE, 7, 7)
+    ready = client.get(response["Location"]).content.decode()
+    assert 'http-equiv="refresh"' not in ready and "?download=1" in ready
+    download = client.get(response["Location"], {"download": 1})
+    rows = list(load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.iter_rows(values_only=True))
+    assert len(rows) == 8 and sorted(row[0] for row in rows[1:]) == names
+    client.force_login(make_user("officer"))
+    assert client.get(response["Location"], {"download": 1}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_worker_asks_the_page_as_the_user_so_a_refused_export_fails(background, make_user, make_enterprise):
+    for _ in range(7):
+        make_enterprise()
+    job = ExportJob.objects.create(user=make_user("provider"), path=reverse("registry:enterprises") + "?export=xlsx",
+                                   filename="export.xlsx", rows_total=7)
+    call_command("exports", "run", "--job", str(job.pk))
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.FAILED and not job.file
