@@ -51,6 +51,8 @@ class Transition:
     notice: str = ""
     # the primary button on a page (others are shown as secondary)
     primary: bool = False
+    # False for a transition another action takes as its consequence (never a button or an action of its own)
+    button: bool = True
 
     def __post_init__(self):
         object.__setattr__(self, "sources", frozenset(self.sources))
@@ -95,8 +97,12 @@ class Workflow:
         state = self.state_of(obj)
         return [t for t in self if state in t.sources and t.permits(user, obj)]
 
+    def buttons(self, user, obj) -> list[Transition]:
+        """The transitions a page may offer `user` on `obj` and an action view may accept."""
+        return [t for t in self.available(user, obj) if t.button]
+
     def names(self, user, obj) -> set[str]:
-        return {t.name for t in self.available(user, obj)}
+        return {t.name for t in self.buttons(user, obj)}
 
     def leading_to(self, target: str) -> list[Transition]:
         return [t for t in self if t.target == target]

@@ -27,7 +27,7 @@ def _officer(user, enrollment) -> bool:
 ENROLLMENT = Workflow("cultivation.Enrollment", "stage", [
     Transition("enrol", _("Enrol"), {Stage.CANDIDATE}, Stage.ENROLLED, _officer, primary=True),
     # Entered by logging the first cultivation action, not by a button of its own.
-    Transition("cultivate", _("Start cultivating"), {Stage.ENROLLED}, Stage.CULTIVATING, _officer),
+    Transition("cultivate", _("Start cultivating"), {Stage.ENROLLED}, Stage.CULTIVATING, _officer, button=False),
     # Certificate auto-detection takes it for the platform (services.detect_recognitions).
     Transition("recognise", _("Record certificate"), {Stage.ENROLLED, Stage.CULTIVATING}, Stage.RECOGNISED, _officer, system=True),
     Transition("exit", _("Exit"), OPEN_STAGES, Stage.EXITED, _officer, needs_comment=True,

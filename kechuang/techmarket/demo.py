@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from kechuang.core import ledger
 from kechuang.core.audit import record_bulk, snapshot
 from kechuang.core.choices import AuditAction, Role
 from kechuang.core.models import Region
@@ -34,6 +35,7 @@ from kechuang.techmarket.choices import (
     MilestoneStatus,
     SolutionMode,
 )
+from kechuang.techmarket import services
 from kechuang.techmarket.matcher import index
 from kechuang.techmarket.models import (
     Achievement,
@@ -387,6 +389,7 @@ class MarketBuilder:
             decided = status in (ChallengeStatus.AWARDED, ChallengeStatus.COMPLETED, ChallengeStatus.UNSOLVED)
             challenge = Challenge.objects.create(
                 demand=demand, title=demand.title, support_amount=support, deadline=deadline,
+                account=services.open_challenge_account(demand, demand.title, support, officer),
                 status=ChallengeStatus.OPEN if status == ChallengeStatus.UNSOLVED else status,
                 created_by=officer, created_on=launched,
             )
@@ -419,20 +422,19 @@ class MarketBuilder:
 
     def _award(self, challenge, winner, support, status, decided_on, officer):
         shares = (Decimal("0.3"), Decimal("0.4"), Decimal("0.3"))
-        paid, titles = Decimal(0), ("方案设计与实验室验证", "样机研制与中试", "现场示范与验收")
+        titles = ("方案设计与实验室验证", "样机研制与中试", "现场示范与验收")
         for step, (title, share) in enumerate(zip(titles, shares)):
             accepted = status == ChallengeStatus.COMPLETED or step == 0
             due = decided_on + dt.timedelta(days=120 * (step + 1))
             amount = (support * share).quantize(CENT)
-            Milestone.objects.create(
+            milestone = Milestone.objects.create(
                 challenge=challenge, title=title, due_on=due, amount=amount,
                 status=MilestoneStatus.ACCEPTED if accepted else MilestoneStatus.PLANNED,
                 accepted_on=min(due, self.as_of) if accepted else None, accepted_by=officer if accepted else None,
             )
-            paid += amount if accepted else 0
-        Challenge.objects.filter(pk=challenge.pk).update(
-            status=status, winner=winner, result_published_on=decided_on, paid_amount=paid,
-        )
+            if accepted:
+                ledger.pay(challenge.account, amount, services.milestone_reference(milestone), officer, title, at=_aware(milestone.accepted_on))
+        Challenge.objects.filter(pk=challenge.pk).update(status=status, winner=winner, result_published_on=decided_on)
 
 
 def populate(context) -> None:
