@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from kechuang.core.choices import Role
 from kechuang.core.models import User
@@ -123,3 +124,12 @@ def test_actions_only_for_enrolled_and_not_in_the_future(make_enterprise, office
     with pytest.raises(ValidationError):
         services.log_action([row], ActionKind.VISIT, D(2022, 2, 15), "", officer)
     assert not CultivationAction.objects.exists()
+
+
+@pytest.mark.parametrize("action", ["cultivate", "recognise", "delete"])
+def test_the_action_endpoint_takes_no_undeclared_or_consequence_only_step(client, officer, enrolled, action):
+    row = enrolled()[0]
+    client.force_login(officer)
+    client.post(reverse("cultivation:action"), {"action": action, "ids": [row.pk], "date": "2022-04-01"})
+    row.refresh_from_db()
+    assert row.stage == Stage.ENROLLED and row.cultivating_on is None and row.recognised_on is None
