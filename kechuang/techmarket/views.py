@@ -289,30 +289,38 @@ def _buttons(*workflows) -> set[str]:
     return {t.name for workflow in workflows for t in workflow if t.button}
 
 
-class AchievementStatusView(LoginRequiredMixin, View):
+class TransitionView(LoginRequiredMixin, View):
+    """POST transition=<name>: one declared step on one record, taken through its service."""
+
+    model = workflow = None
+
+    def take(self, obj, name, user):
+        raise NotImplementedError
+
     def post(self, request, pk):
-        achievement = get_object_or_404(Achievement.objects.visible_to(request.user), pk=pk)
+        obj = get_object_or_404(self.model.objects.visible_to(request.user), pk=pk)
         name = request.POST.get("transition", "")
-        if name not in _buttons(ACHIEVEMENT):
+        if name not in _buttons(self.workflow):
             raise PermissionDenied
         try:
-            services.move_achievement(achievement, name, request.user)
+            self.take(obj, name, request.user)
         except ValidationError as error:
             _refusal(request, error)
-        return redirect(achievement.get_absolute_url())
+        return redirect(obj.get_absolute_url())
 
 
-class DemandStatusView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        demand = get_object_or_404(Demand.objects.visible_to(request.user), pk=pk)
-        name = request.POST.get("transition", "")
-        if name not in _buttons(DEMAND):
-            raise PermissionDenied
-        try:
-            services.move_demand(demand, name, request.user)
-        except ValidationError as error:
-            _refusal(request, error)
-        return redirect(demand.get_absolute_url())
+class AchievementStatusView(TransitionView):
+    model, workflow = Achievement, ACHIEVEMENT
+
+    def take(self, obj, name, user):
+        services.move_achievement(obj, name, user)
+
+
+class DemandStatusView(TransitionView):
+    model, workflow = Demand, DEMAND
+
+    def take(self, obj, name, user):
+        services.move_demand(obj, name, user)
 
 
 class DemandDetailView(LoginRequiredMixin, View):
