@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kechuang.policy",
     "kechuang.cultivation",
     "kechuang.techmarket",
+    "kechuang.vouchers",
     "kechuang.plan",
     "kechuang.dashboards",
 ]
@@ -89,6 +90,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL", "") or "sqlite:///var/kechuang.sqlite3", BASE_DIR)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Tests on SQLite use a database file, not memory: threads then share it, as web workers share the
+    # real one, so the concurrency tests run on SQLite too.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-kechuang.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

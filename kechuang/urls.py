@@ -3,8 +3,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 
-API_APPS = ["registry", "policy", "cultivation", "techmarket", "plan"]
-PAGE_APPS = ["registry", "cultivation", "techmarket", "plan"]
+API_APPS = ["registry", "policy", "cultivation", "techmarket", "vouchers", "plan"]
+PAGE_APPS = ["registry", "cultivation", "techmarket", "vouchers", "plan"]
 
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

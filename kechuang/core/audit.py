@@ -119,6 +119,16 @@ class PendingEntry:
     changes: dict | None = None
 
 
+def lock_chain() -> None:
+    """Take the chain's lock now, before the transaction locks any other row. Every audited write ends by
+    locking the chain head, so a transaction that locked, say, a ledger account first could wait on the
+    head while the head's holder waits on that account; taking the head first orders every writer the
+    same way (PostgreSQL; SQLite has one writer at a time anyway)."""
+    from kechuang.core.models import AuditChainHead
+
+    AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+
+
 def append(pending: Iterable[PendingEntry], actor: Actor | None = None) -> int:
     """Append entries to the chain in one transaction; returns how many were written."""
     from kechuang.core.models import AuditChainHead, AuditEntry

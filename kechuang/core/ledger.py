@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kechuang.core.audit import record_created, record_updated, snapshot
+from kechuang.core.audit import lock_chain, record_created, record_updated, snapshot
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -175,6 +175,7 @@ def open_account(code: str, name: str, limit, by=None) -> LedgerAccount:
     if limit < 0:
         raise ValidationError(_("A limit cannot be negative."))
     with transaction.atomic():
+        lock_chain()
         account, created = LedgerAccount.objects.get_or_create(code=code, defaults={"name": name[:200], "limit": limit})
         if created:
             record_created(account)
@@ -185,6 +186,7 @@ def set_limit(account: LedgerAccount, limit, by=None) -> LedgerAccount:
     """Change a budget or a support amount; refused below what is already reserved and paid."""
     limit = to_money(limit)
     with transaction.atomic():
+        lock_chain()
         before = snapshot(LedgerAccount.objects.get(pk=account.pk))
         if limit < 0 or LedgerAccount.objects.filter(pk=account.pk, reserved__lte=limit - F("paid")).update(limit=limit) != 1:
             account.refresh_from_db()
@@ -208,6 +210,7 @@ def post(postings: Iterable[Posting], reference: str = "", by=None, note: str = 
             raise ValidationError(_("An amount must be above zero."))
     entries = []
     with transaction.atomic():
+        lock_chain()
         for posting in sorted(postings, key=lambda p: p.account.pk):
             change, condition = _effect(posting.kind, posting.amount)
             if LedgerAccount.objects.filter(condition, pk=posting.account.pk).update(**change) != 1:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kechuang.core import clock
-from kechuang.core.audit import record_bulk, record_updated, snapshot
+from kechuang.core.audit import lock_chain, record_bulk, record_updated, snapshot
 from kechuang.core.choices import AuditAction
 
 
@@ -169,6 +169,7 @@ def move(workflow: Workflow, obj, name: str, user, comment: str = "", where: dic
     model = type(obj)
     values = _values(workflow, transition, model, user, comment, changes)
     with transaction.atomic():
+        lock_chain()
         stored = model._base_manager.filter(pk=obj.pk).first()
         conditions = {"pk": obj.pk, workflow.state_field: workflow.state_of(obj), **(where or {})}
         if stored is None or model._base_manager.filter(**conditions).update(**values) != 1:
@@ -209,6 +210,7 @@ def move_all(
     for obj in objects:
         by_state.setdefault(workflow.state_of(obj), []).append(obj.pk)
     with transaction.atomic():
+        lock_chain()
         before = {row.pk: snapshot(row) for row in model._base_manager.filter(pk__in=[o.pk for o in objects])}
         changed = sum(
             model._base_manager.filter(pk__in=pks, **{workflow.state_field: state}).update(**values)

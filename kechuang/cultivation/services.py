@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kechuang.core import workflow
-from kechuang.core.audit import record_bulk, snapshot
+from kechuang.core.audit import lock_chain, record_bulk, snapshot
 from kechuang.core.choices import AuditAction, Role
 from kechuang.cultivation import screening
 from kechuang.cultivation.choices import Stage, Tier
@@ -41,6 +41,7 @@ def _locked(enrollments: Iterable) -> list[Enrollment]:
     pks = {getattr(item, "pk", item) for item in enrollments}
     if not pks:
         raise ValidationError(_("Select at least one enterprise."))
+    lock_chain()  # before the rows, as every audited writer takes it (see core.audit.lock_chain)
     rows = list(Enrollment.objects.select_for_update(of=("self",)).select_related("enterprise").filter(pk__in=pks).order_by("pk"))
     if len(rows) != len(pks):
         raise ValidationError(_("Some of the selected records no longer exist; reload the page."))

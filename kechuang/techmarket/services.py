@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kechuang.core import ledger
-from kechuang.core.audit import snapshot
+from kechuang.core.audit import lock_chain, snapshot
 from kechuang.core.workflow import move
 from kechuang.techmarket.choices import (
     AchievementStatus,
@@ -259,6 +259,7 @@ def set_support_amount(challenge: Challenge, support_amount: Decimal, by) -> Cha
     if support_amount is None or support_amount <= 0:
         raise ValidationError(_("The support amount must be above zero."))
     with transaction.atomic():
+        lock_chain()  # before the challenge row, as every audited writer takes it
         stored = Challenge.objects.select_for_update().get(pk=challenge.pk)
         ledger.set_limit(stored.account, support_amount, by)
         stored.support_amount = ledger.to_money(support_amount)
@@ -334,6 +335,7 @@ def add_milestone(challenge: Challenge, by, title: str, due_on: dt.date, amount:
     if amount is None or amount <= 0:
         raise ValidationError(_("A milestone payment must be above zero."))
     with transaction.atomic():
+        lock_chain()  # before the challenge row, as every audited writer takes it
         locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
         planned = sum((m.amount for m in locked.milestones.all()), Decimal("0"))
         if planned + amount > locked.support_amount:
