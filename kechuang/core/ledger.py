@@ -200,9 +200,10 @@ def set_limit(account: LedgerAccount, limit, by=None) -> LedgerAccount:
     return account
 
 
-def post(postings: Iterable[Posting], reference: str = "", by=None, note: str = "") -> list[LedgerEntry]:
+def post(postings: Iterable[Posting], reference: str = "", by=None, note: str = "", at=None) -> list[LedgerEntry]:
     """Write `postings` as one all-or-nothing movement; raises LedgerRefused naming the first account
-    that cannot take its posting, with its figures."""
+    that cannot take its posting, with its figures. `at` dates a movement recorded after the fact
+    (an import, an opening balance); by default it is now."""
     postings = [Posting(p.account, p.kind, to_money(p.amount)) for p in postings]
     for posting in postings:
         if posting.amount <= 0:
@@ -217,7 +218,7 @@ def post(postings: Iterable[Posting], reference: str = "", by=None, note: str = 
                 raise _refusal(posting.kind, posting.account, posting.amount)
             entry = LedgerEntry.objects.create(
                 account=posting.account, kind=posting.kind, amount=posting.amount, reference=reference[:160],
-                note=note[:300], by=by if getattr(by, "pk", None) else None,
+                note=note[:300], by=by if getattr(by, "pk", None) else None, at=at or timezone.now(),
             )
             record_created(entry)
             entries.append(entry)
@@ -226,20 +227,20 @@ def post(postings: Iterable[Posting], reference: str = "", by=None, note: str = 
     return entries
 
 
-def reserve(account, amount, reference="", by=None, note="") -> LedgerEntry:
-    return post([Posting(account, EntryKind.RESERVE, amount)], reference, by, note)[0]
+def reserve(account, amount, reference="", by=None, note="", at=None) -> LedgerEntry:
+    return post([Posting(account, EntryKind.RESERVE, amount)], reference, by, note, at)[0]
 
 
-def release(account, amount, reference="", by=None, note="") -> LedgerEntry:
-    return post([Posting(account, EntryKind.RELEASE, amount)], reference, by, note)[0]
+def release(account, amount, reference="", by=None, note="", at=None) -> LedgerEntry:
+    return post([Posting(account, EntryKind.RELEASE, amount)], reference, by, note, at)[0]
 
 
-def pay(account, amount, reference="", by=None, note="") -> LedgerEntry:
-    return post([Posting(account, EntryKind.PAY, amount)], reference, by, note)[0]
+def pay(account, amount, reference="", by=None, note="", at=None) -> LedgerEntry:
+    return post([Posting(account, EntryKind.PAY, amount)], reference, by, note, at)[0]
 
 
-def refund(account, amount, reference="", by=None, note="") -> LedgerEntry:
-    return post([Posting(account, EntryKind.REFUND, amount)], reference, by, note)[0]
+def refund(account, amount, reference="", by=None, note="", at=None) -> LedgerEntry:
+    return post([Posting(account, EntryKind.REFUND, amount)], reference, by, note, at)[0]
 
 
 def settle(account, reserved, paid, reference="", by=None, note="") -> list[LedgerEntry]:
@@ -265,6 +266,11 @@ def reserved_for(reference: str, account: LedgerAccount | None = None) -> Decima
 
 
 def verify_balances(accounts=None) -> list[LedgerAccount]:
-    """Accounts whose stored sums differ from their entries (empty when the ledger is whole)."""
-    rows = (accounts if accounts is not None else LedgerAccount.objects.all()).with_entry_sums()
+    """Accounts (all, a queryset or a list) whose stored sums differ from their entries (empty when the
+    ledger is whole)."""
+    if accounts is None:
+        accounts = LedgerAccount.objects.all()
+    elif not isinstance(accounts, models.QuerySet):
+        accounts = LedgerAccount.objects.filter(pk__in=[a.pk for a in accounts])
+    rows = accounts.with_entry_sums()
     return [a for a in rows if a.entries_reserved != a.reserved or a.entries_paid != a.paid]

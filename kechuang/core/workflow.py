@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kechuang.core import clock
-from kechuang.core.audit import lock_chain, record_updated, snapshot
+from kechuang.core.audit import lock_chain, record_bulk, record_updated, snapshot
+from kechuang.core.choices import AuditAction
 
 
 def anyone(user, obj) -> bool:
@@ -50,6 +51,8 @@ class Transition:
     notice: str = ""
     # the primary button on a page (others are shown as secondary)
     primary: bool = False
+    # False for a transition another action takes as its consequence (never a button or an action of its own)
+    button: bool = True
 
     def __post_init__(self):
         object.__setattr__(self, "sources", frozenset(self.sources))
@@ -61,10 +64,21 @@ class Transition:
 
 
 class Workflow:
+    """`model` is the model class or its "app_label.Model" label, so an app's models module may import
+    names from its workflow declaration without a cycle."""
+
     def __init__(self, model, state_field: str, transitions: Iterable[Transition]):
-        self.model = model
+        self._model = model
         self.state_field = state_field
         self.transitions = {t.name: t for t in transitions}
+
+    @property
+    def model(self):
+        if isinstance(self._model, str):
+            from django.apps import apps
+
+            self._model = apps.get_model(self._model)
+        return self._model
 
     def __iter__(self):
         return iter(self.transitions.values())
@@ -82,6 +96,13 @@ class Workflow:
         """The transitions `user` may take on `obj` now: what pages show as buttons and the API accepts."""
         state = self.state_of(obj)
         return [t for t in self if state in t.sources and t.permits(user, obj)]
+
+    def buttons(self, user, obj) -> list[Transition]:
+        """The transitions a page may offer `user` on `obj` and an action view may accept."""
+        return [t for t in self.available(user, obj) if t.button]
+
+    def names(self, user, obj) -> set[str]:
+        return {t.name for t in self.buttons(user, obj)}
 
     def leading_to(self, target: str) -> list[Transition]:
         return [t for t in self if t.target == target]
@@ -111,6 +132,33 @@ def check(workflow: Workflow, obj, name: str, user, comment: str = "") -> Transi
     return transition
 
 
+def _values(workflow: Workflow, transition: Transition, model, user, comment: str, changes: dict) -> dict:
+    values = {workflow.state_field: transition.target}
+    values.update({column: _stamp(kind, user, (comment or "").strip()) for column, kind in transition.stamps.items()})
+    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        values["updated_at"] = timezone.now()
+    values.update(changes)
+    return values
+
+
+def _stale() -> ValidationError:
+    return ValidationError(_("This record is no longer in a state that allows this; reload the page and try again."))
+
+
+def _send_notices(transition: Transition, obj, user, comment: str) -> None:
+    if transition.notify is None:
+        return
+    from kechuang.core.notifications import notify
+
+    recipients = [u for u in transition.notify(obj, transition, user) if u is not None and u != user]
+    if recipients:
+        notify(
+            recipients,
+            subject=(transition.notice or "%(object)s") % {"object": obj, "comment": (comment or "").strip()},
+            url=obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "",
+        )
+
+
 def move(workflow: Workflow, obj, name: str, user, comment: str = "", where: dict | None = None, **changes):
     """Take the declared transition `name` on `obj` for `user`, writing `changes` with it.
 
@@ -119,39 +167,65 @@ def move(workflow: Workflow, obj, name: str, user, comment: str = "", where: dic
     the record first. Returns `obj`, refreshed."""
     transition = check(workflow, obj, name, user, comment)
     model = type(obj)
-    values = {workflow.state_field: transition.target}
-    values.update({column: _stamp(kind, user, (comment or "").strip()) for column, kind in transition.stamps.items()})
-    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
-        values["updated_at"] = timezone.now()
-    values.update(changes)
+    values = _values(workflow, transition, model, user, comment, changes)
     with transaction.atomic():
         lock_chain()
         stored = model._base_manager.filter(pk=obj.pk).first()
         conditions = {"pk": obj.pk, workflow.state_field: workflow.state_of(obj), **(where or {})}
         if stored is None or model._base_manager.filter(**conditions).update(**values) != 1:
-            raise ValidationError(
-                _("This record is no longer in a state that allows this; reload the page and try again.")
-            )
+            raise _stale()
         obj.refresh_from_db()
         record_updated(obj, snapshot(stored))
-        if transition.notify is not None:
-            from kechuang.core.notifications import notify
-
-            recipients = [u for u in transition.notify(obj, transition, user) if u is not None and u != user]
-            if recipients:
-                notify(
-                    recipients,
-                    subject=(transition.notice or "%(object)s") % {"object": obj, "comment": (comment or "").strip()},
-                    url=obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "",
-                )
+        _send_notices(transition, obj, user, comment)
     return obj
 
 
-def move_all(workflow: Workflow, objects: Iterable, name: str, user, comment: str = "", **changes) -> list:
-    """`move()` on every object, all or nothing: one refusal rolls back the whole batch."""
-    objects = list(objects)
-    with transaction.atomic():
-        for obj in objects:
-            move(workflow, obj, name, user, comment, **changes)
-    return objects
+def move_all(
+    workflow: Workflow, objects: Iterable, name: str, user, comment: str = "",
+    also_refuse: Callable | None = None, **changes,
+) -> list:
+    """`name` on every object, all or nothing, as one conditional UPDATE per starting state.
 
+    Every object is checked first (the declaration, then `also_refuse(obj)` -> reasons of the app's
+    own) and every refusal is reported together, each naming its record; then the UPDATEs must change
+    exactly as many rows as the batch holds, else nothing is written (someone moved one of them
+    meanwhile). Audited as one batch. Returns the objects with the new values."""
+    objects = list(objects)
+    if not objects:
+        return objects
+    errors, transition = [], workflow.get(name)
+    for obj in objects:
+        try:
+            check(workflow, obj, name, user, comment)
+        except ValidationError as error:
+            reasons = error.messages
+        else:
+            reasons = list(also_refuse(obj)) if also_refuse else []
+        errors.extend(_("%(record)s: %(reason)s") % {"record": obj, "reason": reason} for reason in reasons)
+    if errors:
+        raise ValidationError(errors)
+    model = type(objects[0])
+    values = _values(workflow, transition, model, user, comment, changes)
+    by_state: dict[str, list] = {}
+    for obj in objects:
+        by_state.setdefault(workflow.state_of(obj), []).append(obj.pk)
+    with transaction.atomic():
+        lock_chain()
+        before = {row.pk: snapshot(row) for row in model._base_manager.filter(pk__in=[o.pk for o in objects])}
+        changed = sum(
+            model._base_manager.filter(pk__in=pks, **{workflow.state_field: state}).update(**values)
+            for state, pks in by_state.items()
+        )
+        if changed != len(objects):
+            raise _stale()
+        after = []
+        for obj in objects:
+            for column, value in values.items():
+                setattr(obj, column, value)
+            if any(hasattr(value, "resolve_expression") for value in values.values()):
+                obj.refresh_from_db()
+            after.append((AuditAction.UPDATE, str(obj.pk), str(obj), before[obj.pk], snapshot(obj)))
+        record_bulk(model, after)
+        for obj in objects:
+            _send_notices(transition, obj, user, comment)
+    return objects

@@ -9,14 +9,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kechuang.core import clock
-from kechuang.core.audit import record_all_created, record_all_updated, snapshot
+from kechuang.core import clock, workflow
+from kechuang.core.audit import lock_chain, record_all_created, record_all_updated, snapshot
 from kechuang.core.permissions import is_officer
 from kechuang.cultivation import screening
 from kechuang.cultivation.choices import Stage, Tier
 from kechuang.cultivation.models import CultivationAction, Enrollment, ratio
-from kechuang.cultivation.permissions import can_manage, can_move
-from kechuang.cultivation.workflow import OPEN_STAGES, STAGE_DATE_FIELD, TRANSITIONS
+from kechuang.cultivation.permissions import can_manage
+from kechuang.cultivation.workflow import ENROLLMENT, OPEN_STAGES, STAGE_DATE_FIELD
 from kechuang.registry.models import Certificate
 
 SYSTEM = None  # `by=SYSTEM`: a move the platform makes itself (certificate auto-detection)
@@ -41,6 +41,7 @@ def _locked(enrollments: Iterable) -> list[Enrollment]:
     pks = {getattr(item, "pk", item) for item in enrollments}
     if not pks:
         raise ValidationError(_("Select at least one enterprise."))
+    lock_chain()  # before the rows, as every audited writer takes it (see core.audit.lock_chain)
     rows = list(Enrollment.objects.select_for_update(of=("self",)).select_related("enterprise").filter(pk__in=pks).order_by("pk"))
     if len(rows) != len(pks):
         raise ValidationError(_("Some of the selected records no longer exist; reload the page."))
@@ -60,39 +61,27 @@ def _check_officer(officer) -> None:
         raise ValidationError(_("Choose an active S&T bureau officer as the officer in charge."))
 
 
-def _apply(rows: list[Enrollment], transition_name: str, on: dt.date, **fields) -> None:
+def _apply(rows: list[Enrollment], transition_name: str, on: dt.date, by, comment: str = "", **fields) -> None:
     """Move locked rows along one declared transition; refuses all of them if any one may not move."""
-    transition = TRANSITIONS[transition_name]
-    errors = []
-    for row in rows:
-        if row.stage not in transition.sources:
-            errors.append(
-                _("%(enterprise)s: cannot “%(action)s” while at stage “%(stage)s”.")
-                % {"enterprise": row.enterprise.name, "action": transition.label, "stage": row.get_stage_display()}
-            )
-        elif on < _last_stage_date(row):
-            errors.append(
-                _("%(enterprise)s: the date %(date)s is before the previous stage (%(previous)s).")
-                % {"enterprise": row.enterprise.name, "date": on, "previous": _last_stage_date(row)}
-            )
-    if errors:
-        raise ValidationError(errors)
-    before = {row.pk: snapshot(row) for row in rows}
-    date_field = STAGE_DATE_FIELD[transition.target]
-    for row in rows:
-        row.stage = transition.target
-        setattr(row, date_field, on)
-        for name, value in fields.items():
-            setattr(row, name, value)
-    _save(rows, before, ["stage", date_field, *fields])
+
+    def dated_too_early(row):
+        if on < _last_stage_date(row):
+            yield _("the date %(date)s is before the previous stage (%(previous)s).") % {
+                "date": on, "previous": _last_stage_date(row)
+            }
+
+    target = ENROLLMENT.get(transition_name).target
+    workflow.move_all(
+        ENROLLMENT, rows, transition_name, by, comment, also_refuse=dated_too_early,
+        **{STAGE_DATE_FIELD[target]: on}, **fields,
+    )
 
 
-def move(enrollments: Iterable, transition_name: str, by, on: dt.date | None = None, **fields) -> list[Enrollment]:
-    if by is not SYSTEM:
-        _require(can_move(by, transition_name))
+def move(enrollments: Iterable, transition_name: str, by, on: dt.date | None = None, comment: str = "", **fields) -> list[Enrollment]:
+    _require(ENROLLMENT.get(transition_name).permits(by, None))
     with transaction.atomic():
         rows = _locked(enrollments)
-        _apply(rows, transition_name, on or _today(), **fields)
+        _apply(rows, transition_name, on or _today(), by, comment, **fields)
     return rows
 
 
@@ -175,7 +164,7 @@ def assign_officer(enrollments: Iterable, officer, by) -> list[Enrollment]:
 def log_action(enrollments: Iterable, kind: str, date: dt.date, note: str, by) -> list[CultivationAction]:
     """培育: record a visit, briefing, voucher or training for each enrollment; the first one moves an
     enrolled enterprise to 培育."""
-    _require(can_manage(by) and can_move(by, "cultivate"))
+    _require(can_manage(by) and ENROLLMENT.get("cultivate").permits(by, None))
     if date > _today():
         raise ValidationError(_("An action cannot be dated in the future."))
     with transaction.atomic():
@@ -195,7 +184,7 @@ def log_action(enrollments: Iterable, kind: str, date: dt.date, note: str, by) -
             raise ValidationError(errors)
         starting = [row for row in rows if row.stage == Stage.ENROLLED]
         if starting:
-            _apply(starting, "cultivate", date)
+            _apply(starting, "cultivate", date, by)
         actions = CultivationAction.objects.bulk_create(
             CultivationAction(enrollment=row, kind=kind, date=date, note=note, officer=by) for row in rows
         )
@@ -208,7 +197,7 @@ def exit_pipeline(enrollments: Iterable, reason: str, by, on: dt.date | None = N
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the reason for leaving the pipeline."))
-    return move(enrollments, "exit", by, on, exit_reason=reason)
+    return move(enrollments, "exit", by, on, comment=reason)
 
 
 def matching_certificates(enrollment: Enrollment):

@@ -23,8 +23,8 @@ from kechuang.cultivation.choices import STATUS_LABELS, TIER_SHORT, Stage, Tier
 from kechuang.cultivation.filtersets import CandidateFilterSet, EnrollmentFilterSet, FreeBenefitFilterSet
 from kechuang.cultivation.forms import PipelineActionForm
 from kechuang.cultivation.models import Enrollment, score_text
-from kechuang.cultivation.permissions import can_manage, can_move, can_view_path, can_view_pipeline
-from kechuang.cultivation.workflow import OPEN_STAGES, transitions_from
+from kechuang.cultivation.permissions import can_manage, can_view_path, can_view_pipeline
+from kechuang.cultivation.workflow import ENROLLMENT, OPEN_STAGES
 from kechuang.policy.services import evaluate_enterprise, explain
 from kechuang.registry.models import Certificate, Enterprise
 
@@ -233,7 +233,7 @@ class EnrollmentDetailView(PipelinePage, DetailView):
         enrollment = self.object
         return super().get_context_data(
             actions=enrollment.actions.select_related("officer"),
-            transitions=[t.name for t in transitions_from(enrollment.stage)],
+            transitions=ENROLLMENT.names(self.request.user, enrollment),
             certificates=services.matching_certificates(enrollment),
             form=PipelineActionForm(initial={"date": clock.today(), "officer": enrollment.officer_id}),
             **kwargs,
@@ -294,7 +294,7 @@ def pipeline_action(request):
 @require_POST
 def refresh_recognitions(request, tier):
     _tier_or_404(tier)
-    if not can_move(request.user, "recognise"):
+    if not ENROLLMENT.get("recognise").permits(request.user, None):
         raise PermissionDenied
     recognised = services.detect_recognitions(tier)
     messages.success(

@@ -1,11 +1,11 @@
-"""The cultivation pipeline 遴选 → 入库 → 培育 → 认定 or 退出, declared once as data. Services, permissions,
-pages and tests all read this table; nothing else decides which move is legal or who may make it."""
-from dataclasses import dataclass
-
+"""The cultivation pipeline 遴选 → 入库 → 培育 → 认定 or 退出, declared once as data on the core workflow
+block. Services, permissions, pages and tests all read this declaration; nothing else decides which
+move is legal or who may make it."""
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.choices import Role
+from kechuang.core.workflow import COMMENT, Transition, Workflow
 from kechuang.cultivation.choices import Stage
+from kechuang.cultivation.permissions import can_manage
 
 OPEN_STAGES = (Stage.CANDIDATE, Stage.ENROLLED, Stage.CULTIVATING)
 CLOSED_STAGES = (Stage.RECOGNISED, Stage.EXITED)
@@ -20,33 +20,16 @@ STAGE_DATE_FIELD = {
 }
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    roles: frozenset[str]
+def _officer(user, enrollment) -> bool:
+    return can_manage(user)
 
 
-TRANSITIONS = {
-    t.name: t
-    for t in (
-        Transition("enrol", _("Enrol"), (Stage.CANDIDATE,), Stage.ENROLLED, frozenset({Role.OFFICER})),
-        # Entered by logging the first cultivation action, not by a button of its own.
-        Transition("cultivate", _("Start cultivating"), (Stage.ENROLLED,), Stage.CULTIVATING, frozenset({Role.OFFICER})),
-        Transition(
-            "recognise", _("Record certificate"), (Stage.ENROLLED, Stage.CULTIVATING), Stage.RECOGNISED,
-            frozenset({Role.OFFICER}),
-        ),
-        Transition("exit", _("Exit"), OPEN_STAGES, Stage.EXITED, frozenset({Role.OFFICER})),
-    )
-}
-
-# Selecting a candidate, assigning the officer in charge and logging actions are open to the same roles
-# as moving a card, but do not change the stage.
-MANAGE_ROLES = frozenset({Role.OFFICER})
-
-
-def transitions_from(stage: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if stage in t.sources]
+ENROLLMENT = Workflow("cultivation.Enrollment", "stage", [
+    Transition("enrol", _("Enrol"), {Stage.CANDIDATE}, Stage.ENROLLED, _officer, primary=True),
+    # Entered by logging the first cultivation action, not by a button of its own.
+    Transition("cultivate", _("Start cultivating"), {Stage.ENROLLED}, Stage.CULTIVATING, _officer, button=False),
+    # Certificate auto-detection takes it for the platform (services.detect_recognitions).
+    Transition("recognise", _("Record certificate"), {Stage.ENROLLED, Stage.CULTIVATING}, Stage.RECOGNISED, _officer, system=True),
+    Transition("exit", _("Exit"), OPEN_STAGES, Stage.EXITED, _officer, needs_comment=True,
+               comment_message=_("Give the reason for leaving the pipeline."), stamps={"exit_reason": COMMENT}),
+])

@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kechuang.core import workflow
 from kechuang.core.choices import Role
 from kechuang.core.models import Notification, User
 from kechuang.core.notifications import notify, queue_email
 from kechuang.plan import supervision
 from kechuang.plan.models import Evidence, ManualFigure, ProgressReport, Task
 from kechuang.plan.permissions import can_manage_plan, can_report_on
-from kechuang.plan.workflow import TRANSITIONS
+from kechuang.plan.workflow import REPORT
 
 
 def submit_report(user, task: Task, period_label: str, text: str, percent: int, files=()) -> ProgressReport:
@@ -50,26 +51,11 @@ def submit_report(user, task: Task, period_label: str, text: str, percent: int, 
 
 
 def move(user, report: ProgressReport, transition_name: str, comment: str = "", **changes) -> ProgressReport:
-    """Take one declared transition. The state change is a conditional UPDATE on the current state, so
-    two officers acting at once cannot both accept or return the same report."""
-    transition = TRANSITIONS[transition_name]
-    if not transition.allowed(user, report):
-        raise PermissionDenied(_("You may not %(action)s this report.") % {"action": transition.label})
-    if report.state not in transition.sources:
-        raise ValidationError(_("This report is %(state)s and cannot be changed that way.") % {"state": report.get_state_display()})
-    if transition.needs_comment and not comment.strip():
-        raise ValidationError({"comment": _("Say what needs to be revised.")})
-    now = timezone.now()
-    if transition.name == "resubmit":
-        fields = {"submitted_by": user, "submitted_at": now, "review_comment": report.review_comment, **changes}
-    else:
-        fields = {"reviewed_by": user, "reviewed_at": now, "review_comment": comment.strip()}
-    updated = ProgressReport.objects.filter(pk=report.pk, state=report.state).update(state=transition.target, **fields)
-    if updated != 1:
-        raise ValidationError(_("Someone else changed this report meanwhile; reload the page."))
-    report.refresh_from_db()
-    if transition.name == "return":
-        _notify_liaisons(report.task, f"returned:{report.pk}:{now.isoformat()}",
+    """Take one declared transition of plan.workflow.REPORT (a conditional UPDATE on the current state,
+    so two officers acting at once cannot both accept or return the same report)."""
+    report = workflow.move(REPORT, report, transition_name, user, comment, **changes)
+    if transition_name == "return":
+        _notify_liaisons(report.task, f"returned:{report.pk}:{report.reviewed_at.isoformat()}",
                          _("Report %(report)s was returned: %(comment)s") % {"report": report, "comment": report.review_comment},
                          reverse("plan:report", args=[report.pk]))
     return report

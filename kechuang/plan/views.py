@@ -23,7 +23,7 @@ from kechuang.plan.forms import ManualFigureForm, ProgressReportForm, ReviewForm
 from kechuang.plan.indicators import GDP, RD_EXPENDITURE
 from kechuang.plan.models import Evidence, Indicator, ManualFigure, Plan, ProgressReport, Task
 from kechuang.plan.permissions import can_manage_plan, can_report_on, can_view_indicators
-from kechuang.plan.workflow import TRANSITIONS, available
+from kechuang.plan.workflow import REPORT
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -302,15 +302,15 @@ class ReportDetailView(PredicateRequiredMixin, View):
         report = self.get_report(request, pk)
         return render(request, "plan/report_detail.html", {
             "report": report,
-            "transitions": available(request.user, report),
+            "transitions": REPORT.available(request.user, report),
             "form": form or ReviewForm(),
             "resubmit_url": reverse("plan:task", args=[report.task_id]),
         })
 
     def post(self, request, pk):
         report = self.get_report(request, pk)
-        name = request.POST.get("transition")
-        if name not in TRANSITIONS or name == "resubmit":
+        name = request.POST.get("transition", "")
+        if name not in REPORT.transitions or name == "resubmit":  # resubmitting is writing it again, on the task page
             raise Http404
         form = ReviewForm(request.POST)
         form.is_valid()
@@ -319,7 +319,7 @@ class ReportDetailView(PredicateRequiredMixin, View):
         except ValidationError as error:
             form.add_error(None, error)
             return self.get(request, pk, form=form)
-        messages.success(request, _("Report %(report)s: %(action)s.") % {"report": report, "action": TRANSITIONS[name].label})
+        messages.success(request, _("Report %(report)s: %(action)s.") % {"report": report, "action": REPORT.get(name).label})
         return redirect("plan:reviews")
 
 

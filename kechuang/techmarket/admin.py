@@ -46,6 +46,7 @@ class AchievementAdmin(MarketAccess, ModelAdmin):
     search_fields = ("title", "keywords", "owner__name")
     raw_id_fields = ("owner", "high_tech_domain", "industry", "created_by")
     filter_horizontal = ("ip",)
+    readonly_fields = ("status",)  # moves only through workflows.ACHIEVEMENT
 
 
 @admin.register(Demand)
@@ -54,6 +55,7 @@ class DemandAdmin(MarketAccess, ModelAdmin):
     list_filter = ("status", "solution_mode")
     search_fields = ("title", "keywords", "enterprise__name")
     raw_id_fields = ("enterprise", "high_tech_domain", "industry", "created_by")
+    readonly_fields = ("status",)  # moves only through workflows.DEMAND
 
 
 @admin.register(Match)
@@ -101,6 +103,7 @@ class MilestoneInline(RecordInline):
 @admin.register(Challenge)
 class ChallengeAdmin(WorkflowAccess, ModelAdmin):
     list_display = ("title", "demand", "support_amount", "paid_amount", "deadline", "status")
+    list_select_related = ("demand", "account")
     list_filter = ("status",)
     search_fields = ("title", "demand__title")
     inlines = (ProposalInline, MilestoneInline)

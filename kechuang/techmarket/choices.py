@@ -90,17 +90,6 @@ class MatchStage(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-# The match follow-up workflow, declared once: stage → the stages it may move to. Officers move it;
-# `contracted` further needs a registered contract (services.move_match).
-MATCH_TRANSITIONS = {
-    MatchStage.RECOMMENDED: (MatchStage.CONTACTED, MatchStage.CLOSED),
-    MatchStage.CONTACTED: (MatchStage.NEGOTIATING, MatchStage.CLOSED),
-    MatchStage.NEGOTIATING: (MatchStage.CONTRACTED, MatchStage.CLOSED),
-    MatchStage.CONTRACTED: (),
-    MatchStage.CLOSED: (),
-}
-
-
 class ChallengeStatus(models.TextChoices):
     OPEN = "open", _("Accepting proposals")
     REVIEWING = "reviewing", _("Under review")

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from kechuang.core.audit import record_all_created, snapshot
 from kechuang.core.choices import Role
+from kechuang.core.ledger import EntryKind, LedgerAccount, LedgerEntry
 from kechuang.core.models import Region
 from kechuang.demo import fake, register
 from kechuang.registry.models import Enterprise
@@ -37,6 +38,7 @@ from kechuang.techmarket.choices import (
     MilestoneStatus,
     SolutionMode,
 )
+from kechuang.techmarket import services
 from kechuang.techmarket.matcher import index
 from kechuang.techmarket.models import (
     Achievement,
@@ -407,13 +409,16 @@ class MarketBuilder:
         statuses = CHALLENGE_ROUND * self.context.scaled(1)
         fundable = [d for d in demands if d.budget and d.budget >= 50]
         chosen = rng.sample(fundable, min(len(statuses), len(fundable)))
-        challenges, proposals, reviews, milestones, winners = [], [], [], [], []
+        challenges, accounts, proposals, reviews, milestones, winners = [], [], [], [], [], []
         for demand, status in zip(chosen, statuses):
             support = Decimal(rng.choice((100, 200, 300, 500)))
             launched = as_of - dt.timedelta(days=rng.randint(20, 60) if status == ChallengeStatus.OPEN else rng.randint(200, 500))
             deadline = as_of + dt.timedelta(days=rng.randint(15, 60)) if status == ChallengeStatus.OPEN else launched + dt.timedelta(days=90)
+            account = LedgerAccount(code=services.challenge_account_code(demand), name=f"揭榜挂帅：{demand.title}"[:200],
+                                    limit=support)
+            accounts.append(account)
             challenge = Challenge(demand=demand, title=demand.title, support_amount=support, deadline=deadline,
-                                  status=status, created_by=officer, created_on=launched)
+                                  account=account, status=status, created_by=officer, created_on=launched)
             challenges.append(challenge)
             solvers = solvers_by_domain.get(demand.high_tech_domain_id, [])
             solvers = solvers + [i for i in everyone if i not in solvers][: max(0, 3 - len(solvers))]
@@ -443,6 +448,8 @@ class MarketBuilder:
                 demand.status = DemandStatus.OPEN
             else:
                 demand.status = DemandStatus.CHALLENGE
+        LedgerAccount.objects.bulk_create(accounts)
+        _audit_created(LedgerAccount, accounts)
         Challenge.objects.bulk_create(challenges)
         Challenge.reviewers.through.objects.bulk_create(
             Challenge.reviewers.through(challenge_id=c.pk, user_id=r.pk) for c in challenges for r in reviewers
@@ -450,6 +457,7 @@ class MarketBuilder:
         _audit_created(Proposal, Proposal.objects.bulk_create(proposals))
         _audit_created(Review, Review.objects.bulk_create(reviews))
         _audit_created(Milestone, Milestone.objects.bulk_create(milestones))
+        self._pay_accepted(milestones, officer)
         for challenge, winner in winners:
             challenge.winner = winner
         Challenge.objects.bulk_update([challenge for challenge, _winner in winners], ["winner"])
@@ -470,9 +478,23 @@ class MarketBuilder:
                 status=MilestoneStatus.ACCEPTED if accepted else MilestoneStatus.PLANNED,
                 accepted_on=min(due, self.as_of) if accepted else None, accepted_by=officer if accepted else None,
             ))
-            if accepted:
-                challenge.paid_amount += amount
         return milestones
+
+    def _pay_accepted(self, milestones, officer) -> None:
+        """Each accepted milestone's payment as a PAY entry on its challenge's ledger account, in bulk,
+        and the accounts' paid sums from those entries."""
+        entries = [
+            LedgerEntry(account=m.challenge.account, kind=EntryKind.PAY, amount=m.amount, reference=services.milestone_reference(m),
+                        note=m.title, by=officer, at=_aware(m.accepted_on))
+            for m in milestones if m.status == MilestoneStatus.ACCEPTED
+        ]
+        LedgerEntry.objects.bulk_create(entries)
+        accounts = {}
+        for entry in entries:
+            entry.account.paid += entry.amount
+            accounts[entry.account.pk] = entry.account
+        LedgerAccount.objects.bulk_update(accounts.values(), ["paid"])
+        _audit_created(LedgerEntry, entries)
 
 
 @register("techmarket", after=("registry",))

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core.choices import DomainLevel, IndustryLevel, Role
 from kechuang.core.models import HighTechDomain, Industry, Region, User
 from kechuang.registry.models import Enterprise
-from kechuang.techmarket.choices import MATCH_TRANSITIONS, MatchStage, TransferMode
+from kechuang.techmarket.choices import TransferMode
 from kechuang.techmarket.models import Achievement, Challenge, Demand, Institution, Milestone, Proposal, TechContract
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -96,9 +96,10 @@ class MatchMoveForm(forms.Form):
     contract_number = forms.CharField(label=_("Registration number of the contract"), required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, match, **kwargs):
+    def __init__(self, *args, transitions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = [(stage, MatchStage(stage).label) for stage in MATCH_TRANSITIONS[match.stage]]
+        # the declared transitions the user may take (workflows.MATCH), each named after its stage
+        self.fields["stage"].choices = [(t.name, t.label) for t in transitions]
 
     def clean(self):
         cleaned = super().clean()
@@ -144,10 +145,6 @@ class ContractForm(forms.ModelForm):
         cleaned = super().clean()
         self.instance.buyer_region_id = cleaned.get("buyer_region_code") or None
         return cleaned
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CorrectionForm(ContractForm):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.access import ANY_ROLE, Scope, ScopedQuerySet
 from kechuang.core.audit import AuditedModel, diff
+from kechuang.core.ledger import LedgerAccount
 from kechuang.core.choices import Role
 from kechuang.core.permissions import anyone, is_signed_in
 from kechuang.techmarket.choices import (
@@ -532,8 +533,12 @@ class Challenge(AuditedModel):
 
     demand = models.ForeignKey(Demand, verbose_name=_("demand"), on_delete=models.PROTECT, related_name="challenges")
     title = models.CharField(_("title"), max_length=200)
+    # The announced support; the ledger account's limit equals it (services.set_support_amount moves both).
     support_amount = models.DecimalField(_("government support (10k yuan)"), **MONEY)
-    paid_amount = models.DecimalField(_("paid so far (10k yuan)"), default=ZERO, **MONEY)
+    # Staged payments are entries on this account (PAY per accepted milestone); what is paid is its sum.
+    account = models.OneToOneField(
+        LedgerAccount, verbose_name=_("ledger account"), on_delete=models.PROTECT, related_name="challenge"
+    )
     deadline = models.DateField(_("application deadline"))
     status = models.CharField(_("status"), max_length=10, choices=ChallengeStatus.choices, default=ChallengeStatus.OPEN)
     winner = models.OneToOneField(
@@ -556,9 +561,6 @@ class Challenge(AuditedModel):
         verbose_name_plural = _("open challenges")
         constraints = [
             models.CheckConstraint(condition=Q(support_amount__gte=0), name="challenge_support_positive"),
-            models.CheckConstraint(
-                condition=Q(paid_amount__gte=0) & Q(paid_amount__lte=F("support_amount")), name="challenge_paid_within_support"
-            ),
         ]
 
     def __str__(self):
@@ -568,8 +570,16 @@ class Challenge(AuditedModel):
         return reverse("techmarket:challenge", args=[self.pk])
 
     @property
+    def paid_amount(self) -> Decimal:
+        """What the ledger has paid out for this challenge (its account's PAY less REFUND entries)."""
+        return self.account.paid
+
+    @property
     def remaining(self) -> Decimal:
         return self.support_amount - self.paid_amount
+
+    def ledger_entries(self):
+        return self.account.entries.order_by("at", "id")
 
 
 class ProposalQuerySet(ScopedQuerySet):

@@ -12,22 +12,18 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kechuang.core import clock
-from kechuang.core.audit import record_change, snapshot
-from kechuang.core.choices import AuditAction
+from kechuang.core import clock, ledger
+from kechuang.core.audit import lock_chain, snapshot
+from kechuang.core.workflow import move
 from kechuang.techmarket.choices import (
-    MATCH_TRANSITIONS,
     AchievementStatus,
     ChallengeStatus,
     ContractChangeKind,
     ContractStatus,
-    DemandStatus,
     MatchStage,
-    MilestoneStatus,
 )
 from kechuang.techmarket.models import (
     Achievement,
@@ -40,6 +36,7 @@ from kechuang.techmarket.models import (
     Review,
     TechContract,
 )
+from kechuang.techmarket.workflows import ACHIEVEMENT, CHALLENGE, CONTRACT, DEMAND, MATCH, MILESTONE
 
 # Fields a correction may change; status and number move only through register/refuse/cancel.
 CORRECTABLE = (
@@ -57,21 +54,6 @@ def _require_text(value: str, message: str) -> None:
         raise ValidationError(message)
 
 
-def _move(instance, where: dict, **values) -> dict:
-    """Conditional UPDATE … WHERE <old state>: exactly one row must change, else someone moved it first
-    (or it was never in that state). Audited like a save; returns the values before the move."""
-    model = type(instance)
-    if hasattr(instance, "updated_at"):
-        values["updated_at"] = timezone.now()
-    stored = model._base_manager.filter(pk=instance.pk).first()
-    if model._base_manager.filter(pk=instance.pk, **where).update(**values) != 1:
-        raise ValidationError(_("This record is no longer in a state that allows this; reload the page and try again."))
-    before = snapshot(stored)
-    instance.refresh_from_db()
-    record_change(instance, AuditAction.UPDATE, before, snapshot(instance))
-    return before
-
-
 # ---------------------------------------------------------------------------------------- contracts
 
 
@@ -85,6 +67,11 @@ def _next_serial(year: int) -> int:
     prefix = registration_number(year, 0)[:-5]
     numbers = TechContract.objects.filter(registration_number__startswith=prefix).values_list("registration_number", flat=True)
     return max((int(n[len(prefix):]) for n in numbers if n[len(prefix):].isdigit()), default=0) + 1
+
+
+def _stored(instance) -> dict:
+    """The row as the database holds it now, for the history's "before"."""
+    return snapshot(type(instance)._base_manager.get(pk=instance.pk))
 
 
 def _log(contract, kind, by, before=None, reason=""):
@@ -115,10 +102,8 @@ def register_contract(contract: TechContract, by, on: dt.date | None = None) -> 
         try:
             with transaction.atomic():
                 number = registration_number(on.year, _next_serial(on.year))
-                before = _move(
-                    contract, {"status": ContractStatus.APPLIED},
-                    status=ContractStatus.REGISTERED, registration_number=number, registered_on=on,
-                )
+                before = _stored(contract)
+                move(CONTRACT, contract, "register", by, registration_number=number, registered_on=on)
                 _log(contract, ContractChangeKind.REGISTRATION, by, before)
                 return contract
         except IntegrityError:
@@ -127,11 +112,9 @@ def register_contract(contract: TechContract, by, on: dt.date | None = None) -> 
 
 
 def refuse_contract(contract: TechContract, by, reason: str) -> TechContract:
-    _require_text(reason, _("Give the reason for refusing registration."))
     with transaction.atomic():
-        before = _move(
-            contract, {"status": ContractStatus.APPLIED}, status=ContractStatus.REFUSED, refusal_reason=reason.strip()
-        )
+        before = _stored(contract)
+        move(CONTRACT, contract, "refuse", by, reason)
         _log(contract, ContractChangeKind.REFUSAL, by, before, reason)
     return contract
 
@@ -158,9 +141,9 @@ def correct_contract(contract: TechContract, by, changes: dict, reason: str) -> 
 
 def cancel_contract(contract: TechContract, by, reason: str) -> TechContract:
     """注销登记: the contract no longer counts towards turnover; its history stays."""
-    _require_text(reason, _("Give the reason for the cancellation."))
     with transaction.atomic():
-        before = _move(contract, {"status": ContractStatus.REGISTERED}, status=ContractStatus.CANCELLED)
+        before = _stored(contract)
+        move(CONTRACT, contract, "cancel", by, reason)
         _log(contract, ContractChangeKind.CANCELLATION, by, before, reason)
     return contract
 
@@ -182,10 +165,11 @@ def save_achievement(achievement: Achievement, by, ip=None) -> Achievement:
     return achievement
 
 
-def set_achievement_status(achievement: Achievement, status: str, by) -> Achievement:
-    """Publish, withdraw or return to draft (an officer curating, or the owner for its own)."""
-    achievement.status = status
-    return save_achievement(achievement, by)
+def move_achievement(achievement: Achievement, transition_name: str, by) -> Achievement:
+    """Publish, withdraw or return to draft (an officer curating, or the owner for its own), as
+    workflows.ACHIEVEMENT declares; the matching index reads the status at query time."""
+    changes = {"published_on": achievement.published_on or _today()} if transition_name == "publish" else {}
+    return move(ACHIEVEMENT, achievement, transition_name, by, **changes)
 
 
 def save_demand(demand: Demand, by) -> Demand:
@@ -199,8 +183,12 @@ def save_demand(demand: Demand, by) -> Demand:
     return demand
 
 
-def _set_demand_status(demand: Demand, old: tuple, new: str) -> None:
-    _move(demand, {"status__in": old}, status=new)  # the index reads the status at query time
+def move_demand(demand: Demand, transition_name: str, by) -> Demand:
+    """A declared demand transition (workflows.DEMAND); the matching index reads the status at query time."""
+    with transaction.atomic():
+        demand.refresh_from_db(fields=["status"])
+        move(DEMAND, demand, transition_name, by)
+    return demand
 
 
 # ---------------------------------------------------------------------------------------- matches
@@ -215,40 +203,62 @@ def recommend(demand: Demand, achievement: Achievement, by, score: float, reason
 
 
 def move_match(match: Match, stage: str, by, contract: TechContract | None = None, note: str = "") -> Match:
-    """Move a match along MATCH_TRANSITIONS; `contracted` needs the registered contract it led to."""
-    if stage not in MATCH_TRANSITIONS[match.stage]:
+    """Move a match to `stage` along workflows.MATCH (each transition is named after the stage it
+    reaches); `contracted` needs the registered contract it led to."""
+    if stage not in MATCH.transitions or match.stage not in MATCH.get(stage).sources:
         raise ValidationError(
             _("A match cannot move from “%(old)s” to “%(new)s”.")
-            % {"old": MatchStage(match.stage).label, "new": MatchStage(stage).label}
+            % {"old": MatchStage(match.stage).label, "new": MatchStage(stage).label if stage in MatchStage.values else stage}
         )
     if stage == MatchStage.CONTRACTED and (contract is None or contract.status != ContractStatus.REGISTERED):
         raise ValidationError(_("A contracted match must link to a registered technology contract."))
-    values = {"stage": stage, "stage_changed_at": timezone.now()}
-    if contract is not None:
-        values["contract"] = contract
+    values = {"contract": contract} if contract is not None else {}
     if note:
         values["note"] = note
-    with transaction.atomic():
-        _move(match, {"stage": match.stage}, **values)
-    return match
+    return move(MATCH, match, stage, by, **values)
 
 
 # ------------------------------------------------------------------------------------- challenges
 
 
+def challenge_account_code(demand: Demand) -> str:
+    """The ledger account of the demand's next challenge: the demand and which of its challenges this is."""
+    return f"techmarket.challenge:{demand.pk}-{demand.challenges.count() + 1}"
+
+
+def open_challenge_account(demand: Demand, title: str, support_amount: Decimal, by=None) -> ledger.LedgerAccount:
+    return ledger.open_account(challenge_account_code(demand), f"揭榜挂帅：{title}", support_amount, by)
+
+
 def launch_challenge(demand: Demand, by, support_amount: Decimal, deadline: dt.date, title: str = "", reviewers=()) -> Challenge:
-    """An officer poses an open demand as a challenge (揭榜挂帅) with government support."""
+    """An officer poses an open demand as a challenge (揭榜挂帅) with government support; the support
+    opens a ledger account its staged payments are drawn from."""
     if support_amount is None or support_amount <= 0:
         raise ValidationError(_("The support amount must be above zero."))
     if deadline <= _today():
         raise ValidationError(_("The deadline must lie in the future."))
     with transaction.atomic():
-        _set_demand_status(demand, (DemandStatus.OPEN,), DemandStatus.CHALLENGE)
+        move_demand(demand, "pose_challenge", by)
+        title = title or demand.title
         challenge = Challenge.objects.create(
-            demand=demand, title=title or demand.title, support_amount=support_amount, deadline=deadline,
-            created_by=by, created_on=_today(),
+            demand=demand, title=title, support_amount=support_amount, deadline=deadline, created_by=by,
+            created_on=_today(), account=open_challenge_account(demand, title, support_amount, by),
         )
         challenge.reviewers.set(reviewers)
+    return challenge
+
+
+def set_support_amount(challenge: Challenge, support_amount: Decimal, by) -> Challenge:
+    """Change the support: the ledger refuses a limit below what is already paid."""
+    if support_amount is None or support_amount <= 0:
+        raise ValidationError(_("The support amount must be above zero."))
+    with transaction.atomic():
+        lock_chain()  # before the challenge row, as every audited writer takes it
+        stored = Challenge.objects.select_for_update().get(pk=challenge.pk)
+        ledger.set_limit(stored.account, support_amount, by)
+        stored.support_amount = ledger.to_money(support_amount)
+        stored.save()
+    challenge.refresh_from_db()
     return challenge
 
 
@@ -266,9 +276,7 @@ def submit_proposal(challenge: Challenge, by, proposal: Proposal) -> Proposal:
 
 
 def start_review(challenge: Challenge, by) -> Challenge:
-    with transaction.atomic():
-        _move(challenge, {"status": ChallengeStatus.OPEN}, status=ChallengeStatus.REVIEWING)
-    return challenge
+    return move(CHALLENGE, challenge, "start_review", by)
 
 
 def score_proposal(proposal: Proposal, reviewer, score: int, comment: str = "") -> Review:
@@ -291,22 +299,16 @@ def choose_winner(challenge: Challenge, proposal: Proposal, by) -> Challenge:
     if proposal.challenge_id != challenge.pk:
         raise ValidationError(_("That proposal belongs to another challenge."))
     with transaction.atomic():
-        _move(
-            challenge, {"status__in": [ChallengeStatus.OPEN, ChallengeStatus.REVIEWING]},
-            status=ChallengeStatus.AWARDED, winner=proposal, result_published_on=_today(),
-        )
-        _set_demand_status(challenge.demand, (DemandStatus.CHALLENGE,), DemandStatus.SOLVED)
+        move(CHALLENGE, challenge, "award", by, winner=proposal)
+        move_demand(challenge.demand, "solve", by)
     return challenge
 
 
 def close_unsolved(challenge: Challenge, by) -> Challenge:
     """No winner: the challenge closes and its demand returns to the pool (status open)."""
     with transaction.atomic():
-        _move(
-            challenge, {"status__in": [ChallengeStatus.OPEN, ChallengeStatus.REVIEWING], "winner__isnull": True},
-            status=ChallengeStatus.UNSOLVED, result_published_on=_today(),
-        )
-        _set_demand_status(challenge.demand, (DemandStatus.CHALLENGE,), DemandStatus.OPEN)
+        move(CHALLENGE, challenge, "close_unsolved", by, where={"winner__isnull": True})
+        move_demand(challenge.demand, "return_to_pool", by)
     return challenge
 
 
@@ -327,6 +329,7 @@ def add_milestone(challenge: Challenge, by, title: str, due_on: dt.date, amount:
     if amount is None or amount <= 0:
         raise ValidationError(_("A milestone payment must be above zero."))
     with transaction.atomic():
+        lock_chain()  # before the challenge row, as every audited writer takes it
         locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
         planned = sum((m.amount for m in locked.milestones.all()), Decimal("0"))
         if planned + amount > locked.support_amount:
@@ -337,30 +340,31 @@ def add_milestone(challenge: Challenge, by, title: str, due_on: dt.date, amount:
         return Milestone.objects.create(challenge=locked, title=title.strip(), due_on=due_on, amount=amount)
 
 
+def milestone_reference(milestone: Milestone) -> str:
+    return f"techmarket.milestone:{milestone.pk}"
+
+
 def accept_milestone(milestone: Milestone, by) -> Milestone:
-    """Accept a milestone and release its payment. The challenge row is locked for the whole check
-    and update, so concurrent acceptances are serialised and the total paid never passes the support
-    amount (the database CheckConstraint challenge_paid_within_support stands behind it)."""
+    """Accept a milestone and pay it from the challenge's ledger account, in one transaction: the
+    milestone's conditional move lets one acceptance through, the ledger's conditional posting refuses
+    a payment beyond the support (its check constraints stand behind it), and either both land or
+    neither does. Paying out the whole support completes the challenge."""
     with transaction.atomic():
-        challenge = Challenge.objects.select_for_update().get(pk=milestone.challenge_id)
+        challenge = Challenge.objects.select_related("account").get(pk=milestone.challenge_id)
         if challenge.status != ChallengeStatus.AWARDED:
             raise ValidationError(_("Payments are released only for an awarded challenge in progress."))
-        if challenge.paid_amount + milestone.amount > challenge.support_amount:
+        move(MILESTONE, milestone, "accept", by)
+        try:
+            ledger.pay(challenge.account, milestone.amount, milestone_reference(milestone), by, milestone.title)
+        except ledger.LedgerRefused:
             raise ValidationError(
                 _("Releasing %(amount)s 万元 would bring payments to %(total)s 万元, above the support amount of %(support)s 万元.")
                 % {
                     "amount": milestone.amount,
-                    "total": challenge.paid_amount + milestone.amount,
-                    "support": challenge.support_amount,
+                    "total": challenge.account.paid + milestone.amount,
+                    "support": challenge.account.limit,
                 }
-            )
-        _move(
-            milestone, {"status": MilestoneStatus.PLANNED},
-            status=MilestoneStatus.ACCEPTED, accepted_on=_today(), accepted_by=by,
-        )
-        paid = challenge.paid_amount + milestone.amount
-        _move(
-            challenge, {"status": ChallengeStatus.AWARDED}, paid_amount=F("paid_amount") + milestone.amount,
-            status=ChallengeStatus.COMPLETED if paid == challenge.support_amount else ChallengeStatus.AWARDED,
-        )
+            ) from None
+        if challenge.account.paid == challenge.account.limit:
+            move(CHALLENGE, challenge, "complete", by)
     return milestone

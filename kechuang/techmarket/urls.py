@@ -14,6 +14,7 @@ urlpatterns = [
     path("demands/new/", views.DemandFormView.as_view(), name="demand-new"),
     path("demands/<int:pk>/", views.DemandDetailView.as_view(), name="demand"),
     path("demands/<int:pk>/edit/", views.DemandFormView.as_view(), name="demand-edit"),
+    path("demands/<int:pk>/status/", views.DemandStatusView.as_view(), name="demand-status"),
     path("demands/<int:pk>/recommend/", views.RecommendView.as_view(), name="demand-recommend"),
     path("demands/<int:pk>/challenge/", views.LaunchChallengeView.as_view(), name="demand-challenge"),
     path("matches/", views.MatchListView.as_view(), name="matches"),

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.functions import ExtractYear, Substr
+from django.db import transaction
 from django.db.models import Avg, Count, F, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,7 +43,6 @@ from kechuang.techmarket.forms import (
     MatchMoveForm,
     MilestoneForm,
     ProposalForm,
-    ReasonForm,
     ReviewForm,
 )
 from kechuang.techmarket.matcher import index
@@ -57,6 +57,7 @@ from kechuang.techmarket.models import (
     Review,
     TechContract,
 )
+from kechuang.techmarket.workflows import ACHIEVEMENT, CHALLENGE, CONTRACT, DEMAND, MATCH, MILESTONE
 from kechuang.techmarket.tables import (
     ACHIEVEMENT_COLUMNS,
     CHALLENGE_COLUMNS,
@@ -136,7 +137,7 @@ class ChallengeListView(ObjectListView):
     export_name = "challenges"
 
     def base_queryset(self):
-        return Challenge.objects.visible_to(self.request.user).select_related("demand__enterprise")
+        return Challenge.objects.visible_to(self.request.user).select_related("demand__enterprise", "account")
 
 
 class ContractListView(ObjectListView):
@@ -242,10 +243,10 @@ class AchievementFormView(RecordFormView):
         return {"owners": None if perms.is_registrar(user) else user.institutions.all()}
 
     def save(self, form):
-        achievement = form.save(commit=False)
-        if "publish" in self.request.POST:
-            achievement.status = AchievementStatus.PUBLISHED
-        achievement = services.save_achievement(achievement, self.request.user)
+        with transaction.atomic():
+            achievement = services.save_achievement(form.save(commit=False), self.request.user)
+            if "publish" in self.request.POST:
+                services.move_achievement(achievement, "publish", self.request.user)
         return achievement
 
 
@@ -276,24 +277,50 @@ class AchievementDetailView(PredicateRequiredMixin, View):
             Achievement.objects.visible_to(request.user).select_related("owner", "high_tech_domain", "industry"), pk=pk
         )
         can_edit = perms.can_edit_achievement(request.user, achievement)
-        context = {"object": achievement, "can_edit": can_edit, "statuses": AchievementStatus.choices}
+        context = {"object": achievement, "can_edit": can_edit, "transitions": ACHIEVEMENT.buttons(request.user, achievement)}
         if can_edit and achievement.status == AchievementStatus.PUBLISHED:
             context["ranked"] = _ranked(Demand, index.demands_for(achievement, MATCH_TOP), Demand.objects.visible_to(request.user))
         return render(request, "techmarket/achievement_detail.html", context)
 
 
-class AchievementStatusView(PredicateRequiredMixin, View):
+def _buttons(*workflows) -> set[str]:
+    """The names of the declared transitions a page may offer (not the consequence-only ones): the only
+    names an action view accepts."""
+    return {t.name for workflow in workflows for t in workflow if t.button}
+
+
+class TransitionView(PredicateRequiredMixin, View):
+    """POST transition=<name>: one declared step on one record, taken through its service."""
+
+    model = workflow = None
+
+    def take(self, obj, name, user):
+        raise NotImplementedError
+
     def post(self, request, pk):
-        achievement = get_object_or_404(Achievement.objects.visible_to(request.user), pk=pk)
-        if not perms.can_edit_achievement(request.user, achievement):
+        obj = get_object_or_404(self.model.objects.visible_to(request.user), pk=pk)
+        name = request.POST.get("transition", "")
+        if name not in _buttons(self.workflow):
             raise PermissionDenied
-        status = request.POST.get("status")
-        if status in AchievementStatus.values:
-            try:
-                services.set_achievement_status(achievement, status, request.user)
-            except ValidationError as error:
-                _refusal(request, error)
-        return redirect(achievement.get_absolute_url())
+        try:
+            self.take(obj, name, request.user)
+        except ValidationError as error:
+            _refusal(request, error)
+        return redirect(obj.get_absolute_url())
+
+
+class AchievementStatusView(TransitionView):
+    model, workflow = Achievement, ACHIEVEMENT
+
+    def take(self, obj, name, user):
+        services.move_achievement(obj, name, user)
+
+
+class DemandStatusView(TransitionView):
+    model, workflow = Demand, DEMAND
+
+    def take(self, obj, name, user):
+        services.move_demand(obj, name, user)
 
 
 class DemandDetailView(PredicateRequiredMixin, View):
@@ -303,6 +330,7 @@ class DemandDetailView(PredicateRequiredMixin, View):
             "object": demand,
             "can_edit": perms.can_edit_demand(request.user, demand),
             "can_match": perms.can_match(request.user),
+            "transitions": DEMAND.buttons(request.user, demand),
             "challenges": demand.challenges.all(),
             # Only the matches this user may open: an institution sees its own, not its competitors'.
             "matches": Match.objects.visible_to(request.user).filter(demand=demand).select_related("achievement__owner"),
@@ -373,12 +401,13 @@ class MatchDetailView(PredicateRequiredMixin, View):
         return render(self.request, "techmarket/match_detail.html", {"object": self.match, "form": form})
 
     def get(self, request, pk):
-        return self.render(MatchMoveForm(match=self.match) if perms.can_match(request.user) else None)
+        transitions = MATCH.buttons(request.user, self.match)
+        return self.render(MatchMoveForm(transitions=transitions) if perms.can_match(request.user) else None)
 
     def post(self, request, pk):
         if not perms.can_match(request.user):
             raise PermissionDenied
-        form = MatchMoveForm(request.POST, match=self.match)
+        form = MatchMoveForm(request.POST, transitions=MATCH.buttons(request.user, self.match))
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -404,10 +433,15 @@ class ChallengeDetailView(View):
             reviews_count=Count("reviews"), average_score=Avg("reviews__score"), my_score=Subquery(mine)
         )
         manage = perms.can_manage_challenge(user)
+        transitions = CHALLENGE.buttons(user, challenge)
         return {
             "object": challenge,
+            # the challenge's own buttons; choosing the winner sits on each proposal's row
+            "transitions": [t for t in transitions if t.name != "award"],
+            "can_award": any(t.name == "award" for t in transitions),
+            "ledger_entries": _ledger_rows(challenge),
             "proposals": proposals,
-            "milestones": challenge.milestones.all(),
+            "milestones": [_with_steps(MILESTONE, user, m) for m in challenge.milestones.all()],
             "can_apply": perms.can_apply_to_challenge(user, challenge)
             and not Proposal.objects.filter(challenge=challenge).of_user(user).exists(),
             "can_review": perms.can_review(user, challenge) and challenge.status == ChallengeStatus.REVIEWING,
@@ -419,18 +453,38 @@ class ChallengeDetailView(View):
         }
 
     def get(self, request, pk):
-        challenge = get_object_or_404(Challenge.objects.visible_to(request.user).select_related("demand__enterprise"), pk=pk)
+        challenge = get_object_or_404(
+            Challenge.objects.visible_to(request.user).select_related("demand__enterprise", "account"), pk=pk
+        )
         return render(request, "techmarket/challenge_detail.html", self.get_context(request, challenge))
 
 
+def _with_steps(workflow, user, obj):
+    obj.steps = workflow.buttons(user, obj)
+    return obj
+
+
+def _ledger_rows(challenge):
+    """The challenge account's entries with the milestone each one paid."""
+    milestones = {services.milestone_reference(m): m for m in challenge.milestones.all()}
+    return [(entry, milestones.get(entry.reference)) for entry in challenge.ledger_entries()]
+
+
 class ChallengeActionView(PredicateRequiredMixin, View):
-    """Every POST on a challenge page: apply, score, start review, choose the winner, close unsolved,
-    plan or accept a milestone. Each action checks its permission and calls its service."""
+    """Every POST on a challenge page: apply, score or plan a milestone, or take a workflow step that
+    workflows.CHALLENGE or workflows.MILESTONE declares (start-review, award, close-unsolved, accept),
+    named by the URL's last part. Anything else is refused and changes nothing."""
+
+    FORMS = ("apply", "score", "milestone")
 
     def post(self, request, pk, action):
         challenge = get_object_or_404(Challenge, pk=pk)
-        handler = getattr(self, f"do_{action.replace('-', '_')}", None)
-        if handler is None:
+        name = action.replace("-", "_")
+        if name in self.FORMS:
+            handler = getattr(self, f"do_{name}")
+        elif name in _buttons(CHALLENGE, MILESTONE):
+            handler = self.steps()[name]
+        else:
             raise PermissionDenied
         try:
             response = handler(request, challenge)
@@ -438,6 +492,32 @@ class ChallengeActionView(PredicateRequiredMixin, View):
             _refusal(request, error)
             response = None
         return response or redirect(challenge.get_absolute_url())
+
+    def steps(self) -> dict:
+        """Each declared step with the service that takes it (and what it is taken on)."""
+
+        def award(request, challenge):
+            proposal = get_object_or_404(Proposal, pk=id_param(request.POST.get("proposal")), challenge=challenge)
+            services.choose_winner(challenge, proposal, request.user)
+
+        def close_unsolved(request, challenge):
+            services.close_unsolved(challenge, request.user)
+            messages.success(request, gettext("The challenge is closed and its demand is back in the pool."))
+
+        def accept(request, challenge):
+            milestone = get_object_or_404(Milestone, pk=id_param(request.POST.get("milestone")), challenge=challenge)
+            services.accept_milestone(milestone, request.user)
+            messages.success(request, gettext("Milestone accepted; its payment is released."))
+
+        def start_review(request, challenge):
+            services.start_review(challenge, request.user)
+
+        return {
+            "start_review": start_review,
+            "award": award,
+            "close_unsolved": close_unsolved,
+            "accept": accept,
+        }
 
     def _officer(self, request):
         if not perms.can_manage_challenge(request.user):
@@ -463,20 +543,6 @@ class ChallengeActionView(PredicateRequiredMixin, View):
             services.score_proposal(proposal, request.user, form.cleaned_data["score"], form.cleaned_data["comment"])
             messages.success(request, gettext("Score recorded."))
 
-    def do_start_review(self, request, challenge):
-        self._officer(request)
-        services.start_review(challenge, request.user)
-
-    def do_winner(self, request, challenge):
-        self._officer(request)
-        proposal = get_object_or_404(Proposal, pk=id_param(request.POST.get("proposal")), challenge=challenge)
-        services.choose_winner(challenge, proposal, request.user)
-
-    def do_close_unsolved(self, request, challenge):
-        self._officer(request)
-        services.close_unsolved(challenge, request.user)
-        messages.success(request, gettext("The challenge is closed and its demand is back in the pool."))
-
     def do_milestone(self, request, challenge):
         self._officer(request)
         form = MilestoneForm(request.POST)
@@ -485,12 +551,6 @@ class ChallengeActionView(PredicateRequiredMixin, View):
                           ChallengeDetailView().get_context(request, challenge, milestone_form=form))
         data = form.cleaned_data
         services.add_milestone(challenge, request.user, data["title"], data["due_on"], data["amount"])
-
-    def do_accept(self, request, challenge):
-        self._officer(request)
-        milestone = get_object_or_404(Milestone, pk=id_param(request.POST.get("milestone")), challenge=challenge)
-        services.accept_milestone(milestone, request.user)
-        messages.success(request, gettext("Milestone accepted; its payment is released."))
 
 
 # ---------------------------------------------------------------------------------------- contracts
@@ -503,8 +563,7 @@ class ContractDetailView(PredicateRequiredMixin, View):
             "object": contract,
             "changes": contract.changes.select_related("by"),
             "can_register": perms.can_register_contract(request.user),
-            "reason_form": ReasonForm(),
-            "statuses": ContractStatus,
+            "transitions": CONTRACT.buttons(request.user, contract),
         })
 
 
@@ -544,17 +603,16 @@ class ContractActionView(PredicateRequiredMixin, View):
 
     def post(self, request, pk, action):
         contract = get_object_or_404(TechContract, pk=pk)
-        reason = request.POST.get("reason", "")
+        step = {"register": services.register_contract, "refuse": services.refuse_contract, "cancel": services.cancel_contract}
+        if action not in _buttons(CONTRACT):
+            raise PermissionDenied
+        reason = request.POST.get("comment", request.POST.get("reason", ""))
         try:
             if action == "register":
                 services.register_contract(contract, request.user)
                 messages.success(request, gettext("Registered as %(number)s.") % {"number": contract.registration_number})
-            elif action == "refuse":
-                services.refuse_contract(contract, request.user, reason)
-            elif action == "cancel":
-                services.cancel_contract(contract, request.user, reason)
             else:
-                raise PermissionDenied
+                step[action](contract, request.user, reason)
         except ValidationError as error:
             _refusal(request, error)
         return redirect(contract.get_absolute_url())

@@ -4,20 +4,24 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from kechuang.core.choices import Role
 from kechuang.core.models import User
 from kechuang.cultivation import services
 from kechuang.cultivation.choices import ActionKind, Stage, Tier
 from kechuang.cultivation.models import CultivationAction, Enrollment
-from kechuang.cultivation.permissions import can_move
-from kechuang.cultivation.workflow import TRANSITIONS
+from kechuang.cultivation.workflow import ENROLLMENT
 
 D = dt.date
 NOT_OFFICERS = [role for role in Role.values if role != Role.OFFICER]
 
 
-@pytest.mark.parametrize("transition", sorted(TRANSITIONS))
+def can_move(user, transition_name: str) -> bool:
+    return ENROLLMENT.get(transition_name).permits(user, None)
+
+
+@pytest.mark.parametrize("transition", sorted(ENROLLMENT.transitions))
 def test_only_officers_may_move_cards(transition):
     assert can_move(User(role=Role.OFFICER), transition)
     for role in NOT_OFFICERS:
@@ -67,7 +71,7 @@ def test_the_pipeline_in_order(officer, make_enterprise, certificate):
 def test_moves_the_table_does_not_declare_are_refused(make_enterprise, officer, stage_path, transition):
     [row] = services.select_candidates([make_enterprise()], Tier.HNTE, 2022, officer, on=D(2022, 2, 1))
     for step in stage_path:
-        fields = {"officer": officer} if step == "enrol" else {"exit_reason": "不再符合条件"}
+        fields = {"officer": officer} if step == "enrol" else {"comment": "不再符合条件"}
         services.move([row], step, officer, D(2022, 3, 1), **fields)
     before = Enrollment.objects.get(pk=row.pk).stage
     with pytest.raises(ValidationError) as error:
@@ -120,3 +124,12 @@ def test_actions_only_for_enrolled_and_not_in_the_future(make_enterprise, office
     with pytest.raises(ValidationError):
         services.log_action([row], ActionKind.VISIT, D(2022, 2, 15), "", officer)
     assert not CultivationAction.objects.exists()
+
+
+@pytest.mark.parametrize("action", ["cultivate", "recognise", "delete"])
+def test_the_action_endpoint_takes_no_undeclared_or_consequence_only_step(client, officer, enrolled, action):
+    row = enrolled()[0]
+    client.force_login(officer)
+    client.post(reverse("cultivation:action"), {"action": action, "ids": [row.pk], "date": "2022-04-01"})
+    row.refresh_from_db()
+    assert row.stage == Stage.ENROLLED and row.cultivating_on is None and row.recognised_on is None

@@ -104,3 +104,18 @@ def test_reminders_once_in_app_and_by_mail(assigned, liaison, officer):
     assert services.send_reminders(dt.date(2021, 7, 16)) == {"notifications": 0, "emails": 0}
     services.send_reminders(dt.date(2021, 9, 25))
     assert notes.filter(key=f"due:{first.pk}:2021-Q3").exists()
+
+
+def test_report_page_takes_only_declared_transitions_open_to_the_user(assigned, liaison, officer, client):
+    report = services.submit_report(liaison, assigned[0], "2021-Q2", "已签署二期合作协议", 30)
+    url = f"/plan/reports/{report.pk}/"
+    client.force_login(officer)
+    page = client.get(url).content.decode()
+    assert 'value="accept"' in page and 'value="return"' in page and 'value="resubmit"' not in page
+    for name in ("approve", "resubmit", ""):  # undeclared, or only by writing the report again
+        assert client.post(url, {"transition": name}).status_code == 404
+    client.force_login(liaison)
+    assert 'value="accept"' not in client.get(url).content.decode()
+    assert client.post(url, {"transition": "accept"}).status_code == 403
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED and report.reviewed_by is None

@@ -35,6 +35,8 @@ class MatchSerializer(serializers.ModelSerializer):
 
 
 class ChallengeSerializer(serializers.ModelSerializer):
+    paid_amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+
     class Meta:
         model = Challenge
         fields = ["id", "demand", "title", "support_amount", "paid_amount", "deadline", "status", "result_published_on"]

@@ -94,6 +94,9 @@ class ChallengeViewSet(MarketViewSet):
     serializer_class = ChallengeSerializer
     filterset_class = ChallengeFilterSet
 
+    def get_queryset(self):
+        return super().get_queryset().select_related("account")
+
 
 class TechContractViewSet(MarketViewSet):
     model = TechContract

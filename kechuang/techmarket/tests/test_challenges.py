@@ -8,9 +8,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from kechuang.core.choices import Role
+from kechuang.core.ledger import EntryKind, LedgerAccount, verify_balances
 from kechuang.techmarket import services
 from kechuang.techmarket.choices import ChallengeStatus, DemandStatus, MilestoneStatus
-from kechuang.techmarket.models import Challenge, Milestone, Proposal
+from kechuang.techmarket.models import Milestone, Proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -100,18 +101,39 @@ def test_payments_follow_accepted_milestones_and_stay_within_support(awarded, of
 def test_payment_beyond_support_is_refused_and_nothing_written(awarded, officer):
     # A milestone planned before the support amount was cut (written directly, as the plan allowed then).
     big = Milestone.objects.create(challenge=awarded, title="全部交付", due_on=FUTURE, amount=Decimal("100"))
-    Challenge.objects.filter(pk=awarded.pk).update(support_amount=Decimal("90"))
+    services.set_support_amount(awarded, Decimal("90"), officer)
     with pytest.raises(ValidationError) as error:
         services.accept_milestone(big, officer)
     assert "90" in str(error.value)
     big.refresh_from_db()
     awarded.refresh_from_db()
     assert big.status == MilestoneStatus.PLANNED and awarded.paid_amount == 0
+    assert not awarded.account.entries.exists()
+
+
+def test_support_cannot_be_cut_below_what_is_paid(awarded, officer):
+    services.accept_milestone(services.add_milestone(awarded, officer, "样机完成", FUTURE, Decimal("40")), officer)
+    with pytest.raises(ValidationError) as error:
+        services.set_support_amount(awarded, Decimal("39.99"), officer)
+    assert "40" in str(error.value)
+    awarded.refresh_from_db()
+    assert awarded.support_amount == awarded.account.limit == Decimal("100")
+    services.set_support_amount(awarded, Decimal("40"), officer)
+    awarded.refresh_from_db()
+    assert awarded.support_amount == awarded.account.limit == Decimal("40")
+
+
+def test_payments_are_ledger_entries_naming_their_milestone(awarded, officer):
+    first = services.add_milestone(awarded, officer, "样机完成", FUTURE, Decimal("40"))
+    services.accept_milestone(first, officer)
+    [entry] = awarded.ledger_entries()
+    assert (entry.kind, entry.amount, entry.reference) == (EntryKind.PAY, Decimal("40"), services.milestone_reference(first))
+    assert awarded.account.limit == awarded.support_amount and not verify_balances([awarded.account])
 
 
 def test_database_refuses_paid_above_support(awarded):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Challenge.objects.filter(pk=awarded.pk).update(paid_amount=Decimal("100.01"))
+        LedgerAccount.objects.filter(pk=awarded.account_id).update(paid=Decimal("100.01"))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -146,6 +168,7 @@ def test_concurrent_acceptances_never_pay_beyond_support(make_demand, make_user,
     challenge.refresh_from_db()
     assert outcomes.count("paid") == 3 and outcomes.count("refused") == len(targets) - 3
     assert challenge.paid_amount == Decimal("90")
+    assert challenge.account.entries.count() == 3 and not verify_balances([challenge.account])
     assert Milestone.objects.filter(challenge=challenge, status=MilestoneStatus.ACCEPTED).count() == 3
 
 

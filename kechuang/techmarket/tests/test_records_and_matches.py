@@ -53,7 +53,7 @@ def test_publishing_and_withdrawing_updates_the_index_without_rebuild(
     ranked = [pk for pk, _score, _reasons in index.achievements_for(demand)]
     assert ranked[0] == energy.pk and index.engine() is engine
     with django_capture_on_commit_callbacks(execute=True):
-        services.set_achievement_status(energy, AchievementStatus.WITHDRAWN, officer)
+        services.move_achievement(energy, "withdraw", officer)
     assert energy.pk not in [pk for pk, _s, _r in index.achievements_for(demand)]
     assert unrelated.pk  # still indexed, never ranked above the energy record while it was published
 
