@@ -60,12 +60,12 @@ class LedgerAccountQuerySet(models.QuerySet):
 class LedgerAccount(models.Model):
     """Money that may be committed up to `limit`: `reserved` is promised, `paid` has left."""
 
-    code = models.CharField(_("code"), max_length=160, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    limit = models.DecimalField(_("limit (10k yuan)"), **MONEY)
-    reserved = models.DecimalField(_("reserved (10k yuan)"), default=ZERO, **MONEY)
-    paid = models.DecimalField(_("paid (10k yuan)"), default=ZERO, **MONEY)
-    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    code = models.CharField(gettext_lazy("code"), max_length=160, unique=True)
+    name = models.CharField(gettext_lazy("name"), max_length=200)
+    limit = models.DecimalField(gettext_lazy("limit (10k yuan)"), **MONEY)
+    reserved = models.DecimalField(gettext_lazy("reserved (10k yuan)"), default=ZERO, **MONEY)
+    paid = models.DecimalField(gettext_lazy("paid (10k yuan)"), default=ZERO, **MONEY)
+    opened_at = models.DateTimeField(gettext_lazy("opened at"), default=timezone.now)
 
     objects = LedgerAccountQuerySet.as_manager()
 
@@ -94,14 +94,14 @@ class LedgerAccount(models.Model):
 class LedgerEntry(models.Model):
     """One movement of money; entries are never changed or removed."""
 
-    account = models.ForeignKey(LedgerAccount, verbose_name=_("account"), on_delete=models.PROTECT, related_name="entries")
-    kind = models.CharField(_("kind"), max_length=10, choices=EntryKind.choices)
-    amount = models.DecimalField(_("amount (10k yuan)"), **MONEY)
-    at = models.DateTimeField(_("time"), default=timezone.now)
-    reference = models.CharField(_("for"), max_length=160, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    account = models.ForeignKey(LedgerAccount, verbose_name=gettext_lazy("account"), on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(gettext_lazy("kind"), max_length=10, choices=EntryKind.choices)
+    amount = models.DecimalField(gettext_lazy("amount (10k yuan)"), **MONEY)
+    at = models.DateTimeField(gettext_lazy("time"), default=timezone.now)
+    reference = models.CharField(gettext_lazy("for"), max_length=160, blank=True)
+    note = models.CharField(gettext_lazy("note"), max_length=300, blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:

@@ -323,7 +323,7 @@ class ReportDetailView(PredicateRequiredMixin, View):
         return redirect("plan:reviews")
 
 
-class EvidenceDownloadView(LoginRequiredMixin, View):
+class EvidenceDownloadView(PredicateRequiredMixin, View):
     """An evidence file, to the people who may see its report, as a download."""
 
     def get(self, request, report_pk, pk):

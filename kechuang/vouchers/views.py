@@ -297,9 +297,11 @@ class ServiceFormView(PredicateRequiredMixin, View):
         return render(request, "vouchers/service_form.html", {"form": form, "object": service})
 
 
-class ProviderApplicationView(LoginRequiredMixin, View):
+class ProviderApplicationView(PredicateRequiredMixin, View):
+    predicate = perms.uses_provider_workspace
+
     def _allowed(self, request):
-        if not perms.uses_provider_workspace(request.user) or perms.provider_of(request.user) is not None:
+        if perms.provider_of(request.user) is not None:
             raise PermissionDenied
 
     def get(self, request):
