@@ -19,7 +19,13 @@ NOT_AUDITED = {
     # Derived: recomputed from audited registry rows under an audited rule-set version and screening run.
     "policy.ScreeningResult": "derived",
     # Messages to users, not data that a figure, a right or money depends on.
-    "plan.Notification": "messages",
+    "core.Notification": "messages", "core.OutboxEmail": "messages",
+    # The one vocabulary: loaded by migrations from the official lists, read-only like the reference tables.
+    "core.CertificateKind": "reference", "core.Tier": "reference",
+    # A user's own download being written; the rows it exports are audited where they live.
+    "core.ExportJob": "a download",
+    # Derived: measured again from audited records (year-end values) or rebuilt from them (the matching index).
+    "plan.YearEndValue": "derived", "techmarket.MatchCentroid": "derived", "techmarket.MatchTerm": "derived",
 }
 
 

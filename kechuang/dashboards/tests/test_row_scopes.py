@@ -11,7 +11,8 @@ from django.test.utils import isolate_apps
 from kechuang.core.access import ANY_ROLE, Scope, ScopedQuerySet, check_row_scopes, scope_errors
 from kechuang.core.choices import Role
 from kechuang.core.models import Department
-from kechuang.plan.models import Notification, Plan, ProgressReport, Task
+from kechuang.core.models import Notification
+from kechuang.plan.models import Plan, ProgressReport, Task
 from kechuang.registry.models import Award, Enterprise, IntellectualProperty, YearlyData
 from kechuang.techmarket.models import Achievement, Challenge, Institution
 from kechuang.vouchers.models import Provider
