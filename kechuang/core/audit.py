@@ -78,6 +78,18 @@ def acting_user():
     return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
+def _storable(value):
+    """`value` with NUL characters written as their escape: PostgreSQL keeps no NUL in text or JSON, and
+    an odd character in a logged value must never stop the write it records."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\\x00")
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_storable(item) for item in value]
+    return value
+
+
 def _plain(value):
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
@@ -181,13 +193,13 @@ def append(pending: Iterable[PendingEntry], actor: Actor | None = None) -> int:
             entry = AuditEntry(
                 sequence=sequence,
                 at=now,
-                actor=actor.name[:150],
+                actor=_storable(actor.name)[:150],
                 address=actor.address[:64],
                 action=item.action,
                 object_type=item.object_type,
-                object_id=str(item.object_id)[:64],
-                object_repr=str(item.object_repr)[:255],
-                changes=item.changes or {},
+                object_id=_storable(str(item.object_id))[:64],
+                object_repr=_storable(str(item.object_repr))[:255],
+                changes=_storable(item.changes or {}),
                 previous_digest=previous,
             )
             entry.digest = entry_digest(_digest_fields(entry), previous)

@@ -15,3 +15,11 @@ def tampering():
         yield cursor
         if postgres:
             cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER core_auditentry_append_only")
+
+
+def keep_test_connection(monkeypatch) -> None:
+    """`kechuang COMMAND` run in-process closes every connection when the command ends, as it should in
+    production; a test keeps its own, which holds the test's transaction."""
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from kechuang.__main__ import main
+from kechuang.core.tests.tampering import keep_test_connection
 from kechuang.core.choices import Role
 from kechuang.core.models import AuditEntry, Department
 from kechuang.registry.tests.test_import_registry import ENTERPRISE_HEADERS, csv, enterprise_line
@@ -60,7 +61,8 @@ def test_an_api_write_is_chained_under_its_user(client, member, credentials):
     assert entry.actor == user.username and entry.changes["contact_person"][1] == "李经理"
 
 
-def test_a_command_is_chained_under_the_os_account_or_as_the_named_user(db, officer, tmp_path, capsys):
+def test_a_command_is_chained_under_the_os_account_or_as_the_named_user(db, officer, tmp_path, monkeypatch):
+    keep_test_connection(monkeypatch)
     path = tmp_path / "企业.csv"
     path.write_bytes(csv(ENTERPRISE_HEADERS, enterprise_line()))
     main(["import", "enterprises", str(path)])

@@ -6,6 +6,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from kechuang.__main__ import main
+from kechuang.core.tests.tampering import keep_test_connection
 from kechuang.core.audit import acting_as, verify_chain
 from kechuang.core.choices import AuditAction, Role
 from kechuang.core.models import AuditEntry, PrivilegedChange, PrivilegedChangeKind, PrivilegedChangeState
@@ -71,6 +72,7 @@ def test_no_service_or_api_path_changes_an_administrator_account_alone(admins, m
 
 def test_a_command_run_as_an_administrator_is_refused_too(admins, monkeypatch):
     sysadmin, _, _ = admins
+    keep_test_connection(monkeypatch)
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", NEW_PASSWORD)
     with pytest.raises(PrivilegeRefused):
         main(["--as", sysadmin.username, "createsuperuser", "--noinput", "--username", "root2", "--email", "r@x.cn"])
