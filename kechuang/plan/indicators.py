@@ -15,6 +15,7 @@ from kechuang.core.tables import Column
 from kechuang.registry.choices import CertificateKind
 from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty
 from kechuang.techmarket.models import TechContract
+from kechuang.vouchers.models import Claim
 
 INVENTION_PATENT = "invention_patent"
 
@@ -120,6 +121,30 @@ def contract_turnover(region_code, as_of, plan=None) -> Measure:
         .order_by("registered_on", "pk")
     )
     return Measure(records.turnover(), records, CONTRACT_COLUMNS)
+
+
+VOUCHER_COLUMNS = [
+    Column("申领编号", "pk"),
+    Column("券种", "scheme.name"),
+    Column("企业名称", "enterprise.name"),
+    Column("服务机构", "provider.name"),
+    Column("服务类别", "category"),
+    Column("拨付补贴(万元)", "paid_subsidy", numeric=True),
+    Column("拨付时间", "paid_at"),
+]
+
+
+@named_query("voucher_subsidies_paid", "创新券补贴拨付额")
+def voucher_subsidies_paid(region_code, as_of, plan=None) -> Measure:
+    """Innovation-voucher subsidies (万元) paid from 1 January of the date's year up to the date, to
+    in-district enterprises."""
+    records = (
+        Claim.objects.paid_between(dt.date(as_of.year, 1, 1), as_of)
+        .filter(enterprise__in=Enterprise.objects.in_district(region_code))
+        .select_related("scheme", "enterprise", "provider")
+        .order_by("paid_at", "pk")
+    )
+    return Measure(records.subsidy_paid(), records, VOUCHER_COLUMNS)
 
 
 FIGURE_COLUMNS = [

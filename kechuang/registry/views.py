@@ -13,6 +13,7 @@ from kechuang.core.backoffice import can_read_audit
 from kechuang.core.exports import xlsx_response
 from kechuang.core.views import ObjectListView
 from kechuang.registry import services
+from kechuang.registry.profile import sections_for
 from kechuang.registry.filtersets import CertificateFilterSet, EnterpriseFilterSet, IntellectualPropertyFilterSet
 from kechuang.registry.forms import ContactsForm, YearlyDataForm
 from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty
@@ -136,6 +137,7 @@ class EnterpriseDetailView(LoginRequiredMixin, DetailView):
                 (firm.projects.model._meta.verbose_name_plural, firm.projects.all()),
                 (firm.competitionprizes.model._meta.verbose_name_plural, firm.competitionprizes.all()),
             ],
+            sections=sections_for(firm, user),
             may_edit_contacts=can_edit_contacts(user, firm),
             may_edit_yearly=can_edit_yearly(user, firm),
         )

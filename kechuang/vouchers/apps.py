@@ -10,6 +10,7 @@ class VouchersConfig(AppConfig):
     name = "kechuang.vouchers"
     label = "vouchers"
     verbose_name = _("Innovation vouchers")
+    profile_sections = ["kechuang.vouchers.profile.claims_section"]
     nav = [
         (_("Innovation vouchers"), "vouchers:workspace", VOUCHER_USERS),
         (_("Service catalogue"), "vouchers:catalogue", ()),

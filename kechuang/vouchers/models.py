@@ -181,16 +181,12 @@ class ClaimQuerySet(models.QuerySet):
             return self.none()
         return self.filter(Q(enterprise__members=user) | Q(provider__users=user)).distinct()
 
-    def paid_in(self, year: int):
-        return self.filter(state=ClaimState.PAID, paid_at__year=year)
+    def paid_between(self, start, end):
+        """Claims marked paid on a district date from `start` to `end`, both included."""
+        return self.filter(state=ClaimState.PAID, paid_at__date__gte=start, paid_at__date__lte=end)
 
-    def totals(self):
-        return self.aggregate(
-            claims=models.Count("pk"),
-            fee=Sum("fee"),
-            subsidy=Sum("subsidy"),
-            paid=Sum("paid_subsidy", filter=Q(state=ClaimState.PAID)),
-        )
+    def subsidy_paid(self) -> Decimal:
+        return self.aggregate(total=Sum("paid_subsidy"))["total"] or ZERO
 
 
 class Claim(AuditedModel):

@@ -1,5 +1,6 @@
 """The public API contract, scheme files, concurrency of approvals, the provider import, and the pages
 of each role."""
+import datetime as dt
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -242,3 +243,38 @@ def test_the_public_catalogue_lists_verified_providers_only(client, provider, db
 
 def test_shipped_scheme_files_are_in_the_repo():
     assert {p.name for p in Path(schemes.BUILTIN_DIR).glob("*.yaml")} >= {"binhai-2024-circulation.yaml", "ecocity-hnte-service.yaml"}
+
+
+def test_the_profile_lists_claims_and_the_plan_counts_paid_subsidies(client, scheme, firm, provider, officer):
+    from kechuang.core import clock
+    from kechuang.plan.indicators import run
+
+    claim = services.file_claim(scheme, firm, provider, "检验检测", 12, officer)
+    services.approve(claim, officer)
+    services.redeem(claim, provider.users.get(), "FP-100", 12)
+    services.pay(claim, officer)
+    client.force_login(officer)
+    page = client.get(f"/registry/enterprises/{firm.uscc}/").content.decode()
+    assert "创新券" in page and f"/vouchers/claims/{claim.pk}/" in page
+    measure = run("voucher_subsidies_paid", "120116406", clock.today())
+    assert measure.value == Decimal("6.00") and list(measure.records) == [claim]
+    last_year_end = clock.today().replace(month=1, day=1) - dt.timedelta(days=1)
+    assert run("voucher_subsidies_paid", "120116406", last_year_end).value == 0
+
+
+def test_a_provider_applies_and_an_officer_verifies(client, make_user, officer):
+    from conftest import valid_uscc
+
+    applicant = make_user(Role.PROVIDER)
+    client.force_login(applicant)
+    bad = client.post("/vouchers/providers/apply/", {"uscc": "91120116MA0000000X", "name": "新机构", "kind": "testing",
+                                                      "categories": ["检验检测"]})
+    assert bad.status_code == 200 and not Provider.objects.exists()
+    client.post("/vouchers/providers/apply/", {"uscc": valid_uscc(770001), "name": "滨海新检测公司", "kind": "testing",
+                                               "categories": ["检验检测", "试验验证"], "contact": "李工", "phone": "022-5555"})
+    provider = Provider.objects.get()
+    assert provider.status == "applied" and list(provider.users.all()) == [applicant]
+    assert client.get("/vouchers/providers/apply/").status_code == 403  # one provider per account
+    services.set_provider_status(provider, "verify", officer)
+    provider.refresh_from_db()
+    assert provider.status == "verified"
