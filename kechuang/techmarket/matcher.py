@@ -34,7 +34,7 @@ from kechuang.core.choices import DomainLevel, IndustryLevel
 from kechuang.core.models import HighTechDomain, Industry
 from kechuang.techmarket.matching import Match, MatchEngine, Options, Record, rank_owners
 from kechuang.techmarket.matching import fusion
-from kechuang.techmarket.matching.semantic import from_bytes, to_bytes
+from kechuang.techmarket.matching.semantic import DIM, from_bytes, to_bytes
 from kechuang.techmarket.models import Achievement, Demand, MatchCentroid, MatchTerm
 
 # Institutions are ranked from a deeper list of achievements than the page shows, so that an
@@ -297,6 +297,8 @@ class DatabaseIndex:
 def _vectors(queryset) -> tuple[list[int], np.ndarray]:
     """(ids, vectors) of the rows; one client-side fetch (a server-side cursor costs more than it saves)."""
     rows = list(queryset.order_by().values_list("pk", "match_vector"))
+    if not rows:
+        return [], np.zeros((0, DIM), dtype=np.float32)
     ids = [pk for pk, _blob in rows]
     return ids, np.frombuffer(b"".join(bytes(blob) for _pk, blob in rows), dtype="<f4").reshape(len(ids), -1)
 
@@ -327,7 +329,7 @@ def _centroids(kind: str) -> np.ndarray:
         return cached[1]
     blobs = list(rows.order_by("cell").values_list("vector", flat=True))
     arr = (np.frombuffer(b"".join(bytes(b) for b in blobs), dtype="<f4").reshape(len(blobs), -1)
-           if blobs else np.zeros((0, 512), dtype=np.float32))
+           if blobs else np.zeros((0, DIM), dtype=np.float32))
     _centroid_cache[kind] = (stamp, arr)
     return arr
 
