@@ -340,7 +340,9 @@ def _walk(entries, previous: str, first_sequence: int, key: bytes):
 
 def chain_start(key: bytes | None = None) -> tuple[int, str]:
     """Where the chain kept in the database starts: after the newest archive mark whose MAC holds."""
-    from kechuang.core.models import AuditArchiveMark
+    from django.apps import apps
+
+    AuditArchiveMark = apps.get_model("core", "AuditArchiveMark")
 
     mark = AuditArchiveMark.objects.order_by("-through_sequence").first()
     if mark is None:
@@ -353,7 +355,7 @@ def chain_start(key: bytes | None = None) -> tuple[int, str]:
 def verify_chain() -> VerifyResult:
     """Walk the chain in order; report the first entry that was altered, inserted, forged or removed,
     checking the head row and the head written outside the database."""
-    from kechuang.core.models import AuditChainHead, AuditEntry
+    AuditChainHead, AuditEntry = _chain_models()
 
     key = audit_seal.audit_key()
     try:

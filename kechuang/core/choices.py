@@ -65,3 +65,16 @@ class AuditAction(models.TextChoices):
 PRIVILEGED_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 # Roles that must log in with a second factor (TOTP) when KECHUANG_REQUIRE_OTP is on.
 SECOND_FACTOR_ROLES = frozenset({Role.OFFICER, *PRIVILEGED_ROLES})
+
+
+class PrivilegedChangeKind(models.TextChoices):
+    CREATE_ACCOUNT = "create_account", _("Create an administrator account")
+    SET_ROLE = "set_role", _("Grant or withdraw an administrator role")
+    RESET_PASSWORD = "reset_password", _("Reset an administrator's password")
+    SET_ACTIVE = "set_active", _("Enable or disable an administrator account")
+
+
+class PrivilegedChangeState(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved and applied")
+    REJECTED = "rejected", _("Rejected")

@@ -9,6 +9,8 @@ from kechuang.core.access import ANY_ROLE, Scope, ScopedQuerySet
 from kechuang.core.audit import AuditedModel, PendingEntry, append, object_type_of
 from kechuang.core.permissions import nobody
 from kechuang.core.choices import (
+    PrivilegedChangeKind,
+    PrivilegedChangeState,
     AuditAction,
     DomainLevel,
     IndustryLevel,
@@ -241,19 +243,6 @@ class AuditArchiveMark(models.Model):
 
     def sealed_text(self) -> str:
         return f"archive:{self.through_sequence}:{self.through_digest}"
-
-
-class PrivilegedChangeKind(models.TextChoices):
-    CREATE_ACCOUNT = "create_account", _("Create an administrator account")
-    SET_ROLE = "set_role", _("Grant or withdraw an administrator role")
-    RESET_PASSWORD = "reset_password", _("Reset an administrator's password")
-    SET_ACTIVE = "set_active", _("Enable or disable an administrator account")
-
-
-class PrivilegedChangeState(models.TextChoices):
-    PENDING = "pending", _("Awaiting approval")
-    APPROVED = "approved", _("Approved and applied")
-    REJECTED = "rejected", _("Rejected")
 
 
 class PrivilegedChange(models.Model):

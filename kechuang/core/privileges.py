@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kechuang.core.audit import PendingEntry, acting_user, append, object_type_of, record_updated, snapshot
-from kechuang.core.choices import PRIVILEGED_ROLES, AuditAction, Role
+from kechuang.core.choices import PRIVILEGED_ROLES, AuditAction, PrivilegedChangeKind, PrivilegedChangeState, Role
 
 GUARDED_FIELDS = ("username", "role", "password", "is_superuser", "is_active")
 APPROVER_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN})
@@ -35,6 +35,15 @@ _applying: contextvars.ContextVar[int | None] = contextvars.ContextVar("kechuang
 
 class PrivilegeRefused(PermissionDenied):
     pass
+
+
+def _models(*names):
+    """core's models by name: core.models calls into this module from User.save, so importing it here
+    would close an import cycle."""
+    from django.apps import apps
+
+    found = tuple(apps.get_model("core", name) for name in names)
+    return found if len(found) > 1 else found[0]
 
 
 def is_privileged(user) -> bool:
@@ -75,7 +84,7 @@ def _chain(action, change, **details) -> None:
 
 def request_change(requester, kind, *, target=None, username="", role="", is_active=None, password=""):
     """The security administrator asks for a privileged change; nothing is applied yet."""
-    from kechuang.core.models import PrivilegedChange, PrivilegedChangeKind, User
+    PrivilegedChange, User = _models('PrivilegedChange', 'User')
 
     if not (requester.is_active and requester.role == Role.SECADMIN):
         raise PrivilegeRefused(_("Only the security administrator may request a change to an administrator account."))
@@ -104,7 +113,7 @@ def request_change(requester, kind, *, target=None, username="", role="", is_act
 
 def approve_change(change, approver):
     """A second administrator approves: the change is applied and chained."""
-    from kechuang.core.models import PrivilegedChange, PrivilegedChangeKind, PrivilegedChangeState, User
+    PrivilegedChange, User = _models('PrivilegedChange', 'User')
 
     with transaction.atomic():
         change = PrivilegedChange.objects.select_for_update().get(pk=change.pk)
@@ -133,7 +142,7 @@ def approve_change(change, approver):
 
 
 def reject_change(change, decider):
-    from kechuang.core.models import PrivilegedChange, PrivilegedChangeState
+    PrivilegedChange = _models('PrivilegedChange')
 
     with transaction.atomic():
         change = PrivilegedChange.objects.select_for_update().get(pk=change.pk)
@@ -150,8 +159,6 @@ def reject_change(change, decider):
 
 
 def _check_decider(change, decider) -> None:
-    from kechuang.core.models import PrivilegedChangeState
-
     if change.state != PrivilegedChangeState.PENDING:
         raise ValidationError(_("This change has already been decided."))
     if not (decider.is_active and decider.role in APPROVER_ROLES):

@@ -114,15 +114,3 @@ class ScreeningResult(models.Model):
 
     def __str__(self):
         return f"{self.enterprise_id} {self.ruleset_key} {self.status}"
-
-    def as_result(self) -> dict:
-        """The public result format."""
-        from kechuang.policy.services import explain
-
-        explain([self])
-        return {
-            "uscc": self.enterprise.uscc, "ruleset": self.ruleset_key, "version": self.ruleset_version,
-            "as_of": self.as_of.isoformat(), "status": self.status, "score": self.score,
-            "score_range": None if self.score is not None or self.score_min is None else [self.score_min, self.score_max],
-            "gap_count": self.gap_count, "fixable": self.fixable, "criteria": self.criteria, "gaps": self.gaps,
-        }

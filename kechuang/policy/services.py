@@ -252,6 +252,17 @@ def explain(results):
     return results
 
 
+def result_of(stored) -> dict:
+    """A stored screening result in the public result format, its criteria and gaps filled in."""
+    explain([stored])
+    return {
+        "uscc": stored.enterprise.uscc, "ruleset": stored.ruleset_key, "version": stored.ruleset_version,
+        "as_of": stored.as_of.isoformat(), "status": stored.status, "score": stored.score,
+        "score_range": None if stored.score is not None or stored.score_min is None else [stored.score_min, stored.score_max],
+        "gap_count": stored.gap_count, "fixable": stored.fixable, "criteria": stored.criteria, "gaps": stored.gaps,
+    }
+
+
 _RESULT_COLUMNS = ("run_id", "enterprise_id", "ruleset_key", "ruleset_version", "as_of", "status", "score",
                    "score_min", "score_max", "gap_count", "fixable")
 

@@ -73,7 +73,7 @@ def test_screen_stores_results_and_reports(make_enterprise):
     assert ScreeningResult.objects.latest().filter(run=run2).count() == 18
     # the stored result is the single evaluator's result
     single = services.evaluate_enterprise(near, "chuying", AS_OF)
-    stored = ScreeningResult.objects.latest().get(enterprise=near, ruleset_key="chuying").as_result()
+    stored = services.result_of(ScreeningResult.objects.latest().get(enterprise=near, ruleset_key="chuying"))
     assert stored == single
 
 

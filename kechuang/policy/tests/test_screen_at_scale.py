@@ -68,7 +68,7 @@ def test_bulk_screening_stores_what_the_single_evaluator_says(registry):
     assert len(stored) == len(registry) * 6
     for result in stored:
         single = services.evaluate_enterprise(result.enterprise, result.ruleset_key, AS_OF)
-        assert result.as_result() == single, (result.enterprise.name, result.ruleset_key)
+        assert services.result_of(result) == single, (result.enterprise.name, result.ruleset_key)
 
 
 def test_details_are_evaluated_in_a_fixed_number_of_queries(registry, make_enterprise):

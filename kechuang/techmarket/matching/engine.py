@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import fusion
+from .fusion import DEPTH, RRF_K, SEMANTIC_WEIGHT, fuse
 from .index import BM25Index
 from .lexicon import DomainLexicon, Segmenter, Thesaurus, get_lexicon, get_segmenter, get_thesaurus, normalize
 from .semantic import DIM, get_encoder, record_text
@@ -90,8 +90,8 @@ class Options:
     expansion_budget: float = 0.5
     semantic: bool = True
     lexical: bool = True
-    rrf_k: int = fusion.RRF_K
-    semantic_weight: float = fusion.SEMANTIC_WEIGHT
+    rrf_k: int = RRF_K
+    semantic_weight: float = SEMANTIC_WEIGHT
 
 
 class _Side(BM25Index):
@@ -290,15 +290,15 @@ class MatchEngine:
         q, origin = self.expand(a, side)
         lexical = self._lexical(side, a, q, domain, industry) if self.opt.lexical else np.zeros(0)
         semantic = side.vecs[: len(side.ids)] @ vec if vec.any() else np.zeros(0)
-        lex_order = _best(lexical, fusion.DEPTH, side.ids)
-        sem_order = _best(semantic, fusion.DEPTH, side.ids)
+        lex_order = _best(lexical, DEPTH, side.ids)
+        sem_order = _best(semantic, DEPTH, side.ids)
         if self.encoder is None or not len(sem_order):
             chosen = [(s, float(lexical[s])) for s in lex_order[:top]]
         elif not self.opt.lexical:
             chosen = [(s, float(semantic[s])) for s in sem_order[:top]]
         else:
             slot = {side.ids[s]: s for s in list(lex_order) + list(sem_order)}
-            fused = fusion.fuse([side.ids[s] for s in lex_order], [side.ids[s] for s in sem_order], top,
+            fused = fuse([side.ids[s] for s in lex_order], [side.ids[s] for s in sem_order], top,
                                 self.opt.rrf_k, self.opt.semantic_weight)
             chosen = [(slot[i], score) for i, score in fused]
         close = set(sem_order[:top].tolist())
