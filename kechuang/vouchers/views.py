@@ -296,17 +296,13 @@ class ServiceFormView(PredicateRequiredMixin, View):
         return render(request, "vouchers/service_form.html", {"form": form, "object": service})
 
 
-class ProviderApplicationView(LoginRequiredMixin, View):
-    def _allowed(self, request):
-        if not perms.uses_provider_workspace(request.user) or perms.provider_of(request.user) is not None:
-            raise PermissionDenied
+class ProviderApplicationView(PredicateRequiredMixin, View):
+    predicate = perms.can_apply_as_provider
 
     def get(self, request):
-        self._allowed(request)
         return render(request, "vouchers/provider_apply.html", {"form": ProviderApplicationForm()})
 
     def post(self, request):
-        self._allowed(request)
         form = ProviderApplicationForm(request.POST)
         if form.is_valid():
             try:
