@@ -31,6 +31,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 
+from kechuang.core.choices import Role
 from kechuang.core.permissions import is_signed_in, sees_everything
 
 # Keys of `Scope.reach`: conditions for every signed-in role, and for every visitor, signed in or not.
@@ -116,8 +117,6 @@ class Scope:
 
     def check(self, model) -> list[str]:
         """Problems with this declaration for `model` (an unknown path or role), for the system check."""
-        from kechuang.core.choices import Role
-
         problems = [f"unknown role {role!r}" for role in self.reach if role not in (ANY_ROLE, EVERYONE, *Role.values)]
         # A visitor who is not signed in is nobody a path could lead to.
         problems += [f"{EVERYONE!r} admits Q conditions only" for c in self.reach.get(EVERYONE, ()) if not isinstance(c, Q)]

@@ -58,6 +58,11 @@ uses_provider_workspace = is_provider_user
 uses_enterprise_workspace = is_enterprise_user
 
 
+def can_apply_as_provider(user) -> bool:
+    """A provider user not yet linked to a provider applies for listing (申请入库)."""
+    return uses_provider_workspace(user) and provider_of(user) is None
+
+
 def uses_vouchers(user) -> bool:
     """The voucher workspace serves the bureau (officers manage, leaders look), firms and providers."""
     return (

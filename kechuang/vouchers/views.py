@@ -298,18 +298,12 @@ class ServiceFormView(PredicateRequiredMixin, View):
 
 
 class ProviderApplicationView(PredicateRequiredMixin, View):
-    predicate = perms.uses_provider_workspace
-
-    def _allowed(self, request):
-        if perms.provider_of(request.user) is not None:
-            raise PermissionDenied
+    predicate = perms.can_apply_as_provider
 
     def get(self, request):
-        self._allowed(request)
         return render(request, "vouchers/provider_apply.html", {"form": ProviderApplicationForm()})
 
     def post(self, request):
-        self._allowed(request)
         form = ProviderApplicationForm(request.POST)
         if form.is_valid():
             try:
