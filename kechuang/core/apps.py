@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.choices import Role
@@ -15,3 +16,6 @@ class CoreConfig(AppConfig):
         from kechuang.core.imports import importers
 
         importers()  # merges every app's IMPORTERS now, so that a kind declared twice stops start-up
+        from kechuang.core.reference import restore_reference_tables
+
+        post_migrate.connect(restore_reference_tables, sender=self, dispatch_uid="core-reference-tables")
