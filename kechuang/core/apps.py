@@ -17,15 +17,7 @@ class CoreConfig(AppConfig):
 
         signals.connect_membership_audit()
         importers()  # merges every app's IMPORTERS now, so that a kind declared twice stops start-up
-        post_migrate.connect(reinstall_reference_tables, sender=self, dispatch_uid="core-reference-tables")
+        from kechuang.core.reference import restore_reference_tables
+
+        post_migrate.connect(restore_reference_tables, sender=self, dispatch_uid="core-reference-tables")
         post_migrate.connect(refresh_after_migrate, sender=self, dispatch_uid="kechuang.core.dbstats")
-
-
-def reinstall_reference_tables(sender, using="default", **kwargs):
-    """The reference tables come with migration 0002; a database emptied since (`kechuang flush`, a
-    test that commits and is flushed after) gets them back, as the seed plan comes back to the plan app."""
-    from kechuang.core.models import HighTechDomain, Industry, IPKind, Region
-    from kechuang.core.reference import load_all
-
-    if not Region.objects.using(using).exists():
-        load_all(Region, Industry, HighTechDomain, IPKind)

@@ -150,3 +150,22 @@ def sync_vocabulary(IPKind, CertificateKind, Tier) -> None:
         Tier.objects.update_or_create(
             code=tier.code, defaults={"rank": tier.rank, "short_label": tier.short_label, "certificate_kind_id": tier.code}
         )
+
+
+def restore_reference_tables(sender, using="default", apps=None, **kwargs):
+    """post_migrate: the tables the migrations filled are filled again when they are found empty, as
+    after a flush (a transactional test ends with one); filled tables are left as they are."""
+    from django.apps import apps as global_apps
+
+    apps = apps or global_apps
+    try:
+        models = {
+            name: apps.get_model("core", name)
+            for name in ("Region", "Industry", "HighTechDomain", "IPKind", "CertificateKind", "Tier")
+        }
+    except LookupError:  # migrated only part of the way: the migrations themselves load what exists
+        return
+    if not models["Region"].objects.using(using).exists():
+        load_all(models["Region"], models["Industry"], models["HighTechDomain"], models["IPKind"])
+    if not models["Tier"].objects.using(using).exists():
+        sync_vocabulary(models["IPKind"], models["CertificateKind"], models["Tier"])
