@@ -22,8 +22,9 @@ cycle is refused. Each builder receives a `DemoContext` (`kechuang.demo.context`
   natural key), so the same N, S and as-of give identical rows.
 - `as_of`: the demo's "today". Nothing may be dated after it, and every status (valid, expired,
   overdue) is as of this date, not the machine's clock.
-- `enterprise_count`: N, the size of the registry; scale every other volume from it
-  (`context.scaled(per_thousand, at_least)`).
+- `enterprise_count`: N, the size of the registry; scale every other volume from it:
+  `context.scaled(v)` is v in a district of 2,000 enterprises, in proportion beyond that, and never
+  less than v (a small test district still shows every kind of record).
 - `users`: `{role: User}`, the demo login of each `kechuang.core.choices.Role`, filled by core's part.
 - `stdout`: where to write one short summary line of what was made.
 - `seed`: the seed as given, for a part that needs a derived generator of its own.

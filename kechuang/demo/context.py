@@ -6,8 +6,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TextIO
 
-# The district size the fixed-size demo data was first written for: a part's volumes are stated per
-# this many enterprises and grow or shrink with `--enterprises`.
+# The district size the demo's volumes are stated for: a part's volumes grow in proportion beyond it,
+# and stay at their reference value below it, so that a small district (the tests build 30 to 60
+# enterprises) still shows every kind of record and every state.
 REFERENCE_SIZE = 2000
 
 
@@ -24,7 +25,7 @@ class DemoContext:
         """The context one part's builder gets: its own generator, the shared `users`."""
         return replace(self, rng=random.Random(f"{self.seed}:{name}"))
 
-    def scaled(self, at_reference: float, at_least: int = 1) -> int:
+    def scaled(self, at_reference: int) -> int:
         """A volume that is `at_reference` in a district of REFERENCE_SIZE enterprises, in proportion
-        to this district's size, and never below `at_least`."""
-        return max(at_least, round(at_reference * self.enterprise_count / REFERENCE_SIZE))
+        to this district's size when it is larger."""
+        return max(at_reference, round(at_reference * self.enterprise_count / REFERENCE_SIZE))
