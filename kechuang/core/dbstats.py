@@ -15,9 +15,16 @@ def refresh_statistics(using: str = DEFAULT_DB_ALIAS) -> None:
     transaction on the rows it has written so far."""
     connection = connections[using]
     with connection.cursor() as cursor:
-        if connection.vendor in ("sqlite", "postgresql"):
-            # A full ANALYZE on both: SQLite's `PRAGMA optimize` alone skips tables it has never analysed.
+        if connection.vendor == "sqlite":
+            # A full ANALYZE: SQLite's `PRAGMA optimize` alone skips tables it has never analysed.
             cursor.execute("ANALYZE")
+        elif connection.vendor == "postgresql":
+            # The statement timeout guards pages; maintenance of a large database may take longer.
+            cursor.execute("SET statement_timeout = 0")
+            try:
+                cursor.execute("ANALYZE")
+            finally:
+                cursor.execute("RESET statement_timeout")
 
 
 def refresh_after_migrate(sender, using=DEFAULT_DB_ALIAS, plan=None, **kwargs) -> None:
