@@ -20,9 +20,13 @@ def refresh_statistics(using: str = DEFAULT_DB_ALIAS) -> None:
             cursor.execute("ANALYZE")
         elif connection.vendor == "postgresql":
             # The statement timeout guards pages; maintenance of a large database may take longer.
+            # Only the product's tables: a bare ANALYZE also takes the catalogs every database on the
+            # server shares, and waits behind any other database's transaction that holds them.
+            tables = ", ".join(connection.ops.quote_name(name) for name in connection.introspection.table_names(cursor))
             cursor.execute("SET statement_timeout = 0")
             try:
-                cursor.execute("ANALYZE")
+                if tables:
+                    cursor.execute(f"ANALYZE {tables}")
             finally:
                 cursor.execute("RESET statement_timeout")
 
