@@ -239,6 +239,8 @@ def main() -> None:
                                    capture_output=True, text=True)
             results[(database, size)] = [json.loads(line) for line in child.stdout.splitlines() if line.startswith("{")]
             print(f"# measured {database} {size}: {len(results[(database, size)])} pages", flush=True)
+            print_table({(database, size): results[(database, size)]}, [size], [database])  # kept if a later size fails
+            sys.stdout.flush()
     print_table(results, sizes, databases)
 
 

@@ -15,12 +15,25 @@ def refresh_statistics(using: str = DEFAULT_DB_ALIAS) -> None:
     transaction on the rows it has written so far."""
     connection = connections[using]
     with connection.cursor() as cursor:
-        if connection.vendor in ("sqlite", "postgresql"):
-            # A full ANALYZE on both: SQLite's `PRAGMA optimize` alone skips tables it has never analysed.
+        if connection.vendor == "sqlite":
+            # A full ANALYZE: SQLite's `PRAGMA optimize` alone skips tables it has never analysed.
             cursor.execute("ANALYZE")
+        elif connection.vendor == "postgresql":
+            # The statement timeout guards pages; maintenance of a large database may take longer.
+            # Only the product's tables: a bare ANALYZE also takes the catalogs every database on the
+            # server shares, and waits behind any other database's transaction that holds them.
+            tables = ", ".join(connection.ops.quote_name(name) for name in connection.introspection.table_names(cursor))
+            cursor.execute("SET statement_timeout = 0")
+            try:
+                if tables:
+                    cursor.execute(f"ANALYZE {tables}")
+            finally:
+                cursor.execute("RESET statement_timeout")
 
 
-def refresh_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+def refresh_after_migrate(sender, using=DEFAULT_DB_ALIAS, plan=None, **kwargs) -> None:
     """`post_migrate` receiver (connected once, for the core app): a migration may add an index the
-    planner knows nothing about yet."""
-    refresh_statistics(using)
+    planner knows nothing about yet. Only after migrations were applied: `flush` (which the test suite
+    runs between transactional tests) sends the same signal with no plan."""
+    if plan:
+        refresh_statistics(using)
