@@ -389,7 +389,7 @@ class MarketBuilder:
             decided = status in (ChallengeStatus.AWARDED, ChallengeStatus.COMPLETED, ChallengeStatus.UNSOLVED)
             challenge = Challenge.objects.create(
                 demand=demand, title=demand.title, support_amount=support, deadline=deadline,
-                account=services.open_challenge_account(demand, demand.title, support, officer),
+                account=services.open_challenge_account(demand.title, support, officer),
                 status=ChallengeStatus.OPEN if status == ChallengeStatus.UNSOLVED else status,
                 created_by=officer, created_on=launched,
             )
@@ -433,7 +433,8 @@ class MarketBuilder:
                 accepted_on=min(due, self.as_of) if accepted else None, accepted_by=officer if accepted else None,
             )
             if accepted:
-                ledger.pay(challenge.account, amount, services.milestone_reference(milestone), officer, title, at=_aware(milestone.accepted_on))
+                reference = services.milestone_references(challenge)[milestone.pk]
+                ledger.pay(challenge.account, amount, reference, officer, title, at=_aware(milestone.accepted_on))
         Challenge.objects.filter(pk=challenge.pk).update(status=status, winner=winner, result_published_on=decided_on)
 
 
