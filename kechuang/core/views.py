@@ -74,3 +74,10 @@ class ObjectListView(LoginRequiredMixin, ListView):
             export_label=_("Export to Excel"),
         )
         return context
+
+
+def csrf_failure(request, reason=""):
+    """The page a refused form submission gets (an expired page or a blocked cookie, most often)."""
+    from django.shortcuts import render
+
+    return render(request, "403_csrf.html", {"reason": reason}, status=403)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.utils import translation
 
+from kechuang.core import clock
+from kechuang.core.documents import OfficialDocument
 from kechuang.core.exports import workbook_bytes
 from kechuang.plan import supervision
 from kechuang.plan.choices import Light, Status
@@ -149,64 +151,44 @@ def department_chart(s: Summary) -> io.BytesIO:
     return _png(fig)
 
 
-def _table(document, headers, rows):
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, headers):
-        cell.text = header
-        cell.paragraphs[0].runs[0].bold = True
-    for row in rows:
-        for cell, value in zip(table.add_row().cells, row):
-            cell.text = "" if value is None else str(value)
-    return table
-
-
-def docx(s: Summary) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
+def docx(s: Summary, red_head: bool = False, document_number: str = "") -> bytes:
+    """The report in the official document format (GB/T 9704-2012, kechuang.core.documents); with
+    `red_head`, under the issuing office's red mark and the document number given (left blank for the
+    clerk to fill when none is given)."""
     with translation.override("zh-hans"):
-        document = Document()
-        style = document.styles["Normal"]
-        style.font.size = Pt(10.5)
-        style.font.name = "宋体"
-        style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-        heading = document.add_heading(s.title, level=0)
-        heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
         plan = s.plan
-        document.add_paragraph(
-            f"依据：{plan.document_number or plan.name}（{plan.issuer}）　统计截至：{s.as_of.isoformat()}　"
-            f"生成日期：{dt.date.today().isoformat()}"
+        document = OfficialDocument(
+            s.title, issuer_mark=plan.issuer if red_head else "", document_number=document_number or "〔    〕号",
+        )
+        document.paragraph(
+            f"依据：{plan.document_number or plan.name}（{plan.issuer}）；统计截至 {s.as_of.isoformat()}；"
+            f"生成于 {clock.today().isoformat()}。"
         )
         if any(t.is_demo for t in plan.tasks.all()) or any(r.indicator.year_targets.filter(is_demo=True).exists() for r in s.readings):
-            document.add_paragraph("注：年度目标和部门分工含演示数据（非正式附件），仅供演示。")
+            document.note("注：年度目标和部门分工含演示数据（非正式附件），仅供演示。")
         counts = Counter(r.status for r in s.readings)
         lights = Counter(st.light for st in s.statuses)
         overdue = list(s.overdue_rows())
-        document.add_paragraph(
+        document.paragraph(
             f"{len(s.readings)} 项指标中，已完成 {counts[Status.MET]} 项、进度正常 {counts[Status.ON_TRACK]} 项、"
             f"有风险 {counts[Status.AT_RISK]} 项、滞后 {counts[Status.BEHIND]} 项；{len(s.statuses)} 项任务中，"
             f"绿灯 {lights[Light.GREEN]} 项、黄灯 {lights[Light.YELLOW]} 项、红灯 {lights[Light.RED]} 项；逾期未报 {len(overdue)} 期次。"
         )
-        document.add_heading("一、指标完成情况", level=1)
-        _table(document, INDICATOR_HEADERS[1:], [row[1:] for row in s.indicator_rows()])
-        document.add_picture(progress_chart(s), width=Cm(15))
-        document.add_heading("二、各部门任务进展", level=1)
-        _table(document, DEPARTMENT_HEADERS, list(s.department_rows()))
-        document.add_picture(department_chart(s), width=Cm(15))
-        _table(document, [h for h in TASK_HEADERS if h != "配合单位"], [row[:3] + row[4:] for row in s.task_rows()])
-        document.add_heading("三、逾期未报清单", level=1)
+        document.heading("一、指标完成情况")
+        document.table(INDICATOR_HEADERS[1:], [row[1:] for row in s.indicator_rows()])
+        document.picture(progress_chart(s))
+        document.heading("二、各部门任务进展")
+        document.table(DEPARTMENT_HEADERS, list(s.department_rows()))
+        document.picture(department_chart(s))
+        document.table([h for h in TASK_HEADERS if h != "配合单位"], [row[:3] + row[4:] for row in s.task_rows()])
+        document.heading("三、逾期未报清单")
         if overdue:
-            _table(document, OVERDUE_HEADERS, overdue)
+            document.table(OVERDUE_HEADERS, overdue)
         else:
-            document.add_paragraph("无。")
-        document.add_heading("四、说明", level=1)
-        document.add_paragraph(
+            document.paragraph("无。")
+        document.heading("四、说明")
+        document.paragraph(
             "指标实际值按统计截至日由登记数据自动计算（研发投入强度取统计部门数据），状态按年度目标的线性进度判定；"
             "任务状态按完成时限内的时间进度与最近一次审核通过的进展报告比较。"
         )
-        buffer = io.BytesIO()
-        document.save(buffer)
-        return buffer.getvalue()
+        return document.bytes()

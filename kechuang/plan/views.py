@@ -369,7 +369,9 @@ class ReportDownloadView(IndicatorReaderMixin, View):
             messages.error(request, str(error))
             return redirect("plan:cockpit", plan.code)
         if fmt == "docx":
-            content, content_type = reports.docx(summary), DOCX_CONTENT_TYPE
+            red_head = request.GET.get("variant") == "red"
+            number = request.GET.get("number", "")[:40]
+            content, content_type = reports.docx(summary, red_head, number), DOCX_CONTENT_TYPE
         else:
             content, content_type = reports.xlsx(summary), XLSX_CONTENT_TYPE
         response = HttpResponse(content, content_type=content_type)

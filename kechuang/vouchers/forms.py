@@ -53,3 +53,24 @@ class BookingForm(forms.Form):
         self.fields["enterprise"].queryset = enterprises
         if enterprises.count() == 1:
             self.fields["enterprise"].initial = enterprises.first()
+
+
+class ProviderApplicationForm(forms.ModelForm):
+    """A service provider applies to be listed (服务机构入库申请)."""
+
+    categories = forms.MultipleChoiceField(
+        label=_("Service categories"), choices=[(c, c) for c in ALL_CATEGORIES], widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Provider
+        fields = ["uscc", "name", "kind", "categories", "contact", "phone"]
+
+    def clean_uscc(self):
+        from kechuang.registry.validators import uscc_problem
+
+        code = "".join(self.cleaned_data["uscc"].split()).upper()
+        problem = uscc_problem(code)
+        if problem:
+            raise forms.ValidationError(problem)
+        return code

@@ -248,6 +248,22 @@ def rate(claim: Claim, by, score: int, comment: str = "") -> Rating:
 # ------------------------------------------------------------------------------------ providers
 
 
+def apply_as_provider(provider: Provider, by) -> Provider:
+    """A provider user's application; it waits as 申请入库 until an officer verifies it."""
+    if not perms.uses_provider_workspace(by):
+        raise ValidationError(_("Only a service provider's account applies for listing."))
+    if perms.provider_of(by) is not None:
+        raise ValidationError(_("Your account already belongs to a service provider."))
+    if Provider.objects.filter(uscc=provider.uscc).exists():
+        raise ValidationError({"uscc": _("A provider with this code is already listed or has applied.")})
+    provider.categories = _check_categories(provider.categories)
+    provider.status = "applied"
+    with transaction.atomic():
+        provider.save()
+        provider.users.add(by)
+    return provider
+
+
 def set_provider_status(provider: Provider, transition: str, by, reason: str = "") -> Provider:
     return move(PROVIDER, provider, transition, by, comment=reason)
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("services/<int:pk>/", views.ServiceDetailView.as_view(), name="service"),
     path("services/<int:pk>/edit/", views.ServiceFormView.as_view(), name="service-edit"),
     path("providers/", views.ProviderListView.as_view(), name="providers"),
+    path("providers/apply/", views.ProviderApplicationView.as_view(), name="provider-apply"),
     path("providers/<int:pk>/", views.ProviderDetailView.as_view(), name="provider"),
     path("schemes/<slug:code>/", views.SchemeDetailView.as_view(), name="scheme"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),

@@ -23,7 +23,7 @@ from kechuang.vouchers import permissions as perms
 from kechuang.vouchers import services
 from kechuang.vouchers.choices import ClaimState, ProviderStatus
 from kechuang.vouchers.filtersets import ClaimFilterSet, ProviderFilterSet, ServiceFilterSet
-from kechuang.vouchers.forms import BookingForm, ClaimForm, RedemptionForm, ServiceForm
+from kechuang.vouchers.forms import BookingForm, ClaimForm, ProviderApplicationForm, RedemptionForm, ServiceForm
 from kechuang.vouchers.models import Booking, Claim, Provider, Scheme, Service
 from kechuang.vouchers.tables import CLAIM_COLUMNS, PROVIDER_COLUMNS, SERVICE_COLUMNS
 from kechuang.vouchers.workflows import CLAIM, PROVIDER
@@ -294,6 +294,31 @@ class ServiceFormView(LoginRequiredMixin, View):
             else:
                 return redirect(form.instance.get_absolute_url())
         return render(request, "vouchers/service_form.html", {"form": form, "object": service})
+
+
+class ProviderApplicationView(LoginRequiredMixin, View):
+    def _allowed(self, request):
+        if not perms.uses_provider_workspace(request.user) or perms.provider_of(request.user) is not None:
+            raise PermissionDenied
+
+    def get(self, request):
+        self._allowed(request)
+        return render(request, "vouchers/provider_apply.html", {"form": ProviderApplicationForm()})
+
+    def post(self, request):
+        self._allowed(request)
+        form = ProviderApplicationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.apply_as_provider(form.instance, request.user)
+            except ValidationError as error:
+                for field, problems in getattr(error, "error_dict", {"__all__": error.error_list}).items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+            else:
+                messages.success(request, _("Application sent; the bureau will verify it."))
+                return redirect("vouchers:workspace")
+        return render(request, "vouchers/provider_apply.html", {"form": form})
 
 
 class ProviderListView(ObjectListView):

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 from docx import Document
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from kechuang.plan import reports
@@ -139,3 +140,31 @@ def test_officer_reviews_on_the_page_and_admin_lists_tasks(seed_plan, department
     report.refresh_from_db()
     assert report.state == "accepted"
     assert client.get("/admin/plan/task/").status_code == 200
+
+
+def test_the_docx_follows_the_official_document_format(data):
+    from docx.shared import Mm, Pt
+
+    summary = reports.period_summary(data, "2022-Q2")
+    document = Document(io.BytesIO(reports.docx(summary)))
+    section = document.sections[0]
+    measured = (section.page_width, section.page_height, section.top_margin, section.left_margin, section.right_margin,
+                section.bottom_margin)
+    for length, millimetres in zip(measured, (210, 297, 37, 28, 26, 35)):
+        assert abs(length - Mm(millimetres)) < Mm(0.1)  # stored in twips
+    normal = document.styles["Normal"]
+    assert normal.font.size == Pt(16) and normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert document.styles["Heading 1"].element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
+    assert document.styles["Heading 1"].font.color.rgb == (0, 0, 0)  # not Word's blue
+    title = document.paragraphs[0]
+    assert title.text == summary.title and title.runs[0].font.size == Pt(22)
+    footer_xml = section.footer.paragraphs[0]._p.xml + section.even_page_footer.paragraphs[0]._p.xml
+    assert footer_xml.count("PAGE") == 2 and "—" in section.footer.paragraphs[0].text
+    tasks = document.tables[2]
+    widths = [cell.width for cell in tasks.rows[0].cells]
+    assert widths[1] == max(widths) and sum(widths) <= Mm(157)  # the task name column is the widest
+    number_cell = tasks.rows[1].cells[4]._tc.xml
+    assert "w:noWrap" in number_cell
+    red = Document(io.BytesIO(reports.docx(summary, red_head=True, document_number="生态科〔2022〕12号")))
+    assert red.paragraphs[0].text == data.issuer and red.paragraphs[0].runs[0].font.color.rgb != (0, 0, 0)
+    assert red.paragraphs[1].text == "生态科〔2022〕12号" and "w:pBdr" in red.paragraphs[1]._p.xml

@@ -260,3 +260,21 @@ def test_the_profile_lists_claims_and_the_plan_counts_paid_subsidies(client, sch
     assert measure.value == Decimal("6.00") and list(measure.records) == [claim]
     last_year_end = clock.today().replace(month=1, day=1) - dt.timedelta(days=1)
     assert run("voucher_subsidies_paid", "120116406", last_year_end).value == 0
+
+
+def test_a_provider_applies_and_an_officer_verifies(client, make_user, officer):
+    from conftest import valid_uscc
+
+    applicant = make_user(Role.PROVIDER)
+    client.force_login(applicant)
+    bad = client.post("/vouchers/providers/apply/", {"uscc": "91120116MA0000000X", "name": "新机构", "kind": "testing",
+                                                      "categories": ["检验检测"]})
+    assert bad.status_code == 200 and not Provider.objects.exists()
+    client.post("/vouchers/providers/apply/", {"uscc": valid_uscc(770001), "name": "滨海新检测公司", "kind": "testing",
+                                               "categories": ["检验检测", "试验验证"], "contact": "李工", "phone": "022-5555"})
+    provider = Provider.objects.get()
+    assert provider.status == "applied" and list(provider.users.all()) == [applicant]
+    assert client.get("/vouchers/providers/apply/").status_code == 403  # one provider per account
+    services.set_provider_status(provider, "verify", officer)
+    provider.refresh_from_db()
+    assert provider.status == "verified"
