@@ -165,13 +165,18 @@ def move(workflow: Workflow, obj, name: str, user, comment: str = "", where: dic
     `where` adds conditions the row must still meet (e.g. no winner chosen yet). Raises PermissionDenied
     or ValidationError (in Chinese) and writes nothing when the move is not allowed or someone else moved
     the record first. Returns `obj`, refreshed."""
+    # The state checked is the state the UPDATE requires: read once, so that a copy refreshed meanwhile
+    # (another request's move on the same object) cannot make the condition match the new state.
+    state = workflow.state_of(obj)
     transition = check(workflow, obj, name, user, comment)
+    if state not in transition.sources:
+        raise _stale()
     model = type(obj)
     values = _values(workflow, transition, model, user, comment, changes)
     with transaction.atomic():
         lock_chain()
         stored = model._base_manager.filter(pk=obj.pk).first()
-        conditions = {"pk": obj.pk, workflow.state_field: workflow.state_of(obj), **(where or {})}
+        conditions = {"pk": obj.pk, workflow.state_field: state, **(where or {})}
         if stored is None or model._base_manager.filter(**conditions).update(**values) != 1:
             raise _stale()
         obj.refresh_from_db()
@@ -193,6 +198,9 @@ def move_all(
     objects = list(objects)
     if not objects:
         return objects
+    by_state: dict[str, list] = {}
+    for obj in objects:  # read once, before the checks (see move())
+        by_state.setdefault(workflow.state_of(obj), []).append(obj.pk)
     errors, transition = [], workflow.get(name)
     for obj in objects:
         try:
@@ -206,9 +214,8 @@ def move_all(
         raise ValidationError(errors)
     model = type(objects[0])
     values = _values(workflow, transition, model, user, comment, changes)
-    by_state: dict[str, list] = {}
-    for obj in objects:
-        by_state.setdefault(workflow.state_of(obj), []).append(obj.pk)
+    if not set(by_state) <= transition.sources:
+        raise _stale()
     with transaction.atomic():
         lock_chain()
         before = {row.pk: snapshot(row) for row in model._base_manager.filter(pk__in=[o.pk for o in objects])}

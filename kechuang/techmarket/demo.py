@@ -410,12 +410,13 @@ class MarketBuilder:
         fundable = [d for d in demands if d.budget and d.budget >= 50]
         chosen = rng.sample(fundable, min(len(statuses), len(fundable)))
         challenges, accounts, proposals, reviews, milestones, winners = [], [], [], [], [], []
+        first_serial = LedgerAccount.objects.filter(code__startswith=services.CHALLENGE_ACCOUNTS).count() + 1
         for demand, status in zip(chosen, statuses):
             support = Decimal(rng.choice((100, 200, 300, 500)))
             launched = as_of - dt.timedelta(days=rng.randint(20, 60) if status == ChallengeStatus.OPEN else rng.randint(200, 500))
             deadline = as_of + dt.timedelta(days=rng.randint(15, 60)) if status == ChallengeStatus.OPEN else launched + dt.timedelta(days=90)
-            account = LedgerAccount(code=services.challenge_account_code(demand), name=f"揭榜挂帅：{demand.title}"[:200],
-                                    limit=support)
+            account = LedgerAccount(code=f"{services.CHALLENGE_ACCOUNTS}{first_serial + len(accounts):05d}",
+                                    name=f"揭榜挂帅：{demand.title}"[:200], limit=support)
             accounts.append(account)
             challenge = Challenge(demand=demand, title=demand.title, support_amount=support, deadline=deadline,
                                   account=account, status=status, created_by=officer, created_on=launched)
@@ -482,12 +483,15 @@ class MarketBuilder:
 
     def _pay_accepted(self, milestones, officer) -> None:
         """Each accepted milestone's payment as a PAY entry on its challenge's ledger account, in bulk,
-        and the accounts' paid sums from those entries."""
-        entries = [
-            LedgerEntry(account=m.challenge.account, kind=EntryKind.PAY, amount=m.amount, reference=services.milestone_reference(m),
-                        note=m.title, by=officer, at=_aware(m.accepted_on))
-            for m in milestones if m.status == MilestoneStatus.ACCEPTED
-        ]
+        referenced as services.milestone_references does (the account, then the milestone's number in
+        planning order), and the accounts' paid sums from those entries."""
+        numbers, entries = {}, []
+        for m in milestones:
+            numbers[m.challenge_id] = numbers.get(m.challenge_id, 0) + 1
+            if m.status == MilestoneStatus.ACCEPTED:
+                entries.append(LedgerEntry(account=m.challenge.account, kind=EntryKind.PAY, amount=m.amount,
+                                           reference=f"{m.challenge.account.code}/{numbers[m.challenge_id]}",
+                                           note=m.title, by=officer, at=_aware(m.accepted_on)))
         LedgerEntry.objects.bulk_create(entries)
         accounts = {}
         for entry in entries:

@@ -221,13 +221,15 @@ def move_match(match: Match, stage: str, by, contract: TechContract | None = Non
 # ------------------------------------------------------------------------------------- challenges
 
 
-def challenge_account_code(demand: Demand) -> str:
-    """The ledger account of the demand's next challenge: the demand and which of its challenges this is."""
-    return f"techmarket.challenge:{demand.pk}-{demand.challenges.count() + 1}"
+CHALLENGE_ACCOUNTS = "techmarket.challenge:"
 
 
-def open_challenge_account(demand: Demand, title: str, support_amount: Decimal, by=None) -> ledger.LedgerAccount:
-    return ledger.open_account(challenge_account_code(demand), f"揭榜挂帅：{title}", support_amount, by)
+def open_challenge_account(title: str, support_amount: Decimal, by=None) -> ledger.LedgerAccount:
+    """A new challenge's ledger account, numbered in launch order (no row ids, so the same district
+    built twice holds the same ledger). Two launches racing for one number: the challenge's one-to-one
+    account refuses the second."""
+    serial = ledger.LedgerAccount.objects.filter(code__startswith=CHALLENGE_ACCOUNTS).count() + 1
+    return ledger.open_account(f"{CHALLENGE_ACCOUNTS}{serial:05d}", f"揭榜挂帅：{title}", support_amount, by)
 
 
 def launch_challenge(demand: Demand, by, support_amount: Decimal, deadline: dt.date, title: str = "", reviewers=()) -> Challenge:
@@ -242,7 +244,7 @@ def launch_challenge(demand: Demand, by, support_amount: Decimal, deadline: dt.d
         title = title or demand.title
         challenge = Challenge.objects.create(
             demand=demand, title=title, support_amount=support_amount, deadline=deadline, created_by=by,
-            created_on=_today(), account=open_challenge_account(demand, title, support_amount, by),
+            created_on=_today(), account=open_challenge_account(title, support_amount, by),
         )
         challenge.reviewers.set(reviewers)
     return challenge
@@ -340,8 +342,13 @@ def add_milestone(challenge: Challenge, by, title: str, due_on: dt.date, amount:
         return Milestone.objects.create(challenge=locked, title=title.strip(), due_on=due_on, amount=amount)
 
 
-def milestone_reference(milestone: Milestone) -> str:
-    return f"techmarket.milestone:{milestone.pk}"
+def milestone_references(challenge: Challenge) -> dict:
+    """Each milestone's ledger reference: the challenge's account and the milestone's number in the
+    order it was planned."""
+    return {
+        m.pk: f"{challenge.account.code}/{number}"
+        for number, m in enumerate(challenge.milestones.order_by("pk"), start=1)
+    }
 
 
 def accept_milestone(milestone: Milestone, by) -> Milestone:
@@ -355,7 +362,8 @@ def accept_milestone(milestone: Milestone, by) -> Milestone:
             raise ValidationError(_("Payments are released only for an awarded challenge in progress."))
         move(MILESTONE, milestone, "accept", by)
         try:
-            ledger.pay(challenge.account, milestone.amount, milestone_reference(milestone), by, milestone.title)
+            reference = milestone_references(challenge)[milestone.pk]
+            ledger.pay(challenge.account, milestone.amount, reference, by, milestone.title)
         except ledger.LedgerRefused:
             raise ValidationError(
                 _("Releasing %(amount)s 万元 would bring payments to %(total)s 万元, above the support amount of %(support)s 万元.")

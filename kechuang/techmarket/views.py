@@ -466,7 +466,8 @@ def _with_steps(workflow, user, obj):
 
 def _ledger_rows(challenge):
     """The challenge account's entries with the milestone each one paid."""
-    milestones = {services.milestone_reference(m): m for m in challenge.milestones.all()}
+    milestones = challenge.milestones.in_bulk()
+    milestones = {reference: milestones[pk] for pk, reference in services.milestone_references(challenge).items()}
     return [(entry, milestones.get(entry.reference)) for entry in challenge.ledger_entries()]
 
 

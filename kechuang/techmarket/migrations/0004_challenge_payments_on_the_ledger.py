@@ -8,9 +8,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def challenge_account_code(challenge, launch: int) -> str:
-    # as services.open_challenge_account names it: the demand and which of its challenges this is
-    return f"techmarket.challenge:{challenge.demand_id}-{launch}"
 
 
 def carry_paid_amounts(apps, schema_editor):
@@ -18,20 +15,21 @@ def carry_paid_amounts(apps, schema_editor):
     Milestone = apps.get_model("techmarket", "Milestone")
     LedgerAccount = apps.get_model("core", "LedgerAccount")
     LedgerEntry = apps.get_model("core", "LedgerEntry")
-    launches = {}
-    for challenge in Challenge.objects.order_by("pk"):
-        launches[challenge.demand_id] = launches.get(challenge.demand_id, 0) + 1
-        code = challenge_account_code(challenge, launches[challenge.demand_id])
+    for serial, challenge in enumerate(Challenge.objects.order_by("pk"), start=1):
+        # numbered in launch order, as services.open_challenge_account numbers them
+        code = f"techmarket.challenge:{serial:05d}"
         account = LedgerAccount.objects.create(
             code=code, name=f"揭榜挂帅：{challenge.title}"[:200],
             limit=challenge.support_amount, paid=challenge.paid_amount,
         )
         carried = Decimal("0")
+        # each milestone's reference is the account and its number in planning order (services.milestone_references)
+        numbers = {pk: n for n, pk in enumerate(Milestone.objects.filter(challenge=challenge).order_by("pk").values_list("pk", flat=True), 1)}
         for milestone in Milestone.objects.filter(challenge=challenge, status="accepted").order_by("accepted_on", "pk"):
             if carried + milestone.amount > challenge.paid_amount:
                 break
             LedgerEntry.objects.create(
-                account=account, kind="pay", amount=milestone.amount, reference=f"techmarket.milestone:{milestone.pk}",
+                account=account, kind="pay", amount=milestone.amount, reference=f"{code}/{numbers[milestone.pk]}",
                 note=milestone.title[:300], by_id=milestone.accepted_by_id,
             )
             carried += milestone.amount
