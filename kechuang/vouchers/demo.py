@@ -67,7 +67,8 @@ class VoucherBuilder:
         self.context, self.rng, self.as_of = context, context.rng, context.as_of
         self.now = timezone.now()
         self.entries: list[LedgerEntry] = []
-        self.committed = defaultdict(lambda: [Decimal("0"), Decimal("0")])  # account code → [reserved, paid]
+        # account code → [reserved, paid]; the schemes' accounts exist, the enterprises' are made as needed
+        self.committed = defaultdict(lambda: [Decimal("0"), Decimal("0")])
 
     def build(self) -> None:
         loaded = schemes.load_builtin()
@@ -124,7 +125,7 @@ class VoucherBuilder:
             claimants = self._claimants(scheme)
             if start > end or not offering or not claimants:
                 continue
-            for number in range(self.context.scaled(120 if scheme.kind != "hnte" else 40, 4)):
+            for number in range(self.context.scaled(120 if scheme.kind != "hnte" else 40)):
                 provider = self.rng.choice(offering)
                 if number < 3 and scheme.kind != "subsidy":
                     provider = next((p for p in offering if p.pk == providers[DEMO_PROVIDER].pk), provider)
@@ -182,11 +183,13 @@ class VoucherBuilder:
                 continue
             scheme = claim.scheme
             cap_code = f"vouchers.scheme:{scheme.code}/enterprise:{firms[claim.enterprise_id]}"
-            budget, cap = self.committed[scheme.account.code], self.committed[cap_code]
+            budget = self.committed[scheme.account.code]
+            cap = self.committed.get(cap_code, [Decimal("0"), Decimal("0")])
             if sum(budget) + claim.subsidy > scheme.budget or sum(cap) + claim.subsidy > scheme.cap_per_enterprise:
                 claim.state, claim.reason, claim.expires_on = ClaimState.REJECTED, "预算或企业额度不足", None
                 claim.invoice_no, claim.fee_paid, claim.paid_subsidy, claim.redeemed_at, claim.paid_at = "", None, None, None, None
                 continue
+            cap = self.committed.setdefault(cap_code, cap)
             if cap_code not in cap_accounts:
                 cap_accounts[cap_code] = LedgerAccount(code=cap_code, name=f"{scheme.name} · 企业额度", limit=scheme.cap_per_enterprise)
             for code, committed in ((scheme.account.code, budget), (cap_code, cap)):
