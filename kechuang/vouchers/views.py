@@ -16,7 +16,7 @@ from django.views import View
 from kechuang.core import clock
 from kechuang.core.bounds import id_param, int_param, year_param
 from kechuang.core.exports import xlsx_response
-from kechuang.core.ledger import LedgerEntry
+from kechuang.core.ledger import LedgerEntry, to_money
 from kechuang.core.permissions import anyone
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin
 from kechuang.registry.models import Enterprise
@@ -363,19 +363,25 @@ class SchemeDetailView(PredicateRequiredMixin, View):
         })
 
 
+MONEY_FIGURES = ("fee", "subsidy", "paid")
+
+
 def statistics(claims):
     """Claims, fees and subsidies by scheme, category, provider and month (paid counts what was paid)."""
     figures = {"claims": Count("pk"), "fee": Sum("fee"), "subsidy": Sum("subsidy"),
                "paid": Sum("paid_subsidy", filter=Q(state=ClaimState.PAID))}
-    return {
-        "total": claims.aggregate(**figures),
-        "by_scheme": list(claims.values("scheme__name").annotate(**figures).order_by("scheme__name")),
-        "by_category": list(claims.values("category").annotate(**figures).order_by("-subsidy")),
-        "by_provider": list(claims.values("provider__name").annotate(**figures).order_by("-subsidy")[:30]),
-        "by_month": list(
-            claims.annotate(month=TruncMonth("filed_on")).values("month").annotate(**figures).order_by("month")
-        ),
+    grouped = {
+        "by_scheme": claims.values("scheme__name").annotate(**figures).order_by("scheme__name"),
+        "by_category": claims.values("category").annotate(**figures).order_by("-subsidy"),
+        "by_provider": claims.values("provider__name").annotate(**figures).order_by("-subsidy")[:30],
+        "by_month": claims.annotate(month=TruncMonth("filed_on")).values("month").annotate(**figures).order_by("month"),
     }
+    return {"total": _in_cents(claims.aggregate(**figures)), **{key: [_in_cents(row) for row in rows] for key, rows in grouped.items()}}
+
+
+def _in_cents(row: dict) -> dict:
+    """Sums of money to the cent (SQLite adds decimals as floating point)."""
+    return {key: to_money(value) if key in MONEY_FIGURES and value is not None else value for key, value in row.items()}
 
 
 STAT_HEADERS = ["分组", "申领数", "服务费（万元）", "补贴（万元）", "已兑付（万元）"]
