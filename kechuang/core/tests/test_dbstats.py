@@ -23,7 +23,7 @@ def _analysed_rows(table: str):
         return int(estimate) if estimate >= 0 else None  # -1: never analysed
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_dbstats_command_gives_the_planner_the_table_sizes(make_enterprise):
     firms = [make_enterprise() for _ in range(3)]
     for n, firm in enumerate(firms):
