@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kechuang.core import clock
 from kechuang.core import audit_seal
 from kechuang.core.audit import GENESIS_DIGEST, PendingEntry, VerifyResult, _walk, append, chain_start
 from kechuang.core.choices import AuditAction
@@ -58,7 +59,7 @@ def archive_before(before: dt.date, out: Path) -> int:
     """Archive the entries made before `before` to `out`, check the file, then remove them."""
     from kechuang.core.models import AuditArchiveMark, AuditEntry
 
-    limit = timezone.localdate() - dt.timedelta(days=settings.KECHUANG_AUDIT_RETENTION_DAYS)
+    limit = clock.today() - dt.timedelta(days=settings.KECHUANG_AUDIT_RETENTION_DAYS)
     if before > limit:
         raise ArchiveRefused(_("Audit entries are kept %(days)d days: archive only before %(date)s.")
                              % {"days": settings.KECHUANG_AUDIT_RETENTION_DAYS, "date": limit + dt.timedelta(days=1)})

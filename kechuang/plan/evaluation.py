@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from kechuang.core import clock
 from kechuang.plan import indicators as queries
 from kechuang.plan.choices import Direction, IndicatorKind, Status
 from kechuang.plan.forecast import forecast
@@ -109,7 +110,7 @@ class Evaluator:
 
     def __init__(self, plan, today: dt.date | None = None):
         self.plan = plan
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
         self._measures: dict[tuple[int, dt.date], queries.Measure] = {}
         self._year_ends: dict[tuple[int, int], Decimal | None] | None = None
 
@@ -193,7 +194,7 @@ def recompute_year_ends(plans, today: dt.date | None = None) -> int:
     """Measure again every past year-end of the plans' indicators and store it; returns how many."""
     from kechuang.plan.models import YearEndValue
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     count = 0
     for plan in plans:
         evaluator = Evaluator(plan, today)
