@@ -20,7 +20,7 @@ from kechuang.registry.validators import uscc_check_char
 from kechuang.vouchers import schemes
 from kechuang.vouchers.choices import ClaimState, PriceUnit, ProviderKind, ProviderStatus
 from kechuang.vouchers.models import Claim, Provider, Service
-from kechuang.vouchers.services import ACTIVE_PIPELINE, subsidy_for
+from kechuang.vouchers.services import ACTIVE_PIPELINE, claim_number, subsidy_for
 
 PROVIDERS = (
     ("天津滨海智诚知识产权代理有限公司", ProviderKind.INTERMEDIARY, ["高企认定服务", "成果评价", "挖掘技术需求", "开展技术对接"]),
@@ -132,6 +132,10 @@ class VoucherBuilder:
                 enterprise = demo_firm.pk if number == 0 and demo_firm and demo_firm.pk in claimants else self.rng.choice(claimants)
                 category = self.rng.choice(sorted(set(provider.categories) & set(scheme.categories)))
                 claims.append(self._claim(scheme, provider, enterprise, category, start, end, recent=number < 3))
+        serials = {}
+        for claim in claims:
+            serials[claim.scheme.code] = serials.get(claim.scheme.code, 0) + 1
+            claim.number = claim_number(claim.scheme, serials[claim.scheme.code])
         Claim.objects.bulk_create(claims, batch_size=2000)
         return claims
 
@@ -208,7 +212,7 @@ class VoucherBuilder:
         record_bulk(LedgerEntry, [(AuditAction.CREATE, str(e.pk), str(e), None, snapshot(e)) for e in self.entries])
 
     def _entries_for(self, claim, code, committed) -> None:
-        reference, at = f"vouchers.claim:{claim.pk}", claim.decided_at
+        reference, at = claim.ledger_reference, claim.decided_at
 
         def add(kind, amount, moment):
             if amount > 0:

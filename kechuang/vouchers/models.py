@@ -184,6 +184,9 @@ class Claim(AuditedModel):
     the service is delivered and redeemed."""
 
     scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="claims")
+    # 申领编号: the scheme's code and the claim's place in it (no row id, so the same district built twice
+    # holds the same ledger)
+    number = models.CharField(_("claim number"), max_length=100, blank=True)
     enterprise = models.ForeignKey(
         "registry.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="voucher_claims"
     )
@@ -230,6 +233,7 @@ class Claim(AuditedModel):
             models.UniqueConstraint(
                 fields=["provider", "invoice_no"], condition=~Q(invoice_no=""), name="claim_invoice_once_per_provider"
             ),
+            models.UniqueConstraint(fields=["number"], condition=~Q(number=""), name="claim_number_once"),
         ]
         indexes = [models.Index(fields=["scheme", "state"]), models.Index(fields=["state", "expires_on"])]
 
@@ -238,6 +242,10 @@ class Claim(AuditedModel):
 
     def get_absolute_url(self):
         return reverse("vouchers:claim", args=[self.pk])
+
+    @property
+    def ledger_reference(self) -> str:
+        return f"vouchers.claim:{self.number}"
 
     @property
     def redeemed_by_enterprise(self) -> bool:

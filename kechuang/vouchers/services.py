@@ -35,7 +35,11 @@ ACTIVE_PIPELINE = (Stage.ENROLLED, Stage.CULTIVATING)
 
 
 def _reference(claim: Claim) -> str:
-    return f"vouchers.claim:{claim.pk}"
+    return claim.ledger_reference
+
+
+def claim_number(scheme: Scheme, serial: int) -> str:
+    return f"{scheme.code}-{serial:05d}"
 
 
 def parse_fee(value, field: str = "fee") -> Decimal:
@@ -116,8 +120,15 @@ def file_claim(scheme: Scheme, enterprise: Enterprise, provider: Provider, categ
         subsidy=subsidy_for(scheme, fee), intention=intention.strip()[:200], filed_by=by,
         on_behalf=perms.can_manage_vouchers(by), filed_on=on,
     )
-    claim.save()
-    return claim
+    for _attempt in range(5):
+        claim.number = claim_number(scheme, Claim.objects.filter(scheme=scheme).count() + 1)
+        try:
+            with transaction.atomic():
+                claim.save()
+            return claim
+        except IntegrityError:  # another filing took the number at the same moment: take the next
+            claim.pk = None
+    raise ValidationError(_("Could not number the claim; try again."))
 
 
 def _cannot_cover(claim: Claim, refused: LedgerRefused) -> ValidationError:

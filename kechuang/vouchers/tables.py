@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core.tables import Column
 
 CLAIM_COLUMNS = [
-    Column(_("Claim"), "pk"),
+    Column(_("Claim number"), "number"),
     Column(_("Scheme"), "scheme.name"),
     Column(_("Enterprise"), "enterprise.name"),
     Column(_("Provider"), "provider.name"),

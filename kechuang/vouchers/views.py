@@ -127,7 +127,7 @@ class ClaimDetailView(PredicateRequiredMixin, View):
             "reserved": services.reserved_now(claim),
             "may_rate": perms.can_rate(request.user, claim) and claim.state in (ClaimState.REDEEMED, ClaimState.PAID)
             and not hasattr(claim, "rating"),
-            "entries": LedgerEntry.objects.filter(reference=f"vouchers.claim:{claim.pk}").select_related("account", "by")
+            "entries": LedgerEntry.objects.filter(reference=claim.ledger_reference).select_related("account", "by")
             if perms.sees_voucher_statistics(request.user) else [],
         }
         return render(request, "vouchers/claim_detail.html", context)

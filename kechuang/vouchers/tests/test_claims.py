@@ -41,7 +41,7 @@ def test_a_claim_from_filing_to_payment_writes_its_ledger_entries(scheme, firm, 
     assert claim.state == ClaimState.PAID
     assert (scheme.account.reserved, scheme.account.paid, scheme.account.available) == (0, Decimal("8"), Decimal("492"))
     assert services.remaining_cap(scheme, firm) == Decimal("12.00")
-    entries = [(e.account.code.split("/")[-1], e.kind, e.amount) for e in LedgerEntry.objects.filter(reference=f"vouchers.claim:{claim.pk}")]
+    entries = [(e.account.code.split("/")[-1], e.kind, e.amount) for e in LedgerEntry.objects.filter(reference=claim.ledger_reference)]
     budget, cap = "vouchers.scheme:test-circulation", f"enterprise:{firm.uscc}"
     assert sorted(entries) == sorted([
         (budget, "reserve", Decimal("10")), (cap, "reserve", Decimal("10")),
