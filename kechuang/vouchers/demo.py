@@ -127,11 +127,12 @@ class VoucherBuilder:
                 continue
             for number in range(self.context.scaled(120 if scheme.kind != "hnte" else 40)):
                 provider = self.rng.choice(offering)
-                if number < 3 and scheme.kind != "subsidy":
+                if number < 3 and scheme.kind != "subsidy" and end == self.as_of:
                     provider = next((p for p in offering if p.pk == providers[DEMO_PROVIDER].pk), provider)
                 enterprise = demo_firm.pk if number == 0 and demo_firm and demo_firm.pk in claimants else self.rng.choice(claimants)
                 category = self.rng.choice(sorted(set(provider.categories) & set(scheme.categories)))
-                claims.append(self._claim(scheme, provider, enterprise, category, start, end, recent=number < 3))
+                claims.append(self._claim(scheme, provider, enterprise, category, start, end,
+                                          recent=number < 3 and end == self.as_of))
         serials = {}
         for claim in claims:
             serials[claim.scheme.code] = serials.get(claim.scheme.code, 0) + 1
@@ -143,6 +144,9 @@ class VoucherBuilder:
         span = (end - start).days
         fee = to_money(self.rng.choice((2, 4, 6, 8, 10, 16, 20, 30)) * self.rng.uniform(0.8, 1.2))
         fate = ClaimState.APPROVED if recent else self.rng.choices([f for f, _w in FATES], [w for _f, w in FATES])[0]
+        if end < self.as_of and fate in (ClaimState.SUBMITTED, ClaimState.APPROVED):
+            fate = ClaimState.PAID  # a scheme that has closed left nothing waiting
+
         # Open states belong to the recent past, settled ones anywhere in the scheme's window.
         if fate in (ClaimState.SUBMITTED, ClaimState.APPROVED):
             filed = end - dt.timedelta(days=self.rng.randint(0, min(span, 40)))
