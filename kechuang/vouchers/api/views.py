@@ -2,7 +2,6 @@
 Each step is the service the pages call; a refusal is 400 (bad input) or 409 (the money cannot cover it)."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
