@@ -101,7 +101,11 @@ INSTALLED_APPS = [
     "kechuang.policy",
     "kechuang.cultivation",
     "kechuang.techmarket",
+    "kechuang.projects",
     "kechuang.vouchers",
+    "kechuang.carriers",
+    "kechuang.talent",
+    "kechuang.finance",
     "kechuang.plan",
     "kechuang.dashboards",
 ]

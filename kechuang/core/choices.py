@@ -9,6 +9,8 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise user")
     INSTITUTION = "institution", _("Institution user")
     PROVIDER = "provider", _("Service provider")
+    EXPERT = "expert", _("Review expert")
+    CARRIER = "carrier", _("Carrier operator")
     SYSADMIN = "sysadmin", _("System administrator")
     SECADMIN = "secadmin", _("Security administrator")
     AUDITOR = "auditor", _("Auditor")

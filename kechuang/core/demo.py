@@ -49,6 +49,9 @@ DEMO_LOGINS = (
     DemoLogin(Role.ENTERPRISE, "enterprise", "张伟"),
     DemoLogin(Role.INSTITUTION, "institution", "李静", "", "清华大学天津电子信息研究院"),
     DemoLogin(Role.PROVIDER, "provider", "赵敏", "", "天津滨海智诚知识产权代理有限公司"),
+    DemoLogin(Role.EXPERT, "expert", "郑国强", "", "天津大学"),
+    # The carrier login's organisation is the operator firm the carriers demo links it to.
+    DemoLogin(Role.CARRIER, "carrier", "何晓明"),
     DemoLogin(Role.SYSADMIN, "sysadmin", "孙浩", "keji", "科技和工业信息化局"),
     DemoLogin(Role.SECADMIN, "secadmin", "周婷", "keji", "科技和工业信息化局"),
     DemoLogin(Role.AUDITOR, "auditor", "吴磊", "caizheng", "财政局"),

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CarriersConfig(AppConfig):
+    name = "kechuang.carriers"
+    label = "carriers"
+    verbose_name = _("Innovation carriers and events")
+    nav = []

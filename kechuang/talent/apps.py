@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TalentConfig(AppConfig):
+    name = "kechuang.talent"
+    label = "talent"
+    verbose_name = _("Talent")
+    nav = []
