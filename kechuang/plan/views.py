@@ -16,6 +16,7 @@ from kechuang.core.tables import Column
 from kechuang.core.uploads import attachment_response
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin
 from kechuang.plan import reports, services, supervision
+from kechuang.plan.supervision import plan_date
 from kechuang.plan.choices import Light, Status
 from kechuang.plan.evaluation import Evaluator, format_progress, format_value, read_plan, year_ends_computed_at
 from kechuang.plan.filtersets import ManualFigureFilterSet, PlanFilterSet, ProgressReportFilterSet, TaskFilterSet
@@ -26,13 +27,6 @@ from kechuang.plan.permissions import can_manage_plan, can_report_on, can_view_i
 from kechuang.plan.workflow import REPORT
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def as_of_from(request) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("as_of", ""))
-    except ValueError:
-        return clock.today()
 
 
 class PlanListView(ObjectListView):
@@ -63,13 +57,15 @@ class CockpitView(PredicateRequiredMixin, View):
 
     def get(self, request, code):
         plan = get_object_or_404(Plan.objects.visible_to(request.user), code=code)
-        as_of = as_of_from(request)
+        page_as_of = plan_date(request, [plan])
+        as_of = page_as_of.date
         readings = read_plan(plan, as_of)
         cards = [_card(plan, reading) for reading in readings]
         counts = {status: sum(1 for r in readings if r.status == status) for status in Status}
         return render(request, "plan/cockpit.html", {
             "plan": plan,
             "as_of": as_of,
+            "page_date": page_as_of,
             "cards": cards,
             "counts": [(Status(s).label, n, s) for s, n in counts.items() if n],
             "charts": {card["code"]: card["chart"] for card in cards},
@@ -134,7 +130,8 @@ class IndicatorRecordsView(ObjectListView):
     def dispatch(self, request, *args, **kwargs):
         self.plan = get_object_or_404(Plan.objects.visible_to(request.user), code=kwargs["code"])
         self.indicator = get_object_or_404(Indicator, plan=self.plan, code=kwargs["indicator"])
-        self.as_of = as_of_from(request)
+        self.page_date = plan_date(request, [self.plan])
+        self.as_of = self.page_date.date
         self.measure = Evaluator(self.plan).measure(self.indicator, self.as_of)
         self.columns = self.measure.columns
         self.title = f"{self.indicator.name} · {self.as_of.isoformat()}"
@@ -149,7 +146,7 @@ class IndicatorRecordsView(ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            plan=self.plan, indicator=self.indicator, as_of=self.as_of,
+            plan=self.plan, indicator=self.indicator, as_of=self.as_of, page_date=self.page_date,
             value=format_value(self.measure.value, self.indicator.unit), note=self.measure.note,
         )
         return context
@@ -214,8 +211,10 @@ class TaskBoardView(PredicateRequiredMixin, View):
         return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else tasks
 
     def get(self, request):
-        as_of = as_of_from(request)
-        statuses = supervision.statuses(self.tasks(request), as_of)
+        tasks = self.tasks(request)
+        page_as_of = plan_date(request, Plan.objects.filter(pk__in=tasks.values("plan_id")))
+        as_of = page_as_of.date
+        statuses = supervision.statuses(tasks, as_of)
         wanted = request.GET.get("light")
         if wanted in Light.values:
             statuses = [s for s in statuses if s.light == wanted]
@@ -237,6 +236,7 @@ class TaskBoardView(PredicateRequiredMixin, View):
             "lights": Light.choices,
             "light": wanted,
             "as_of": as_of,
+            "page_date": page_as_of,
             "totals": {light: sum(1 for s in statuses if s.light == light) for light in Light.values},
             "querystring": query.urlencode(),
         })

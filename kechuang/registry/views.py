@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from kechuang.core import clock
+from kechuang.core.datadate import page_date
 from kechuang.core.permissions import can_read_audit
 from kechuang.core.exports import xlsx_response
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin
@@ -224,7 +225,7 @@ class AlertsView(PredicateRequiredMixin, TemplateView):
     template_name = "registry/alerts.html"
 
     def as_of(self) -> dt.date:
-        return services.parse_as_of(self.request.GET.get("as_of")) or clock.today()
+        return page_date(self.request).date
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
@@ -245,4 +246,4 @@ class AlertsView(PredicateRequiredMixin, TemplateView):
             groups.append({"kind": kind, "label": services.AlertKind(kind).label, "page": page,
                            "querystring": urlencode({**query, **others}), "page_param": f"{kind}_page"})
         total = sum(group["page"].paginator.count for group in groups)
-        return super().get_context_data(as_of=as_of, groups=groups, total=total, **kwargs)
+        return super().get_context_data(as_of=as_of, page_date=page_date(self.request), groups=groups, total=total, **kwargs)
