@@ -16,7 +16,9 @@ def work_items(user) -> list[WorkItem | None]:
     if is_liaison(user):
         return [
             reports_to_write(user),
-            listed(user, _("Your reports returned for revision"), "plan:reviews", state=ReportState.RETURNED),
+            # Returned reports of the tasks the department leads: the ones its liaison revises.
+            listed(user, _("Your reports returned for revision"), "plan:reviews", state=ReportState.RETURNED,
+                   department=user.department_id),
         ]
     return []
 
