@@ -94,7 +94,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "django_filters",
-    "axes",
+    "kechuang.core.vendor_apps.AxesConfig",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "kechuang.core",

@@ -161,5 +161,5 @@ def test_the_audit_export_takes_control_characters(client, make_user):
     response = client.get(reverse("core:audit-log"), {"object": "registry.enterprise", "export": "xlsx"})
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[1][7] == "云帆\\x07软件\\x1b" and rows[1][8] == "name: a\\x00 → b\\x0b"
+    assert rows[1][8] == "云帆\\x07软件\\x1b" and rows[1][9] == "名称：a\\x00 → b\\x0b"
     assert verify_chain().ok
