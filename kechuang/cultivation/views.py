@@ -57,11 +57,12 @@ class OverviewView(PipelinePage, TemplateView):
             (row["tier"], row["stage"]): row["n"]
             for row in Enrollment.objects.visible_to(self.request.user).open().order_by().values("tier", "stage").annotate(n=Count("pk"))
         }
+        waiting = dict(screening.candidates().order_by().values_list("ruleset_key").annotate(n=Count("pk")))
         tiers = [
             {
                 "key": key,
                 "label": label,
-                "waiting": screening.candidates(key).count(),
+                "waiting": waiting.get(key, 0),
                 "stages": [counts.get((key, stage), 0) for stage in OPEN_STAGES],
             }
             for key, label in Tier.choices
