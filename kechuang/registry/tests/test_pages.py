@@ -5,6 +5,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -204,5 +206,18 @@ def test_list_and_profile_query_counts_do_not_grow_with_rows(client, officer, ma
     for url in ("registry:enterprises", "registry:ip", "registry:certificates"):
         with django_assert_max_num_queries(10):
             assert client.get(reverse(url)).status_code == 200
-    with django_assert_max_num_queries(17):  # one query per section of the profile (vouchers added one), whatever the rows
-        assert client.get(reverse("registry:enterprise", args=[firm.uscc])).status_code == 200
+    quiet, busy = make_enterprise(name="记录少的企业"), make_enterprise(name="记录多的企业")
+    for i in range(25):
+        ip = IntellectualProperty.objects.create(number=f"2022SR{i:07d}", kind_id="software_copyright", title=f"软件乙{i}")
+        ip.owners.add(busy)
+        Certificate.objects.create(enterprise=busy, kind=CertificateKind.TSME, number=f"TB{i}", issued=dt.date(2020 + i % 5, 1, 1))
+    for year in range(2019, 2025):
+        YearlyData.objects.create(enterprise=busy, year=year, revenue=Decimal("100"))
+
+    def profile_queries(firm) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("registry:enterprise", args=[firm.uscc])).status_code == 200
+        return len(queries)
+
+    # One query per section of the profile, whatever the rows (each app that adds a section adds its own).
+    assert profile_queries(busy) == profile_queries(quiet)
