@@ -21,7 +21,7 @@ from kechuang.plan.evaluation import read_plan
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "DejaVu Sans"]
 LIGHT_COLOURS = {Light.GREEN: "#2e7d32", Light.YELLOW: "#f9a825", Light.RED: "#c62828"}
 STATUS_COLOURS = {Status.MET: "#2e7d32", Status.ON_TRACK: "#558b2f", Status.AT_RISK: "#f9a825", Status.BEHIND: "#c62828", Status.NO_DATA: "#9e9e9e"}
-INDICATOR_HEADERS = ["指标代码", "指标", "年度目标", "最终目标", "实际值", "完成进度", "状态", "趋势预测(期末)"]
+INDICATOR_HEADERS = ["指标代码", "指标", "单位", "年度目标", "最终目标", "实际值", "完成进度", "状态", "趋势预测(期末)"]
 TASK_HEADERS = ["任务编号", "任务", "牵头单位", "配合单位", "完成时限", "进度(%)", "状态", "最近报告", "逾期期次"]
 OVERDUE_HEADERS = ["任务编号", "任务", "牵头单位", "期次", "应报日期"]
 DEPARTMENT_HEADERS = ["部门", "任务数", "绿", "黄", "红", "逾期未报"]
@@ -29,13 +29,13 @@ UNASSIGNED = "未分工"
 
 
 def figure(value, unit: str) -> Figure:
-    """An indicator's figure in its unit: a ratio (unit "%") as a percentage, 万元 with two decimals,
-    counts whole (a fractional count, a pace or a trend, rounded)."""
+    """An indicator's figure (its unit stands in the 单位 column): a ratio as a percentage, 万元 with two
+    decimals, counts whole (a fractional count, a pace or a trend, rounded)."""
     from kechuang.plan.choices import Unit
 
     if unit == Unit.RATIO:
         return Figure(value, ratio=True, decimals=2)
-    return Figure(value, unit, decimals=2 if unit == Unit.TEN_K_YUAN and not _whole(value) else 0)
+    return Figure(value, decimals=2 if unit == Unit.TEN_K_YUAN and not _whole(value) else 0)
 
 
 def _whole(value) -> bool:
@@ -51,11 +51,12 @@ class Summary:
     statuses: list
 
     def indicator_rows(self):
-        """Figures stay numbers (`Figure`): the .docx shows "230 件", the .xlsx stores 230 formatted `#,##0" 件"`."""
+        """Figures stay numbers (`Figure`), their unit once in the 单位 column: the .docx shows "110,500.03",
+        the .xlsx stores 110500.03 formatted `#,##0.00`; a ratio reads "0.46%" in both."""
         for r in self.readings:
             unit = r.indicator.unit
             yield [
-                r.indicator.code, r.indicator.name, figure(r.year_target, unit), figure(r.target, unit),
+                r.indicator.code, r.indicator.name, unit, figure(r.year_target, unit), figure(r.target, unit),
                 figure(r.actual, unit), Figure(r.progress, ratio=True), str(r.status.label),
                 figure(r.forecast.trend.value if r.forecast else None, unit),
             ]

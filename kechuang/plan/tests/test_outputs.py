@@ -79,18 +79,18 @@ def test_report_files_hold_the_indicator_table(data):
     book = load_workbook(io.BytesIO(reports.xlsx(summary)))
     assert book.sheetnames == ["指标", "各部门", "任务", "逾期清单"]
     rows = table_rows(reports.xlsx(summary), "指标")
-    assert rows[0][:3] == ("指标代码", "指标", "年度目标") and rows[3][:2] == ("hnte", "高新技术企业")
+    assert rows[0][:3] == ("指标代码", "指标", "单位") and rows[3][:2] == ("hnte", "高新技术企业")
     sheet = book["指标"]
     assert "督查通报" in sheet["A1"].value and sheet["A2"].value.startswith("统计截至 2022-06-30")
     header_row = int(sheet.auto_filter.ref.split(":")[0][1:])
-    actual, progress = sheet.cell(header_row + 3, 5), sheet.cell(header_row + 3, 6)  # hnte's, stored as numbers
-    assert (actual.value, actual.number_format) == (3, '#,##0" 家"') and (progress.value, progress.number_format) == (0.75, "0.0%")
+    actual, progress = sheet.cell(header_row + 3, 6), sheet.cell(header_row + 3, 7)  # hnte's, stored as numbers
+    assert (actual.value, actual.number_format) == (3, "#,##0") and (progress.value, progress.number_format) == (0.75, "0.0%")
     assert sheet.print_title_rows == f"${header_row}:${header_row}" and sheet.page_setup.orientation == "landscape"
     document = Document(io.BytesIO(reports.docx(summary)))
     table = document.tables[0]
     assert table.rows[0].cells[0].text == "指标"
     assert [row.cells[0].text for row in table.rows[1:]][2] == "高新技术企业"
-    assert table.rows[3].cells[3].text == "3 家"
+    assert table.rows[3].cells[1].text == "家" and table.rows[3].cells[4].text == "3"
     assert len(document.inline_shapes) == 2  # the two charts
     yearly = reports.year_summary(data, 2021)
     assert "2021 年度总结" in yearly.title and len(table_rows(reports.xlsx(yearly), "指标")) == 8
