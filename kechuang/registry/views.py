@@ -38,10 +38,6 @@ HISTORY_LIMIT = 100
 ALERTS_PER_PAGE = 50
 
 
-def _iso(value):
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
 def profile_url(enterprise: Enterprise) -> str:
     return reverse("registry:enterprise", args=[enterprise.uscc])
 
@@ -112,7 +108,7 @@ class EnterpriseDetailView(PredicateRequiredMixin, DetailView):
         certificates = [(cert, expiry_state(cert.expires, today)) for cert in firm.certificates.order_by("kind", "-issued")]
         context.update(
             yearly_headers=[column.header for column in YEARLY_COLUMNS],
-            yearly_rows=[(row, [_iso(column.value(row)) for column in YEARLY_COLUMNS]) for row in yearly],
+            yearly_rows=[(row, [column.display(column.value(row)) for column in YEARLY_COLUMNS]) for row in yearly],
             trend={
                 "years": [row.year for row in yearly],
                 "revenue": [float(row.revenue) if row.revenue is not None else None for row in yearly],
