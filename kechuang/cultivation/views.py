@@ -15,8 +15,8 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from kechuang.core import clock
-from kechuang.core.exports import xlsx_response
-from kechuang.core.tables import Column
+from kechuang.core.exports import dated_filename, xlsx_response
+from kechuang.core.tables import PERCENT, Column
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin, predicate_required
 from kechuang.cultivation import screening, services
 from kechuang.cultivation.choices import STATUS_LABELS, TIER_SHORT, Stage, Tier
@@ -326,7 +326,9 @@ class FunnelView(PipelinePage, TemplateView):
                 for key, label, funnel in self.tiers()
                 for row in funnel
             )
-            return xlsx_response("cultivation-funnel.xlsx", [str(h) for h in FUNNEL_HEADERS], rows, _("Funnel"))
+            title = str(_("Cultivation funnel by year"))
+            headers = [Column(str(h), "", kind=PERCENT if index >= 6 else None) for index, h in enumerate(FUNNEL_HEADERS)]
+            return xlsx_response(dated_filename(title), headers, rows, _("Funnel"), caption=title)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -12,7 +12,7 @@ from django.views.generic import DetailView, TemplateView
 
 from kechuang.core import clock
 from kechuang.core.permissions import can_read_audit
-from kechuang.core.exports import xlsx_response
+from kechuang.core.exports import dated_filename, xlsx_response
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin
 from kechuang.registry import services
 from kechuang.registry.profile import sections_for
@@ -227,7 +227,8 @@ class AlertsView(PredicateRequiredMixin, TemplateView):
             found = services.alerts(self.as_of())
             headers = [str(_("Alert")), str(_("USCC")), str(_("Enterprise")), str(_("Detail")), str(_("Date"))]
             rows = ([a.kind_label, a.uscc, a.enterprise_name, a.detail, a.date] for a in found)
-            return xlsx_response("alerts.xlsx", headers, rows, str(_("Alerts")))
+            title, as_of = str(_("Alerts")), self.as_of()
+            return xlsx_response(dated_filename(title, as_of), headers, rows, title, caption=title, as_of=as_of)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
