@@ -238,7 +238,8 @@ def dated_filename(title: str, as_of=None, extension: str = "xlsx") -> str:
     from kechuang.core import clock
 
     cleaned = re.sub(r'[\\/:*?"<>|\s·]+', "-", str(title)).strip("-") or "导出"
-    return f"{cleaned}-{(as_of or clock.today()).isoformat()}.{extension}"
+    day = (as_of or clock.today()).isoformat()
+    return f"{cleaned}.{extension}" if cleaned.endswith(day) else f"{cleaned}-{day}.{extension}"
 
 
 def attachment_disposition(filename: str) -> str:

@@ -182,14 +182,16 @@ def criterion_unit(source: str | None) -> str:
 
 
 def figure_text(value, unit: str = "") -> str:
-    """One figure of a criterion: a ratio as a percentage, a flag as 是/否, a date as ISO, others with
-    their unit."""
+    """One figure of a criterion: a ratio as a percentage, a flag as 是/否, a date as ISO, a code as it
+    is, other figures with their unit."""
     if value is None or value == "":
         return DASH
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(value, str):  # a code (region, industry) or a name: never regrouped as a number
+        return value
     if isinstance(value, (list, tuple)):
-        if len(value) == 2 and all(to_decimal(v) is not None for v in value):
+        if len(value) == 2 and all(isinstance(v, (int, float, Decimal)) for v in value):
             return range_text(value[0], value[1], unit)
         return "、".join(figure_text(v, "") for v in value)
     if unit == "%":

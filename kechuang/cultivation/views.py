@@ -16,7 +16,7 @@ from django.views.generic import DetailView, TemplateView
 
 from kechuang.core import clock
 from kechuang.core.exports import dated_filename, xlsx_response
-from kechuang.core.tables import PERCENT, Column
+from kechuang.core.tables import CODE, PERCENT, YEAR, Column
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin, predicate_required
 from kechuang.cultivation import screening, services
 from kechuang.cultivation.choices import STATUS_LABELS, TIER_SHORT, Stage, Tier
@@ -112,9 +112,9 @@ class BoardView(PipelinePage, TemplateView):
 
 ENROLLMENT_COLUMNS = [
     Column(gettext_lazy("Enterprise"), "enterprise.name"),
-    Column(gettext_lazy("Unified social credit code"), "enterprise.uscc"),
+    Column(gettext_lazy("Unified social credit code"), "enterprise.uscc", kind=CODE),
     Column(gettext_lazy("Tier"), lambda e: str(TIER_SHORT[e.tier])),
-    Column(gettext_lazy("Cohort year"), "year", numeric=True),
+    Column(gettext_lazy("Cohort year"), "year", kind=YEAR),
     Column(gettext_lazy("Stage"), "stage"),
     Column(gettext_lazy("Score"), "score_text", numeric=True),
     Column(gettext_lazy("Gaps"), "gap_count", numeric=True),
@@ -165,7 +165,7 @@ def _gap_messages(result) -> str:
 
 SCREENING_COLUMNS = [
     Column(gettext_lazy("Enterprise"), "enterprise.name"),
-    Column(gettext_lazy("Unified social credit code"), "enterprise.uscc"),
+    Column(gettext_lazy("Unified social credit code"), "enterprise.uscc", kind=CODE),
     Column(gettext_lazy("Tier"), lambda r: str(TIER_SHORT[r.ruleset_key])),
     Column(gettext_lazy("Status"), lambda r: str(STATUS_LABELS.get(r.status, r.status))),
     Column(gettext_lazy("Score"), lambda r: score_text(r.score, r.score_min, r.score_max), numeric=True),

@@ -48,6 +48,7 @@ def test_criteria_are_written_in_chinese():
 def test_a_ratio_near_its_threshold_is_never_rounded_onto_it():
     assert f.figure_text(0.02996, "%") == "2.996%" and f.figure_text([0.03, 0.05], "%") == "3%–5%"
     assert f.figure_text([20, 94], "分") == "20–94 分" and f.figure_text(True) == "是"
+    assert f.figure_text("120116406") == "120116406" and f.figure_text(3491, "") == "3,491"
 
 
 def test_score_ranges_are_explained():
