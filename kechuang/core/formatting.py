@@ -161,10 +161,18 @@ _ITEM_SOURCES = ("awards", "rd_institutions", "standards", "projects", "competit
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def criterion_unit(source: str | None) -> str:
-    """The unit of a criterion's figure, read from its data source (`years.employees` → 人, a ratio
-    `a / b` → %, `ip` → 件, a score → 分); "" for codes, dates and flags."""
+_MEASURE_UNITS = {"ratio": "%", "money": MONEY_UNIT, "people": "人", "date": "", "bool": "", "str": ""}
+
+
+def criterion_unit(source: str | None, measure: str | None = None) -> str:
+    """The unit of a criterion's figure: from the kind of its measure when the rule engine gives it
+    (ratio → %, money → 万元, people → 人, a count of `ip` → 件, of other records → 项), else read from its
+    data source (`years.employees` → 人, `a / b` → %, a score → 分); "" for codes, dates and flags."""
     source = source or ""
+    if measure in _MEASURE_UNITS:
+        return _MEASURE_UNITS[measure]
+    if measure == "count":
+        return "件" if source.split(".")[-1].strip() == "ip" else "项"
     if "/" in source:
         return "%"
     name = source.split(".")[-1].strip()
@@ -240,6 +248,11 @@ def condition_text(op: str | None, threshold, unit: str = "", subject: str = "")
     if words is None:  # "==" or no comparison: the value itself
         return figure_text(threshold, unit)
     return f"{_(words)} {figure_text(threshold, unit)}"
+
+
+def full_marks_text(points) -> str:
+    """The cap of a sum of points: "满分 30 分"."""
+    return _("full marks %(points)s") % {"points": number(points)}
 
 
 def score_range_text(low, high) -> str:

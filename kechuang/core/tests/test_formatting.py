@@ -79,3 +79,9 @@ def test_columns_infer_their_kind_and_show_figures_formatted():
     assert Column("职工", "x").display(12345) == "12,345" and Column("年度", "x").display(2021) == 2021
     assert Column("代码", "x", kind="code").display("120116406") == "120116406" and Column("x", "x").display(None) == "—"
     assert Column("注册资本", "x", unit="万元").title == "注册资本（万元）"
+
+
+def test_the_measure_kind_decides_the_unit_before_the_source():
+    assert f.criterion_unit("years.net_assets", "ratio") == "%" and f.criterion_unit("years.net_assets") == "万元"
+    assert f.criterion_unit("ip", "count") == "件" and f.criterion_unit("standards", "count") == "项"
+    assert f.criterion_unit("established", "date") == "" and f.full_marks_text(30) == "满分 30 分"

@@ -39,16 +39,21 @@ def span(value, percent=False):
 @register.filter
 def criterion_value(criterion: dict):
     """The enterprise's figure with its unit: "46.5%", "230 人", "1,234.5 万元"."""
-    return formatting.figure_text(criterion.get("value"), formatting.criterion_unit(criterion.get("source")))
+    return formatting.figure_text(criterion.get("value"), _unit(criterion))
 
 
 @register.filter
 def criterion_threshold(criterion: dict):
     """The criterion's condition in words: "不超过 500 人", "不低于 60%", "注册地区划代码不以 71、81、82 开头"."""
-    source = criterion.get("source")
+    source, threshold = criterion.get("source"), criterion.get("threshold")
+    if criterion.get("node") == "sum" and threshold is not None:  # a capped sum of points
+        return formatting.full_marks_text(threshold)
     subject = source_label(source) if source and "/" not in source else ""
-    return formatting.condition_text(criterion.get("op"), criterion.get("threshold"),
-                                     formatting.criterion_unit(source), subject)
+    return formatting.condition_text(criterion.get("op"), threshold, _unit(criterion), subject)
+
+
+def _unit(criterion: dict) -> str:
+    return formatting.criterion_unit(criterion.get("source"), criterion.get("measure"))
 
 
 @register.filter
