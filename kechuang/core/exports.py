@@ -37,6 +37,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 BOLD = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
 NOTE_FONT = Font(color="616E7C")
+WRAP = Alignment(wrap_text=True, vertical="top")
 PROGRESS_EVERY = 2000
 PAPER_A4 = "9"  # the paper size code of A4 in SpreadsheetML
 # Rows read before the first is written, to fit column widths and tell each column's kind while the
@@ -138,6 +139,12 @@ def _cell(sheet, kind: str, value):
     return cell
 
 
+def _wrap(sheet, value):
+    cell = WriteOnlyCell(sheet, value=safe_cell(value))
+    cell.alignment = WRAP
+    return cell
+
+
 def _write_sheet(book, spec, progress, written: int) -> int:
     if isinstance(spec, Sheet):
         title, headers, rows, caption, notes = spec.title, spec.headers, spec.rows, spec.caption, list(spec.notes)
@@ -154,9 +161,12 @@ def _write_sheet(book, spec, progress, written: int) -> int:
             kinds.append(header.kind_of(values))
         else:
             kinds.append(tables.infer_kind(header, values))
+    wrapped = set()  # columns of text longer than MAX_WIDTH: their cells wrap instead of running over
     for index, (name, kind) in enumerate(zip(names, kinds), start=1):
         widest = max([text_width(name) + 2] + [text_width(_shown(kind, row[index - 1])) for row in sample if index - 1 < len(row)])
         sheet.column_dimensions[get_column_letter(index)].width = max(MIN_WIDTH, min(MAX_WIDTH, widest + 2))
+        if widest + 2 > MAX_WIDTH and kind == tables.TEXT:
+            wrapped.add(index - 1)
     top = 0
     if caption:
         top = 1 + len(notes)
@@ -185,14 +195,15 @@ def _write_sheet(book, spec, progress, written: int) -> int:
     sheet.append(header_row)
     count = 0
     for row in itertools.chain(sample, rows):
-        sheet.append([_cell(sheet, kinds[i] if i < len(kinds) else tables.TEXT, value) for i, value in enumerate(row)])
+        sheet.append([_wrap(sheet, value) if i in wrapped else _cell(sheet, kinds[i] if i < len(kinds) else tables.TEXT, value)
+                      for i, value in enumerate(row)])
         count += 1
         if progress is not None and (written + count) % PROGRESS_EVERY == 0:
             progress(written + count)
     if names:
         last = get_column_letter(len(names))
         sheet.auto_filter.ref = f"A{top + 1}:{last}{top + 1 + count}"
-        if caption:
+        if caption and len(names) > 1:
             sheet.merged_cells.add(f"A1:{last}1")
             for line in range(2, top + 1):
                 sheet.merged_cells.add(f"A{line}:{last}{line}")

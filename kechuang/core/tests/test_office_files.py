@@ -112,3 +112,10 @@ def test_document_tables_fit_numbers_and_dates_and_balance_the_text():
     assert table.rows[1].cells[3]._tc.tcPr.find(qn("w:noWrap")) is not None
     assert table.rows[1].cells[1]._tc.tcPr.find(qn("w:noWrap")) is None
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_a_text_longer_than_a_column_wraps_and_a_one_column_sheet_merges_nothing():
+    long = "；".join(["研发费用还需增加 1,234.5 万元"] * 6)
+    sheet = _sheet(workbook_bytes([Sheet("差距", ["差距说明"], [[long]], caption="差距")]))
+    assert sheet.column_dimensions["A"].width == 60 and sheet.cell(3, 1).alignment.wrap_text
+    assert not sheet.merged_cells.ranges
