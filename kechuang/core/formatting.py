@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 DASH = "—"
 MONEY_UNIT = "万元"
@@ -147,14 +148,13 @@ def scaled(value, unit: str = "", decimals: int = 2) -> str:
 # ---- criteria in words -------------------------------------------------------------------------------
 
 # The rule engine names its comparisons by symbol (kechuang.policy.rules.criteria.OP_SYMBOL) and by key.
-_NUMERIC_WORDS = {
-    ">=": "at least", "gte": "at least", ">": "more than", "gt": "more than",
-    "<=": "at most", "lte": "at most", "<": "less than", "lt": "less than",
-}
-_DATE_WORDS = {
-    ">=": "on or after", "gte": "on or after", ">": "after", "gt": "after",
-    "<=": "on or before", "lte": "on or before", "<": "before", "lt": "before",
-}
+# Marked for extraction (gettext_noop) and translated when a condition is written.
+_AT_LEAST, _MORE, _AT_MOST, _LESS = N_("at least"), N_("more than"), N_("at most"), N_("less than")
+_NUMERIC_WORDS = {">=": _AT_LEAST, "gte": _AT_LEAST, ">": _MORE, "gt": _MORE,
+                  "<=": _AT_MOST, "lte": _AT_MOST, "<": _LESS, "lt": _LESS}
+_ON_OR_AFTER, _AFTER, _ON_OR_BEFORE, _BEFORE = N_("on or after"), N_("after"), N_("on or before"), N_("before")
+_DATE_WORDS = {">=": _ON_OR_AFTER, "gte": _ON_OR_AFTER, ">": _AFTER, "gt": _AFTER,
+               "<=": _ON_OR_BEFORE, "lte": _ON_OR_BEFORE, "<": _BEFORE, "lt": _BEFORE}
 _MONEY_SOURCES = ("revenue", "sales_revenue", "total_income", "cost_total", "rd_expense", "rd_expense_domestic",
                   "high_tech_revenue", "total_assets", "net_assets", "investments")
 _ITEM_SOURCES = ("awards", "rd_institutions", "standards", "projects", "competitions", "certificates")
