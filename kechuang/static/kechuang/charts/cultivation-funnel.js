@@ -7,8 +7,8 @@
     const traces = [bar(labels.candidates, t.candidates), bar(labels.enrolled, t.enrolled), bar(labels.recognised, t.recognised)];
     const unit = K.scaleTraces(traces, "家");
     Plotly.newPlot("chart-" + t.key, traces,
-      K.layout({barmode: "group", margin: {t: 10, r: 10, b: 30, l: 50}, legend: {orientation: "h"}, height: 240,
-                xaxis: {type: "category"}, yaxis: K.axis(unit, {tickformat: ",d"})}),
+      K.layout({barmode: "group", margin: {t: 20, r: 10, b: 30, l: 50}, legend: {orientation: "h"}, height: 240,
+                annotations: K.unitNote(unit), xaxis: {type: "category"}, yaxis: K.axis(unit, {tickformat: ",d", title: null})}),
       {displaylogo: false, responsive: true});
   }
 })();

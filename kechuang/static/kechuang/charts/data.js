@@ -29,6 +29,13 @@ window.kechuangChart = (function () {
     return Object.assign(a, extra || {});
   }
 
+  // The unit written level above a small chart's axis, where a rotated one-character title would be hard to read.
+  function unitNote(unit) {
+    if (!unit || unit === "%") { return []; }
+    return [{text: unit, xref: "paper", yref: "paper", x: 0, y: 1, xanchor: "right", yanchor: "bottom",
+             showarrow: false, font: {size: 11, color: "#616e7c"}}];
+  }
+
   // Scale the traces' values (y, or x for horizontal bars) for a unit; the hover shows the figure with
   // its unit. Returns the unit the axis shows.
   function scaleTraces(traces, unit, key) {
@@ -55,5 +62,5 @@ window.kechuangChart = (function () {
   // A category axis of years: "2020", not 2,020 or 2020-01.
   function years(values) { return values.map(function (y) { return String(y).slice(0, 4); }); }
 
-  return {scale: scale, axis: axis, scaleTraces: scaleTraces, layout: layout, years: years};
+  return {scale: scale, axis: axis, unitNote: unitNote, scaleTraces: scaleTraces, layout: layout, years: years};
 })();

@@ -16,8 +16,8 @@
     const unit = K.scaleTraces(traces, c.unit);
     traces.forEach(t => { t.hovertemplate = "%{x|%Y-%m-%d}：%{y:,.2~f}" + (unit === "%" ? "%" : " " + unit) + "<extra>" + t.name + "</extra>"; });
     Plotly.newPlot("chart-" + code, traces, K.layout({
-      margin: {l: 55, r: 10, t: 10, b: 30}, showlegend: false,
-      yaxis: K.axis(unit), xaxis: {type: "date", tickformat: "%Y", dtick: "M12", ticklabelmode: "period"},
+      margin: {l: 55, r: 10, t: 20, b: 30}, showlegend: false, annotations: K.unitNote(unit),
+      yaxis: K.axis(unit, {title: null}), xaxis: {type: "date", tickformat: "%Y", dtick: "M12", ticklabelmode: "period"},
     }), {displayModeBar: false, responsive: true});
   }
 })();
