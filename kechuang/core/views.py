@@ -181,7 +181,8 @@ class ObjectListView(PredicateRequiredMixin, ListView):
             "shown": [
                 {"column": column, "text": column.display(value), "url": column.url(obj),
                  "nowrap": column.nowrap or column.kind_of([value]) in NOWRAP_KINDS,
-                 "numeric": column.is_numeric}
+                 # A figure column's text (a score range in words) is text: it wraps and aligns left.
+                 "numeric": column.is_numeric and not isinstance(value, str)}
                 for column, value in zip(self.columns, values)
             ],
         }
