@@ -210,3 +210,13 @@ def test_list_and_profile_query_counts_do_not_grow_with_rows(client, officer, ma
             assert client.get(reverse(url)).status_code == 200
     with django_assert_max_num_queries(17):  # one query per section of the profile (vouchers added one), whatever the rows
         assert client.get(reverse("registry:enterprise", args=[firm.uscc])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_export_names_its_filters_by_their_labels_and_shows_figures_formatted(client, officer, firms):
+    client.force_login(officer)
+    response = client.get(reverse("registry:enterprises"), {"status": RegistrationStatus.MOVED_OUT, "in_district": "false", "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert "登记状态：迁出" in sheet["A3"].value and "moved_out" not in sheet["A3"].value
+    page = client.get(reverse("registry:enterprises"), {"status": RegistrationStatus.MOVED_OUT}).content.decode()
+    assert 'class=" nowrap">' + firms["gone"].uscc in page
