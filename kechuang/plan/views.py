@@ -1,5 +1,4 @@
 import datetime as dt
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kechuang.core import clock
-from kechuang.core.exports import XLSX_CONTENT_TYPE
+from kechuang.core.exports import XLSX_CONTENT_TYPE, attachment_disposition
 from kechuang.core.tables import Column
 from kechuang.core.uploads import attachment_response
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin
@@ -21,7 +20,7 @@ from kechuang.plan.choices import Light, Status
 from kechuang.plan.evaluation import Evaluator, format_progress, format_value, read_plan, year_ends_computed_at
 from kechuang.plan.filtersets import ManualFigureFilterSet, PlanFilterSet, ProgressReportFilterSet, TaskFilterSet
 from kechuang.plan.forms import ManualFigureForm, ProgressReportForm, ReviewForm
-from kechuang.plan.indicators import GDP, RD_EXPENDITURE
+from kechuang.plan.indicators import FIGURE_COLUMNS, GDP, RD_EXPENDITURE
 from kechuang.plan.models import Evidence, Indicator, ManualFigure, Plan, ProgressReport, Task
 from kechuang.plan.permissions import can_manage_plan, can_report_on, can_view_indicators
 from kechuang.plan.workflow import REPORT
@@ -158,12 +157,8 @@ class ManualFigureListView(ObjectListView):
     filterset_class = ManualFigureFilterSet
     template_name = "plan/figures.html"
     columns = [
-        Column("数据项", "key"),
-        Column("截至日期", "date"),
-        Column("数值", "value", numeric=True),
-        Column("来源", "source"),
-        Column("佐证材料", lambda f: f.evidence.name if f.evidence else ""),
-        Column("录入人", "entered_by"),
+        *FIGURE_COLUMNS,
+        Column("录入人", lambda f: f.entered_by and (f.entered_by.get_full_name() or f.entered_by.username)),
     ]
 
     def dispatch(self, request, *args, **kwargs):
@@ -173,7 +168,8 @@ class ManualFigureListView(ObjectListView):
         return super().dispatch(request, *args, **kwargs)
 
     def base_queryset(self):
-        return ManualFigure.objects.visible_to(self.request.user).filter(plan=self.plan).select_related("entered_by")
+        return (ManualFigure.objects.visible_to(self.request.user).filter(plan=self.plan)
+                .select_related("entered_by").prefetch_related("plan__indicators"))
 
     def keys(self):
         manual = [(i.code, i.name) for i in self.plan.indicators.filter(kind="manual")]
@@ -220,9 +216,10 @@ class TaskBoardView(PredicateRequiredMixin, View):
             statuses = [s for s in statuses if s.light == wanted]
         if request.GET.get("export") == "xlsx":
             rows = reports.Summary(None, "", as_of, [], statuses).task_rows()
-            from kechuang.core.exports import xlsx_response
+            from kechuang.core.exports import dated_filename, xlsx_response
 
-            return xlsx_response(f"tasks-{as_of.isoformat()}.xlsx", reports.TASK_HEADERS, rows, "任务")
+            title = self.title(request)
+            return xlsx_response(dated_filename(title, as_of), reports.TASK_HEADERS, rows, "任务", caption=title, as_of=as_of)
         groups: dict[str, list] = {}
         for status in statuses:
             name = status.task.lead_department.name if status.task.lead_department else reports.UNASSIGNED
@@ -376,5 +373,5 @@ class ReportDownloadView(PredicateRequiredMixin, View):
         else:
             content, content_type = reports.xlsx(summary), XLSX_CONTENT_TYPE
         response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(summary.title)}.{fmt}"
+        response["Content-Disposition"] = attachment_disposition(f"{summary.title}.{fmt}")
         return response
