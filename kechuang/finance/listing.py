@@ -21,10 +21,11 @@ from kechuang.policy.rules.criteria import COST_BLOCKED, Group, Ref
 from kechuang.policy.rules.loader import BUILTIN_DIR
 from kechuang.policy.rules.measures import NotInProfile
 from kechuang.policy.rules.profile import normalize
-from kechuang.policy.services import frames_for, profile_for
+from kechuang.policy.services import frames_for, profile_for, profiles_for
 
 LISTING_DIR = BUILTIN_DIR / "listing"
 STANDARDS_GROUP = "standards"
+BOARD_BY_RULESET = {key: board for board, key in BOARD_RULESETS.items()}
 WITHIN_REACH = 2  # gaps a near-miss may have and still be shown as a candidate
 OP_TEXT = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "为"}
 UNIT_TEXT = {"money": "万元", "count": "项", "people": "人", "number": ""}
@@ -92,9 +93,13 @@ def external_figures(entry) -> dict:
 def evaluate(enterprise, board: str, as_of=None, external: dict | None = None) -> dict:
     """The board's rule set on the enterprise's registry profile (plus `external` figures), with the
     criteria, gaps and a sentence per criterion."""
+    return _evaluate_profile(profile_for(enterprise), board, as_of, external)
+
+
+def _evaluate_profile(profile: dict, board: str, as_of=None, external: dict | None = None) -> dict:
     as_of = as_of or clock.today()
     rs = ruleset(board, as_of)
-    profile = normalize(profile_for(enterprise))
+    profile = normalize(profile)
     if external:
         profile["external"] = {k: v for k, v in external.items() if v is not None}
     result = rs.evaluate(profile, as_of, normalized=True)
@@ -104,6 +109,30 @@ def evaluate(enterprise, board: str, as_of=None, external: dict | None = None) -
     result["board_label"] = name
     result["ruleset_name"], result["document_number"], result["notes"] = rs.name, rs.document_number, rs.notes
     return result
+
+
+def explain_rows(rows):
+    """Screening rows (ListingScreening) with `detail`: the evaluation of each, profiles read in one batch."""
+    from kechuang.registry.models import Enterprise
+
+    ids, profiles = profiles_for(Enterprise.objects.filter(pk__in={row.enterprise_id for row in rows}))
+    by_id = dict(zip(ids, profiles))
+    for row in rows:
+        row.detail = _evaluate_profile(by_id[row.enterprise_id], row.board, row.as_of)
+    return rows
+
+
+def open_points(result) -> list[str]:
+    """What stands between the firm and the board: the gaps, then the criteria left for review."""
+    review = [c["sentence"] for c in result["criteria"] if c["passed"] is None and "sentence" in c
+              and c["id"] in _review_leaves(result)]
+    return [gap["message"] for gap in result["gaps"]] + review
+
+
+def _review_leaves(result):
+    rs = ruleset(BOARD_BY_RULESET[result["ruleset"]], result["as_of"])
+    return {leaf.id for leaf in _leaves(rs.root) if not isinstance(leaf, Group) and leaf.id in rs.nodes
+            and not isinstance(leaf.measure, NotInProfile)}
 
 
 def evaluate_entry(entry, as_of=None) -> dict | None:

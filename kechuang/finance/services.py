@@ -91,6 +91,13 @@ def move_stage(entry, stage: str, user, date=None, reason: str = "", tier: str |
     return entry
 
 
+def save_entry(form, user) -> ListingEntry:
+    """The entry's details and the listing figures the registry lacks, from a valid FiguresForm."""
+    with transaction.atomic():
+        lock_chain()
+        return form.save()
+
+
 def record_follow_up(entry, need: str, handler: str, user, raised_on=None) -> FollowUp:
     if not (need or "").strip():
         raise ValidationError({"need": _("Describe the need raised.")})
