@@ -20,5 +20,5 @@ urlpatterns = [
     path("funds/", views.FundListView.as_view(), name="funds"),
     path("points/", views.PointsListView.as_view(), name="points"),
     path("points/compute/", views.PointsComputeView.as_view(), name="points-compute"),
-    path("points/<int:enterprise>/<int:year>/", views.PointsDetailView.as_view(), name="points-detail"),
+    path("points/<int:firm>/<int:year>/", views.PointsDetailView.as_view(), name="points-detail"),
 ]

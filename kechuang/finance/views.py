@@ -86,7 +86,7 @@ class EntryListView(ObjectListView):
 
     def base_queryset(self):
         return (super().base_queryset().select_related("enterprise")
-                .annotate(open_needs=Count("follow_ups", filter=Q(follow_ups__resolved_on__isnull=True))))
+                .annotate(open_needs=Count("follow_ups", filter=Q(follow_ups__resolved_on__isnull=True))).order_by("enterprise__name"))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(can_manage=perms.can_manage_finance(self.request.user), **kwargs)
@@ -252,7 +252,7 @@ class DemandCreateView(PredicateRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = kwargs.pop("form", None) or DemandForm()
         if not perms.can_manage_finance(self.request.user):
-            form.fields.pop("enterprise")
+            form.fields.pop("enterprise", None)
         return super().get_context_data(title=_("Post a financing demand"), form=form, **kwargs)
 
     def post(self, request):
@@ -425,7 +425,7 @@ class PointsDetailView(PredicateRequiredMixin, TemplateView):
         from kechuang.finance.points import system
         from kechuang.registry.models import Enterprise
 
-        enterprise = get_object_or_404(Enterprise.objects.visible_to(self.request.user), pk=self.kwargs["enterprise"])
+        enterprise = get_object_or_404(Enterprise.objects.visible_to(self.request.user), pk=self.kwargs["firm"])
         explained = services.points_explanation(enterprise, self.kwargs["year"])
         if explained is None:
             raise Http404
