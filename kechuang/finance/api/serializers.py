@@ -7,26 +7,26 @@ from kechuang.finance.models import FinancingDemand, FollowUp, ListingEntry, Poi
 MONEY = {"max_digits": 16, "decimal_places": 2, "coerce_to_string": False}
 
 
-class StageRecordSerializer(serializers.ModelSerializer):
+class ListingStageRecordSerializer(serializers.ModelSerializer):
     class Meta:
         model = StageRecord
         fields = ["from_stage", "stage", "date", "reason"]
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class ListingFollowUpSerializer(serializers.ModelSerializer):
     class Meta:
         model = FollowUp
         fields = ["raised_on", "need", "handler", "resolved_on", "resolution"]
 
 
-class EntrySerializer(serializers.ModelSerializer):
+class ListingEntrySerializer(serializers.ModelSerializer):
     enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     board_label = serializers.CharField(source="get_board_display", read_only=True)
     tier_label = serializers.CharField(source="get_tier_display", read_only=True)
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
-    stage_records = StageRecordSerializer(many=True, read_only=True)
-    follow_ups = FollowUpSerializer(many=True, read_only=True)
+    stage_records = ListingStageRecordSerializer(many=True, read_only=True)
+    follow_ups = ListingFollowUpSerializer(many=True, read_only=True)
 
     class Meta:
         model = ListingEntry
@@ -34,13 +34,13 @@ class EntrySerializer(serializers.ModelSerializer):
                   "stage_on", "entered_on", "sponsor", "law_firm", "audit_firm", "stage_records", "follow_ups"]
 
 
-class StageMoveSerializer(serializers.Serializer):
+class ListingStageMoveSerializer(serializers.Serializer):
     stage = serializers.CharField()
     date = serializers.DateField(required=False)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DemandSerializer(serializers.ModelSerializer):
+class FinancingDemandSerializer(serializers.ModelSerializer):
     enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
     amount = serializers.DecimalField(read_only=True, **MONEY)
     funded_amount = serializers.DecimalField(read_only=True, allow_null=True, **MONEY)
@@ -54,7 +54,7 @@ class DemandSerializer(serializers.ModelSerializer):
                   "state_label", "product", "fund", "funded_amount", "funded_on", "closed_reason"]
 
 
-class DemandPostSerializer(serializers.Serializer):
+class FinancingDemandPostSerializer(serializers.Serializer):
     """POST /api/finance/demands/: an enterprise user posts for its own firm; an officer names the firm."""
 
     enterprise = serializers.CharField(required=False, max_length=18)
@@ -65,7 +65,7 @@ class DemandPostSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class PointsSerializer(serializers.ModelSerializer):
+class InnovationPointsSerializer(serializers.ModelSerializer):
     enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     total = serializers.FloatField()

@@ -11,8 +11,8 @@ from rest_framework.response import Response
 
 from kechuang.core.permissions import api_permission
 from kechuang.finance import listing, permissions as perms, services
-from kechuang.finance.api.serializers import (DemandPostSerializer, DemandSerializer, EntrySerializer, PointsSerializer,
-                                              StageMoveSerializer)
+from kechuang.finance.api.serializers import (FinancingDemandPostSerializer, FinancingDemandSerializer, ListingEntrySerializer, InnovationPointsSerializer,
+                                              ListingStageMoveSerializer)
 from kechuang.finance.filtersets import DemandFilterSet, EntryFilterSet, PointsFilterSet
 from kechuang.finance.models import FinancingDemand, ListingEntry, PointsRun, PointsScore
 
@@ -35,7 +35,7 @@ def _perform(write):
 
 
 class EntryViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = EntrySerializer
+    serializer_class = ListingEntrySerializer
     filterset_class = EntryFilterSet
     permission_classes = [api_permission(perms.uses_finance)]
 
@@ -48,11 +48,11 @@ class EntryViewSet(viewsets.ReadOnlyModelViewSet):
         """The entry against its board's listing standards: criteria with their sentences, and the gaps."""
         return Response(listing.evaluate_entry(self.get_object()))
 
-    @extend_schema(request=StageMoveSerializer, responses={200: EntrySerializer})
+    @extend_schema(request=ListingStageMoveSerializer, responses={200: ListingEntrySerializer})
     @action(detail=True, methods=["post"])
     def stage(self, request, pk=None):
         entry = self.get_object()
-        payload = StageMoveSerializer(data=request.data)
+        payload = ListingStageMoveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         _, refused = _perform(lambda: services.move_stage(entry, data["stage"], request.user, date=data.get("date"),
@@ -60,22 +60,22 @@ class EntryViewSet(viewsets.ReadOnlyModelViewSet):
         if refused:
             return refused
         entry.refresh_from_db()
-        return Response(EntrySerializer(entry).data)
+        return Response(ListingEntrySerializer(entry).data)
 
 
 class DemandViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    serializer_class = DemandSerializer
+    serializer_class = FinancingDemandSerializer
     filterset_class = DemandFilterSet
     permission_classes = [api_permission(perms.uses_finance)]
 
     def get_queryset(self):
         return FinancingDemand.objects.visible_to(self.request.user).select_related("enterprise", "product", "fund")
 
-    @extend_schema(request=DemandPostSerializer, responses={201: DemandSerializer})
+    @extend_schema(request=FinancingDemandPostSerializer, responses={201: FinancingDemandSerializer})
     def create(self, request, *args, **kwargs):
         from kechuang.registry.models import Enterprise
 
-        payload = DemandPostSerializer(data=request.data)
+        payload = FinancingDemandPostSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         code = data.pop("enterprise", None)
@@ -85,18 +85,20 @@ class DemandViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied()
         demand, refused = _perform(lambda: services.post_demand(enterprise, data.pop("amount"), data.pop("form"),
                                                                 data.pop("purpose"), request.user, **data))
-        return refused or Response(DemandSerializer(demand).data, status=status.HTTP_201_CREATED)
+        return refused or Response(FinancingDemandSerializer(demand).data, status=status.HTTP_201_CREATED)
 
 
 class PointsViewSet(viewsets.ReadOnlyModelViewSet):
     """The innovation points of the latest year (or ?year=), by rank; `explain` gives one firm's lines."""
 
-    serializer_class = PointsSerializer
+    serializer_class = InnovationPointsSerializer
     filterset_class = PointsFilterSet
     permission_classes = [api_permission(perms.uses_finance)]
 
     def get_queryset(self):
         queryset = PointsScore.objects.visible_to(self.request.user).select_related("enterprise").order_by("rank", "enterprise__name")
+        if getattr(self, "swagger_fake_view", False):
+            return queryset
         if "year" not in self.request.query_params:
             queryset = queryset.filter(year=PointsRun.objects.values_list("year", flat=True).first())
         return queryset
