@@ -14,6 +14,7 @@ from kechuang.core import clock
 from kechuang.core.audit import lock_chain, record_bulk
 from kechuang.core.workflow import move
 from kechuang.finance import points
+from kechuang.finance.listing import insert_rows
 from kechuang.finance.choices import (DEFAULT_TIER, FORM_PRODUCTS, STAGE_ORDER, Board, FinancingForm,
                                       ListingStage)
 from kechuang.finance.models import (FinancingDemand, FollowUp, FundInvestment, ListingEntry, Milestone, PointsRun,
@@ -198,12 +199,11 @@ def compute_points(year: int, enterprises=None) -> PointsRun:
         run = PointsRun.objects.create(year=year, computed_at=timezone.now(), enterprises=frame.height,
                                        system_version=sys.version, checksum=sys.checksum)
         d = points.to_decimal
-        PointsScore.objects.bulk_create([
-            PointsScore(run=run, enterprise_id=row["id"], year=year, stage=row["stage"], total=d(row["total"]),
-                        technology=d(row["technology"]), growth=d(row["growth"]), auxiliary=d(row["auxiliary"]),
-                        deduction=d(row["deduction"]), rank=row["rank"])
-            for row in frame.select("id", "stage", "total", "technology", "growth", "auxiliary", "deduction", "rank").iter_rows(named=True)
-        ], batch_size=5000)
+        insert_rows(PointsScore, ("run_id", "enterprise_id", "year", "stage", "total", "technology", "growth", "auxiliary",
+                                  "deduction", "rank"),
+                    [(run.pk, pk, year, stage, d(total), d(tech), d(growth), d(aux), d(deduction), rank)
+                     for pk, stage, total, tech, growth, aux, deduction, rank in frame.select(
+                         "id", "stage", "total", "technology", "growth", "auxiliary", "deduction", "rank").iter_rows()])
         record_bulk(PointsRun, [("update", str(run.pk), str(run), None, {"scores": frame.height})])
     return run
 

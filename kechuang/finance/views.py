@@ -194,7 +194,7 @@ class CandidateListView(FinancePage, ObjectListView):
     template_name = "finance/candidates.html"
     intro = gettext_lazy(
         "Enterprises of the district whose registry facts fail none of a board's listing criteria and meet every "
-        "criterion the registry can check of one of its standards (suggested), or are one or two gaps away. The "
+        "criterion the registry can check of one of its standards (suggested), or are one fixable gap away. The "
         "registry holds no market value, net profit or operating cash flow: those criteria stay to be checked and "
         "are filled in on the pool entry. Enterprises already in the pool are left out."
     )
