@@ -8,7 +8,6 @@ class FinanceConfig(AppConfig):
     name = "kechuang.finance"
     label = "finance"
     verbose_name = _("Listing and innovation finance")
-    profile_sections = ["kechuang.finance.profile.finance_section"]
     nav = [
         (_("Listing and finance"), "finance:overview"),
         (_("Listing reserve pool"), "finance:pool", sees_everything),

@@ -169,6 +169,8 @@ def recommend(demand, user, product=None, fund=None) -> FinancingDemand:
         raise ValidationError(_("Choose a product or a fund to recommend."))
     if product is not None and product.kind not in FORM_PRODUCTS[demand.form]:
         raise ValidationError({"product": _("This product does not serve this form of financing.")})
+    if fund is not None and demand.form == FinancingForm.DEBT:
+        raise ValidationError({"fund": _("A fund invests equity; this demand seeks debt.")})
     return move(DEMAND, demand, "recommend", user, product=product, fund=fund)
 
 

@@ -85,3 +85,12 @@ def test_a_fund_investment_is_the_registry_record_linked(firm, officer):
     with pytest.raises(ValidationError):
         services.record_fund_investment(fund, firm, "-1", officer)
     assert Investment.objects.count() == 1
+
+
+def test_a_fund_is_not_recommended_for_debt(firm, officer):
+    fund = Fund.objects.create(name="债权测试基金", level=FundLevel.CITY, manager="m", size=Decimal("1000"))
+    demand = services.post_demand(firm, 100, FinancingForm.DEBT, FinancingPurpose.RND, officer)
+    with pytest.raises(ValidationError) as info:
+        services.recommend(demand, officer, fund=fund)
+    assert info.value.message_dict["fund"] == ["基金为股权投资，该需求为债权融资。"]
+    assert FinancingDemand.objects.get(pk=demand.pk).state == DemandState.POSTED

@@ -21,7 +21,7 @@ def test_pool_by_stage_listings_and_financing_raised(firm, make_enterprise, offi
     assert run("listing_pool_counselling", today - dt.timedelta(days=31)).value == 0
     assert run("listing_pool_entered", today - dt.timedelta(days=31)).value == 2
     assert run("listing_pool").value == 1 and run("listings").value == 1
-    demand = services.post_demand(firm, 500, FinancingForm.DEBT, FinancingPurpose.RND, officer)
+    demand = services.post_demand(firm, 500, FinancingForm.EQUITY, FinancingPurpose.RND, officer)
     from kechuang.finance.models import Fund
     fund = Fund.objects.create(name="测试基金", level="district", manager="m", size=1000)
     services.recommend(demand, officer, fund=fund)
