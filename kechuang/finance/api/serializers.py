@@ -7,7 +7,15 @@ from kechuang.finance.models import FinancingDemand, FollowUp, ListingEntry, Poi
 MONEY = {"max_digits": 16, "decimal_places": 2, "coerce_to_string": False}
 
 
+# Choice fields go out as their codes (with a *_label beside them where useful): declared as plain strings,
+# so that the schema's enums do not collide with the other apps' "stage" and "state" choice sets.
+CODE = {"read_only": True}
+
+
 class ListingStageRecordSerializer(serializers.ModelSerializer):
+    from_stage = serializers.CharField(**CODE)
+    stage = serializers.CharField(**CODE)
+
     class Meta:
         model = StageRecord
         fields = ["from_stage", "stage", "date", "reason"]
@@ -22,6 +30,9 @@ class ListingFollowUpSerializer(serializers.ModelSerializer):
 class ListingEntrySerializer(serializers.ModelSerializer):
     enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    board = serializers.CharField(**CODE)
+    tier = serializers.CharField(**CODE)
+    stage = serializers.CharField(**CODE)
     board_label = serializers.CharField(source="get_board_display", read_only=True)
     tier_label = serializers.CharField(source="get_tier_display", read_only=True)
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
@@ -44,6 +55,9 @@ class FinancingDemandSerializer(serializers.ModelSerializer):
     enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
     amount = serializers.DecimalField(read_only=True, **MONEY)
     funded_amount = serializers.DecimalField(read_only=True, allow_null=True, **MONEY)
+    state = serializers.CharField(**CODE)
+    form = serializers.CharField(**CODE)
+    purpose = serializers.CharField(**CODE)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     product = serializers.StringRelatedField(read_only=True)
     fund = serializers.StringRelatedField(read_only=True)
@@ -68,6 +82,7 @@ class FinancingDemandPostSerializer(serializers.Serializer):
 class InnovationPointsSerializer(serializers.ModelSerializer):
     enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    stage = serializers.CharField(**CODE)
     total = serializers.FloatField()
 
     class Meta:
