@@ -229,3 +229,83 @@ def manual_series(indicator, as_of: dt.date) -> Measure:
     if figure is None:
         return Measure(None, note=str(_("No figure entered yet.")))
     return Measure(figure.value, figures.filter(pk=figure.pk).prefetch_related("plan__indicators"), FIGURE_COLUMNS)
+
+
+# ---- finance (listing reserve pool, financing raised) ----------------------------------------------------
+
+from kechuang.finance.choices import STAGE_ORDER as _LISTING_STAGES  # noqa: E402
+from kechuang.finance.choices import ListingStage as _ListingStage  # noqa: E402
+
+POOL_COLUMNS = [
+    Column("企业名称", "enterprise.name"),
+    Column("统一社会信用代码", "enterprise.uscc"),
+    Column("拟上市板块", "board"),
+    Column("上市阶段", lambda e: str(_ListingStage(e.stage_at).label)),
+    Column("入库日期", "entered_on"),
+]
+
+
+def _pool_on(region_code, as_of):
+    """Pool entries of in-district firms with the stage each had on the date (its latest stage record
+    dated on or before it); entries not yet entered on the date have none."""
+    from django.db.models import Subquery
+
+    from kechuang.finance.models import ListingEntry, StageRecord
+
+    stage_at = StageRecord.objects.filter(entry=OuterRef("pk"), date__lte=as_of).order_by("-date", "-pk").values("stage")[:1]
+    return (ListingEntry.objects.filter(enterprise__in=Enterprise.objects.in_district(region_code))
+            .annotate(stage_at=Subquery(stage_at)).filter(stage_at__isnull=False)
+            .select_related("enterprise").order_by("enterprise__name", "pk"))
+
+
+def _pool_stage_query(stage):
+    def compute(region_code, as_of, plan=None) -> Measure:
+        records = _pool_on(region_code, as_of).filter(stage_at=stage)
+        return Measure(Decimal(records.count()), records, POOL_COLUMNS)
+
+    named_query(f"listing_pool_{stage}", f"上市后备资源库企业数（{_ListingStage(stage).label.split('(')[-1].rstrip(')')}）")(compute)
+
+
+for _stage in _LISTING_STAGES:
+    _pool_stage_query(_stage)
+
+
+@named_query("listing_pool", "上市后备资源库企业数")
+def listing_pool(region_code, as_of, plan=None) -> Measure:
+    """Entries in the pool on the date: entered, not listed and not left (退库)."""
+    records = _pool_on(region_code, as_of).exclude(stage_at__in=[_ListingStage.LISTED, _ListingStage.EXITED])
+    return Measure(Decimal(records.count()), records, POOL_COLUMNS)
+
+
+@named_query("listings", "新增上市企业数")
+def listings(region_code, as_of, plan=None) -> Measure:
+    """Pool firms that reached 上市 from 1 January of the date's year up to the date."""
+    from kechuang.finance.models import StageRecord
+
+    listed = StageRecord.objects.filter(entry=OuterRef("pk"), stage=_ListingStage.LISTED,
+                                        date__gte=dt.date(as_of.year, 1, 1), date__lte=as_of)
+    records = _pool_on(region_code, as_of).filter(Exists(listed))
+    return Measure(Decimal(records.count()), records, POOL_COLUMNS)
+
+
+FINANCING_COLUMNS = [
+    Column("企业名称", "enterprise.name"),
+    Column("融资方式", "form"),
+    Column("放款/投资金额(万元)", "funded_amount", numeric=True),
+    Column("放款/投资日期", "funded_on"),
+    Column("推荐产品或基金", lambda d: str(d.product or d.fund or "")),
+]
+
+
+@named_query("financing_raised", "对接融资额")
+def financing_raised(region_code, as_of, plan=None) -> Measure:
+    """Loans granted and investments made (万元) on financing demands followed up by the bureau, from
+    1 January of the date's year up to the date, to in-district enterprises."""
+    from django.db.models import Sum
+
+    from kechuang.finance.models import FinancingDemand
+
+    records = (FinancingDemand.objects.funded().filter(funded_on__gte=dt.date(as_of.year, 1, 1), funded_on__lte=as_of,
+                                                       enterprise__in=Enterprise.objects.in_district(region_code))
+               .select_related("enterprise", "product", "fund").order_by("funded_on", "pk"))
+    return Measure(records.aggregate(total=Sum("funded_amount"))["total"] or Decimal("0"), records, FINANCING_COLUMNS)

@@ -26,6 +26,9 @@ NOT_AUDITED = {
     "core.ExportJob": "a download",
     # Derived: measured again from audited records (year-end values) or rebuilt from them (the matching index).
     "plan.YearEndValue": "derived", "techmarket.MatchCentroid": "derived", "techmarket.MatchTerm": "derived",
+    # finance: derived, rewritten in bulk from audited registry rows by the listing screening and by the
+    # yearly innovation-points run (finance.PointsRun, audited).
+    "finance.ListingScreening": "derived", "finance.PointsScore": "derived",
 }
 
 

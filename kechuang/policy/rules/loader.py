@@ -6,7 +6,8 @@ from pathlib import Path
 
 from .criteria import Bands, Expert, Group, MaxOf, Ref, ScoreCheck, SumCap, Threshold
 from .errors import RuleSetError
-from .measures import (Established, Flag, Growth, ListAgg, Ratio, Scalar, WindowSum, YearValue)
+from .measures import (CompoundGrowth, Established, Flag, Growth, ListAgg, NotInProfile, Ratio, Scalar, WindowSum,
+                       YearValue)
 from .ruleset import RuleSet
 from .vocab import (CERT_KINDS, FLAGS, IP_KINDS, IP_KINDS_CLASS_1, IP_KINDS_CLASS_2, LIST_ENUMS, LISTS,
                     MONEY_FIELDS, SCALAR_FIELDS, YEAR_FIELDS)
@@ -20,6 +21,8 @@ COMMON_KEYS = {"id", "label", "verified", "basis", "note"}
 CMP_KEYS = ("gte", "gt", "lte", "lt", "eq", "ne", "in", "not_in", "prefix", "not_prefix")
 BAND_OPS = ("gte", "gt", "lte", "lt", "eq")
 DATE_BASES = ("as_of", "prev_year_end", "year_start")
+# What an `external` figure (one no profile carries) is counted in.
+EXTERNAL_UNITS = ("money", "ratio", "bool", "number")
 
 
 class _Compiler:
@@ -51,8 +54,8 @@ class _Compiler:
     def measure(self, d, path, parent=None, key=None):
         self.need_map(d, path, parent, key)
         if len(d) != 1:
-            self.fail("a measure has exactly one key (year, sum, growth, ratio, field, flag, established, "
-                      "ip_count, cert_valid, count, max)", parent if parent is not None else d, key, path)
+            self.fail("a measure has exactly one key (year, sum, growth, cagr, ratio, field, flag, established, "
+                      "ip_count, cert_valid, count, max, external)", parent if parent is not None else d, key, path)
         (kind, arg), = d.items()
         p = f"{path}.{kind}"
         if kind == "year":
@@ -77,6 +80,23 @@ class _Compiler:
         if kind == "growth":
             f = arg if isinstance(arg, str) else (arg or {}).get("field")
             return Growth(self.year_field(f, d, p))
+        if kind == "cagr":
+            self.need_map(arg, p, d, kind)
+            self.check_keys(arg, {"field", "years"}, p)
+            f = self.year_field(arg.get("field"), arg, p)
+            n = arg.get("years")
+            if not isinstance(n, int) or not 2 <= n <= 10:
+                self.fail("years must be an integer 2..10", arg, "years", f"{p}.years")
+            return CompoundGrowth(f, n)
+        if kind == "external":
+            self.need_map(arg, p, d, kind)
+            self.check_keys(arg, {"name", "label", "unit"}, p)
+            name, label, unit = arg.get("name"), arg.get("label"), arg.get("unit", "money")
+            if not isinstance(name, str) or not name.replace("_", "").isalnum() or not label:
+                self.fail("external needs a name (letters, digits, _) and a label", d, kind, p)
+            if unit not in EXTERNAL_UNITS:
+                self.fail(f"unit must be one of {', '.join(EXTERNAL_UNITS)}", arg, "unit", f"{p}.unit")
+            return NotInProfile(name, str(label), unit)
         if kind == "ratio":
             self.need_map(arg, p, d, kind)
             self.check_keys(arg, {"num", "den", "coupled"}, p)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from .vocab import FIELD_LABELS, IP_KINDS, IP_KINDS_CLASS_1, IP_KINDS_CLASS_2, LISTS, MONEY_FIELDS
+from .vocab import FIELD_LABELS, IP_KINDS, IP_KINDS_CLASS_1, IP_KINDS_CLASS_2, LISTS, MONEY_FIELDS, to_cents
 
 NULL_F = pl.lit(None, dtype=pl.Float64)
 NULL_I = pl.lit(None, dtype=pl.Int64)
@@ -244,6 +244,66 @@ class Growth(YearlyFieldMeasure):
 
     def bases(self):
         return [YearBase(self.field, k) for k in (1, 2, 3)]
+
+
+class CompoundGrowth(YearlyFieldMeasure):
+    """Compound annual growth over the last N fiscal years Y-N .. Y-1: (x[Y-1] / x[Y-N]) ** (1 / (N-1)) - 1,
+    the 科创属性 and 北交所 reading of 复合增长率 / 增长率. Missing when either end is missing or the first
+    year's figure is not positive (a firm without that year has no such rate, literally)."""
+
+    kind = "ratio"
+
+    def __init__(self, field_, years):
+        self.field = field_
+        self.n = years
+
+    def key(self):
+        return f"cagr({self.field},{self.n})"
+
+    def single(self, ctx):
+        lo, hi = ctx.Y - self.n, ctx.Y - 1
+        first, last = (None if ctx.years.get(y) is None else ctx.years[y].get(self.field) for y in (lo, hi))
+        if first is None or last is None or first <= 0:
+            return None, lo, hi
+        return (last / first) ** (1.0 / (self.n - 1)) - 1.0, lo, hi
+
+    def bulk(self, Y):
+        first, last = pl.col(YearBase(self.field, self.n).name), pl.col(YearBase(self.field, 1).name)
+        value = pl.when(first.is_null() | last.is_null() | (first <= 0)).then(NULL_F).otherwise(
+            (last.cast(pl.Float64) / first.cast(pl.Float64)).pow(1.0 / (self.n - 1)) - 1.0)
+        return value, Y - self.n, Y - 1
+
+    def bases(self):
+        return [YearBase(self.field, 1), YearBase(self.field, self.n)]
+
+
+class NotInProfile(Measure):
+    """A figure a rule names that the profile format does not carry (a listing standard's 预计市值 or
+    净利润). Missing, so its criterion neither passes nor fails and the answer stays for review, unless
+    a caller that holds the figure puts it in the normalised profile's ``external`` mapping (in 万元,
+    a fraction or a bool) and evaluates that one profile; the bulk path never has it."""
+
+    def __init__(self, name, label, kind):
+        self.name = name
+        self.label = label
+        self.kind = kind
+
+    def key(self):
+        return f"external({self.name})"
+
+    def single(self, ctx):
+        value = (ctx.p.get("external") or {}).get(self.name)
+        return (to_cents(value) if self.kind == "money" else value), None, None
+
+    def bulk(self, Y):
+        dtype = {"bool": pl.Boolean, "money": pl.Int64}.get(self.kind, pl.Float64)
+        return pl.lit(None, dtype=dtype), None, None
+
+    def source(self):
+        return f"external.{self.name}"
+
+    def field_label(self):
+        return self.label
 
 
 class Ratio(Measure):

@@ -299,7 +299,8 @@ class RuleSet:
                 keep.extend([n.col("lo"), n.col("hi")])
             if n.dynamic_threshold:
                 keep.append(n.col("t"))
-        return lf.select(keep)
+        # two criteria on one windowed measure share its year columns
+        return lf.select(list(dict.fromkeys(keep)))
 
     def results_from_frame(self, df: pl.DataFrame, as_of: dt.date, usccs=None) -> list[dict]:
         """Turn the bulk output into result dicts (same shape as ``evaluate`` without gaps);
