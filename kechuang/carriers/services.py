@@ -231,6 +231,7 @@ def register_entry(event, title: str, *, track: str = "", enterprise=None, team_
 def link_entry(entry, enterprise, user) -> Entry:
     """A team registers as an enterprise: the entry is linked, and an award it won becomes the
     enterprise's competition prize."""
+    entry = Entry.objects.select_related("event").get(pk=entry.pk)
     if not perms.can_organise(user, entry.event):
         raise PermissionDenied(_("You may not change the entries of %(event)s.") % {"event": entry.event})
     with transaction.atomic():
@@ -272,6 +273,8 @@ def submit_score(round_, entry, user, scores: dict) -> Score:
     """One judge's scores for one entry in one round: refused for a judge not on the panel or excluded
     by a conflict of interest, an entry that did not reach the round, a closed round, or a score
     outside its criterion's range."""
+    round_ = Round.objects.select_related("event").get(pk=round_.pk)
+    entry = Entry.objects.select_related("enterprise").get(pk=entry.pk)
     judge = Judge.objects.filter(round=round_, user=user).first()
     if judge is None:
         raise PermissionDenied(_("You are not on the panel of %(round)s.") % {"round": round_})
