@@ -25,9 +25,14 @@ from kechuang.registry.models import CompetitionPrize
 
 # --- tenants -------------------------------------------------------------------------------------
 
+def overlaps(entered, exited, other_entered, other_exited) -> bool:
+    """Whether two stays share a day; an exit date is the first day out, so a stay may start on it."""
+    return (other_exited is None or entered < other_exited) and (exited is None or other_entered < exited)
+
+
 def stay_problems(carrier, enterprise, entered: dt.date, exited: dt.date | None, exclude=None) -> list[str]:
     """Why a stay cannot be recorded: an exit before the entry, or an overlap with another stay of the
-    same enterprise at the same carrier (an exit date is the first day out, so a stay may start on it)."""
+    same enterprise at the same carrier."""
     if exited is not None and exited < entered:
         return [_("The exit date %(exit)s is before the entry date %(entry)s.") % {"exit": exited, "entry": entered}]
     others = Tenant.objects.filter(carrier=carrier, enterprise=enterprise)
@@ -35,7 +40,7 @@ def stay_problems(carrier, enterprise, entered: dt.date, exited: dt.date | None,
         others = others.exclude(pk=exclude)
     problems = []
     for other in others.order_by("entered"):
-        if (other.exited is None or entered < other.exited) and (exited is None or other.entered < exited):
+        if overlaps(entered, exited, other.entered, other.exited):
             problems.append(_("%(enterprise)s already stays at %(carrier)s from %(entry)s to %(exit)s; stays may not overlap.") % {
                 "enterprise": enterprise, "carrier": carrier, "entry": other.entered, "exit": other.exited or _("now")})
     return problems
