@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from kechuang.carriers import permissions as perms
 from kechuang.carriers.choices import EventState, ReportState, RoundState, TenantStatus
 from kechuang.carriers.facts import carrier_figures, tenant_facts
-from kechuang.carriers.models import Carrier, CarrierReport, Entry, Event, Judge, Round, Score, Tenant
+from kechuang.carriers.models import Carrier, CarrierReport, Entry, Event, FollowUp, Investor, Judge, Round, Score, Tenant
 from kechuang.carriers.rules import ruleset_for
 from kechuang.carriers.workflows import REPORT
 from kechuang.core import clock
@@ -381,3 +381,27 @@ def _set(obj, **values):
     obj.save()
     record_updated(obj, before)
     return obj
+
+
+def add_investor(event, name: str, institution: str, user) -> Investor:
+    if not perms.can_organise(user, event):
+        raise PermissionDenied(_("You may not run %(event)s.") % {"event": event})
+    with transaction.atomic():
+        lock_chain()
+        investor = Investor.objects.create(event=event, name=name, institution=institution)
+        record_created(investor)
+    return investor
+
+
+def add_follow_up(investor, entry, date: dt.date, note: str, user) -> FollowUp:
+    if not perms.can_organise(user, investor.event):
+        raise PermissionDenied(_("You may not run %(event)s.") % {"event": investor.event})
+    if entry.event_id != investor.event_id:
+        raise ValidationError(_("%(entry)s is not an entry of %(event)s.") % {"entry": entry, "event": investor.event})
+    if date < investor.event.starts:
+        raise ValidationError(_("A follow-up cannot come before the event (%(date)s).") % {"date": investor.event.starts})
+    with transaction.atomic():
+        lock_chain()
+        follow_up = FollowUp.objects.create(investor=investor, entry=entry, date=date, note=note)
+        record_created(follow_up)
+    return follow_up
