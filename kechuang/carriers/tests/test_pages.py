@@ -84,3 +84,19 @@ def test_judge_scores_on_the_event_page_and_bad_scores_are_refused(client, carri
     assert "120" in response.content.decode() and not Score.objects.exists()
     client.post("/carriers/events/dd-2024/", {"action": "score", "round": round_.pk, "entry": entry.pk, "score_pitch": "88"})
     assert Score.objects.get().total == Decimal("88.00")
+
+
+def test_api_lists_scoped_rows_and_refuses_bad_input(client, operator_user, district, carrier):
+    client.force_login(operator_user)
+    tenants = client.get("/api/carriers/tenants/").json()
+    rows = tenants["results"] if isinstance(tenants, dict) else tenants
+    assert [t["enterprise_name"] for t in rows] == ["我家在孵"]
+    criteria = client.get(f"/api/carriers/tenants/{district['mine'].pk}/criteria/").json()
+    assert criteria["graduation"]["criteria"][0]["id"] == "hnte"
+    refused = client.post(f"/api/carriers/tenants/{district['mine'].pk}/graduate/", {"date": "2024-06-01"}, content_type="application/json")
+    assert refused.status_code == 400 and "300号" in refused.json()["detail"]
+    overlap = client.post("/api/carriers/tenants/", {"carrier": carrier.code, "enterprise": district["mine"].enterprise.uscc,
+                                                    "entered": "2024-01-01"}, content_type="application/json")
+    assert overlap.status_code == 400
+    assert client.get(f"/api/carriers/carriers/{district['other'].code}/").status_code == 404
+    assert client.get("/api/carriers/scores/?year=2023").status_code == 200
