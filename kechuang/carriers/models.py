@@ -18,6 +18,9 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
 class CarrierQuerySet(ScopedQuerySet):
+    def in_region(self, region_code: str):
+        return self.filter(region__code__startswith=region_code)
+
     def national_incubators(self):
         return self.filter(kind=CarrierKind.INCUBATOR, level=CarrierLevel.NATIONAL)
 
@@ -58,6 +61,9 @@ class Carrier(AuditedModel):
 
 
 class TenantQuerySet(ScopedQuerySet):
+    def at_carriers_in(self, region_code: str):
+        return self.filter(carrier__region__code__startswith=region_code)
+
     def in_incubation_on(self, date):
         """Stays running on `date`: entered by then and not yet left (an exit date is the first day out)."""
         return self.filter(entered__lte=date).filter(Q(exited__isnull=True) | Q(exited__gt=date))
@@ -171,6 +177,12 @@ class CarrierScore(AuditedModel):
         return f"{self.carrier} {self.year}: {self.total}"
 
 
+class EventQuerySet(ScopedQuerySet):
+    def held_between(self, start, end):
+        """Events that started in [start, end] (organised by the bureau or by any carrier)."""
+        return self.filter(starts__gte=start, starts__lte=end)
+
+
 # Events are public once published; while they run, the bureau, the organising carrier and judges see them.
 class Event(AuditedModel):
     code = models.SlugField(_("code"), max_length=60, unique=True)
@@ -188,7 +200,7 @@ class Event(AuditedModel):
     state = models.CharField(_("state"), max_length=14, choices=EventState.choices, default=EventState.REGISTRATION)
     published_on = models.DateField(_("results published on"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = EventQuerySet.as_manager()
     row_scope = Scope({ANY_ROLE: Q(state=EventState.PUBLISHED), Role.CARRIER: "organiser__members",
                        Role.EXPERT: "rounds__judges__user"})
 
