@@ -16,7 +16,8 @@ from kechuang.carriers.models import Carrier, CarrierReport, Entry, Event, Follo
 from kechuang.carriers.rules import ruleset_for
 from kechuang.carriers.workflows import REPORT
 from kechuang.core import clock
-from kechuang.core.audit import lock_chain, record_created, record_updated, snapshot
+from kechuang.core.audit import lock_chain, record_bulk, record_created, record_updated, snapshot
+from kechuang.core.choices import AuditAction
 from kechuang.core.notifications import notify
 from kechuang.core.scoring import Criterion, Party, aggregate, check_criteria, check_scores, conflict_of_interest, rank, weighted_total
 from kechuang.core.workflow import move
@@ -103,7 +104,7 @@ def graduate(tenant, on: dt.date, user, *, destination="", destination_carrier=N
         tenant.status, tenant.graduated_on, tenant.exited = TenantStatus.GRADUATED, on, on
         tenant.graduation_ruleset = f"{result['ruleset']}-{result['version']}"
         tenant.graduation_facts = {"document_number": result["document_number"], "as_of": result["as_of"],
-                                   "met": [_plain(c) for c in result["met"]]}
+                                   "met": [plain_json(c) for c in result["met"]]}
         tenant.override_reason = reason if result["status"] != "eligible" else ""
         tenant.override_by = user if tenant.override_reason else None
         tenant.destination, tenant.destination_carrier = destination, destination_carrier
@@ -129,11 +130,12 @@ def leave(tenant, on: dt.date, status: str, user) -> Tenant:
     return tenant
 
 
-def _plain(value):
+def plain_json(value):
+    """`value` with its Decimals as strings, as a JSON field keeps them."""
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain_json(v) for v in value]
     return str(value) if isinstance(value, Decimal) else value
 
 
@@ -180,7 +182,7 @@ def registry_figures(carrier, year: int) -> dict:
     figures = carrier_figures(year, [carrier])[carrier.pk]
     keys = ("tenants", "graduates_year", "graduates_total", "hnte_tenants", "ip_tenants", "financed_tenants",
             "tenant_revenue", "tenant_rd", "jobs")
-    return {key: _plain(figures[key]) for key in keys}
+    return {key: plain_json(figures[key]) for key in keys}
 
 
 def submit_report(report, user) -> CarrierReport:
@@ -275,31 +277,43 @@ def exclusion(judge, entry) -> str | None:
 
 
 def submit_score(round_, entry, user, scores: dict) -> Score:
-    """One judge's scores for one entry in one round: refused for a judge not on the panel or excluded
-    by a conflict of interest, an entry that did not reach the round, a closed round, or a score
-    outside its criterion's range."""
+    """One judge's scores for one entry in one round (see `submit_scores`)."""
+    return submit_scores(round_, [(entry, user, scores)])[0]
+
+
+def submit_scores(round_, sheets) -> list[Score]:
+    """Score sheets (entry, judge user, {criterion: score}) of one round, all or nothing: refused for a
+    judge not on the panel or excluded by a conflict of interest, an entry that did not reach the round,
+    a closed round, a sheet given twice, or a score outside its criterion's range."""
     round_ = Round.objects.select_related("event").get(pk=round_.pk)
-    entry = Entry.objects.select_related("enterprise").get(pk=entry.pk)
-    judge = Judge.objects.filter(round=round_, user=user).first()
-    if judge is None:
-        raise PermissionDenied(_("You are not on the panel of %(round)s.") % {"round": round_})
     if round_.state != RoundState.OPEN or round_.event.state != EventState.JUDGING:
         raise ValidationError(_("%(round)s is not open for scoring.") % {"round": round_})
-    if entry.event_id != round_.event_id or entry.reached < round_.number:
-        raise ValidationError(_("%(entry)s is not in %(round)s.") % {"entry": entry, "round": round_})
-    reason = exclusion(judge, entry)
-    if reason:
-        raise ValidationError(_("You are excluded from scoring %(entry)s: %(reason)s") % {"entry": entry, "reason": reason})
+    judges = {j.user_id: j for j in round_.judges.all()}
+    entries = {e.pk: e for e in Entry.objects.filter(pk__in={entry.pk for entry, _u, _s in sheets}).select_related("enterprise")}
     criteria = criteria_of(round_)
-    checked = check_scores(criteria, scores)
+    rows = []
+    for entry, user, scores in sheets:
+        judge, entry = judges.get(user.pk), entries[entry.pk]
+        if judge is None:
+            raise PermissionDenied(_("You are not on the panel of %(round)s.") % {"round": round_})
+        if entry.event_id != round_.event_id or entry.reached < round_.number:
+            raise ValidationError(_("%(entry)s is not in %(round)s.") % {"entry": entry, "round": round_})
+        reason = exclusion(judge, entry)
+        if reason:
+            raise ValidationError(_("You are excluded from scoring %(entry)s: %(reason)s") % {"entry": entry, "reason": reason})
+        checked = check_scores(criteria, scores)
+        rows.append(Score(round=round_, entry=entry, judge=judge, total=weighted_total(criteria, checked),
+                          scores={k: str(v) for k, v in checked.items()}))
     with transaction.atomic():
         lock_chain()
-        if Score.objects.filter(round=round_, entry=entry, judge=judge).exists():
-            raise ValidationError(_("You have already scored %(entry)s in this round.") % {"entry": entry})
-        score = Score.objects.create(round=round_, entry=entry, judge=judge, total=weighted_total(criteria, checked),
-                                     scores={k: str(v) for k, v in checked.items()})
-        record_created(score)
-    return score
+        given = set(Score.objects.filter(round=round_).values_list("entry_id", "judge_id"))
+        for row in rows:
+            if (row.entry_id, row.judge_id) in given:
+                raise ValidationError(_("%(judge)s has already scored %(entry)s in this round.") % {"judge": row.judge.user, "entry": row.entry})
+            given.add((row.entry_id, row.judge_id))
+        Score.objects.bulk_create(rows)
+        record_bulk(Score, [(AuditAction.CREATE, str(r.pk), str(r), None, snapshot(r)) for r in rows])
+    return rows
 
 
 def standings(round_) -> list[tuple[int, Entry, object]]:
@@ -341,7 +355,7 @@ def close_round(round_, user) -> list:
     return ranked
 
 
-def publish(event, awards: dict, user) -> Event:
+def publish(event, awards: dict, user, on: dt.date | None = None) -> Event:
     """Publish the results with their awards ({entry pk: award}); every award to an enterprise of an
     event with a prize level becomes its registry competition prize, which the tier rule sets read."""
     if not perms.can_organise(user, event):
@@ -356,7 +370,7 @@ def publish(event, awards: dict, user) -> Event:
         lock_chain()
         for pk, award in awards.items():
             _set(entries[pk], award=award)
-        _set(event, state=EventState.PUBLISHED, published_on=clock.today())
+        _set(event, state=EventState.PUBLISHED, published_on=on or clock.today())
         _record_prizes([e for e in entries.values() if e.award])
     return event
 
