@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.carriers.evaluation import system
 from kechuang.core.tables import Column
 
 CARRIER_COLUMNS = [
@@ -42,4 +43,13 @@ REPORT_COLUMNS = [
     Column(_("Due date"), "due"),
     Column(_("State"), "state"),
     Column(_("Submitted at"), "submitted_at"),
+]
+# Rows of `evaluation.with_change`: {"score", "previous", "change"}.
+RANKING_COLUMNS = [
+    Column(_("Rank"), lambda r: r["score"].rank, numeric=True),
+    Column(_("Carrier"), lambda r: r["score"].carrier.name),
+    Column(_("Variant"), lambda r: system().variants.get(r["score"].variant, r["score"].variant)),
+    Column(_("Score"), lambda r: r["score"].total, numeric=True),
+    Column(_("The year before"), lambda r: r["previous"], numeric=True),
+    Column(_("Change"), lambda r: r["change"], numeric=True),
 ]

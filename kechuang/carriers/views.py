@@ -21,10 +21,11 @@ from kechuang.carriers.filtersets import CarrierFilterSet, EventFilterSet, Tenan
 from kechuang.carriers.forms import EntryForm, FollowUpForm, GraduationForm, InvestorForm, LeaveForm, LinkForm, ReportForm, TenantForm
 from kechuang.carriers.models import Carrier, CarrierReport, CarrierScore, Entry, Event, Investor, Tenant
 from kechuang.carriers.rules import rulesets
-from kechuang.carriers.tables import CARRIER_COLUMNS, EVENT_COLUMNS, REPORT_COLUMNS, TENANT_COLUMNS
+from kechuang.carriers.tables import CARRIER_COLUMNS, EVENT_COLUMNS, RANKING_COLUMNS, REPORT_COLUMNS, TENANT_COLUMNS
 from kechuang.carriers.workflows import REPORT
 from kechuang.core import clock
 from kechuang.core.bounds import id_param, year_param
+from kechuang.core.exports import xlsx_response
 from kechuang.core.permissions import sees_everything
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin
 from kechuang.core.workflow import move
@@ -261,6 +262,9 @@ class EvaluationView(PredicateRequiredMixin, View):
         year = _evaluation_year(request)
         scores = CarrierScore.objects.visible_to(request.user).filter(year=year).select_related("carrier").order_by("rank", "carrier__code")
         rows = evaluation.with_change(scores)
+        if request.GET.get("export") == "xlsx":
+            return xlsx_response(f"载体评价{year}.xlsx", [str(c.header) for c in RANKING_COLUMNS],
+                                 ([c.value(row) for c in RANKING_COLUMNS] for row in rows), str(_("Carrier evaluation")))
         chart = {"id": "evaluation", "data": [{"type": "bar", "x": [r["score"].carrier.name for r in rows],
                                                 "y": [float(r["score"].total) for r in rows], "name": str(year)},
                                                {"type": "bar", "x": [r["score"].carrier.name for r in rows],
@@ -270,7 +274,8 @@ class EvaluationView(PredicateRequiredMixin, View):
         years = list(CarrierScore.objects.order_by("-year").values_list("year", flat=True).distinct())
         return render(request, "carriers/evaluation.html", {"year": year, "rows": rows, "chart": chart, "years": years,
                                                             "system": evaluation.system(),
-                                                            "may_manage": perms.can_manage_carriers(request.user)})
+                                                            "may_manage": perms.can_manage_carriers(request.user),
+                                                            "sees_all": sees_everything(request.user)})
 
     def post(self, request):
         if not perms.can_manage_carriers(request.user):
