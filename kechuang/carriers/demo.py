@@ -47,9 +47,12 @@ OVERRIDE_REASON = "历史毕业记录：经区科技局研究同意（演示）"
 
 
 def _carriers(context) -> dict[str, Carrier]:
-    operators = list(Enterprise.objects.in_district().filter(established__year__lte=2014).order_by("uscc")[: len(CARRIERS)])
+    firms = Enterprise.objects.in_district().order_by("uscc")
+    # Long-established firms run the carriers; in a small district one firm may run several.
+    operators = list(firms.filter(established__year__lte=2014)[: len(CARRIERS)]) or list(firms[: len(CARRIERS)])
     rows = []
-    for (code, name, kind, level, cluster, field, specialised, area, year), operator in zip(CARRIERS, operators):
+    for index, (code, name, kind, level, cluster, field, specialised, area, year) in enumerate(CARRIERS):
+        operator = operators[index % len(operators)]
         recognised = min(dt.date(year, 6, 18), context.as_of)
         rows.append(Carrier(code=code, name=name, kind=kind, level=level, recognised_on=recognised,
                             recognition_document=DOCUMENTS[level], operator=operator, cluster=cluster, field=field,
@@ -87,7 +90,8 @@ def _tenants(context, carriers) -> tuple[list, int]:
     tenants, candidates = [], []
     for firm in chosen:
         carrier = carriers[DEMO_CARRIER] if firm == own else rng.choice(entry_carriers)
-        entered = min(firm.established + dt.timedelta(days=rng.randint(0, 540)), as_of - dt.timedelta(days=30))
+        # No stay before the district's first carriers (2016), whenever the firm was founded.
+        entered = min(max(firm.established, dt.date(2016, 1, 1)) + dt.timedelta(days=rng.randint(0, 540)), as_of - dt.timedelta(days=30))
         tenant = Tenant(carrier=carrier, enterprise=firm, entered=entered, space=Decimal(rng.choice((40, 60, 80, 120, 200))))
         tenants.append(tenant)
         months = (as_of - entered).days // 30

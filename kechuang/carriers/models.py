@@ -39,7 +39,7 @@ class Carrier(AuditedModel):
     # 239号 evaluates 综合 and 专业 incubators with different indicators and weights.
     specialised = models.BooleanField(_("specialised (专业) carrier"), default=False)
     floor_area = models.DecimalField(_("floor area (m²)"), **AREA)
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    address = models.CharField(_("carrier address"), max_length=300, blank=True)
     region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("operator users"), blank=True,
                                      related_name="carriers")
@@ -202,7 +202,7 @@ class Event(AuditedModel):
 
     objects = EventQuerySet.as_manager()
     row_scope = Scope({ANY_ROLE: Q(state=EventState.PUBLISHED), Role.CARRIER: "organiser__members",
-                       Role.EXPERT: "rounds__judges__user"})
+                       Role.EXPERT: "rounds__judges__user", Role.ENTERPRISE: "entries__enterprise__members"})
 
     class Meta:
         ordering = ["-starts", "code"]

@@ -15,7 +15,7 @@ CARRIER_COLUMNS = [
     Column(_("Specialised field"), "field"),
     Column(_("Floor area (m²)"), "floor_area", numeric=True),
     Column(_("Tenants now"), lambda c: getattr(c, "tenants_now", None), numeric=True),
-    Column(_("Address"), "address"),
+    Column(_("Carrier address"), "address"),
 ]
 TENANT_COLUMNS = [
     Column(_("Enterprise"), "enterprise.name"),
@@ -51,5 +51,5 @@ RANKING_COLUMNS = [
     Column(_("Variant"), lambda r: system().variants.get(r["score"].variant, r["score"].variant)),
     Column(_("Score"), lambda r: r["score"].total, numeric=True),
     Column(_("The year before"), lambda r: r["previous"], numeric=True),
-    Column(_("Change"), lambda r: r["change"], numeric=True),
+    Column(_("Change on the year before"), lambda r: r["change"], numeric=True),
 ]

@@ -68,7 +68,7 @@ class CarrierListView(ObjectListView):
                    for row in visible.values("kind").annotate(n=Count("pk")).order_by("kind")}
         context["chart"] = {"id": "carriers-by-kind", "data": [{"type": "bar", "x": list(by_kind), "y": list(by_kind.values())}],
                             "layout": {"title": {"text": _("Carriers by type")}}}
-        context["may_manage"] = perms.can_manage_carriers(self.request.user)
+        context["sees_all"] = sees_everything(self.request.user)
         return context
 
 
@@ -189,6 +189,9 @@ class ReportListView(ObjectListView):
 
     def base_queryset(self):
         return CarrierReport.objects.visible_to(self.request.user).select_related("carrier")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "may_manage": perms.can_manage_carriers(self.request.user)}
 
     def post(self, request):
         if not perms.can_manage_carriers(request.user):
@@ -368,6 +371,8 @@ class EventDetailView(PredicateRequiredMixin, View):
             "entry_form": entry_form or EntryForm(), "awards": CompetitionAward.choices,
             "investors": event.investors.prefetch_related("follow_ups__entry"),
             "is_demo_day": event.kind == EventKind.DEMO_DAY,
+            "organiser_page": event.organiser_id is not None and perms.uses_carriers(request.user)
+            and Carrier.objects.visible_to(request.user).filter(pk=event.organiser_id).exists(),
         })
 
     def post(self, request, code):
