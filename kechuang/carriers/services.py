@@ -177,12 +177,18 @@ def save_report(report, values: dict, user) -> CarrierReport:
     return report
 
 
+REGISTRY_KEYS = ("tenants", "graduates_year", "graduates_total", "hnte_tenants", "ip_tenants", "financed_tenants",
+                 "tenant_revenue", "tenant_rd", "jobs")
+
+
+def registry_part(figures: dict) -> dict:
+    """Of a carrier's yearly figures (`facts.carrier_figures`), those the return computes from the registry."""
+    return {key: plain_json(figures[key]) for key in REGISTRY_KEYS}
+
+
 def registry_figures(carrier, year: int) -> dict:
     """The figures of the return the registry already knows, computed (never typed)."""
-    figures = carrier_figures(year, [carrier])[carrier.pk]
-    keys = ("tenants", "graduates_year", "graduates_total", "hnte_tenants", "ip_tenants", "financed_tenants",
-            "tenant_revenue", "tenant_rd", "jobs")
-    return {key: plain_json(figures[key]) for key in keys}
+    return registry_part(carrier_figures(year, [carrier])[carrier.pk])
 
 
 def submit_report(report, user) -> CarrierReport:
