@@ -1,8 +1,16 @@
+import re
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.carriers.choices import Destination, TenantStatus
+from kechuang.carriers.choices import ROUND_NAMES, Destination, EventKind, TenantStatus
 from kechuang.carriers.models import Carrier, CarrierReport
+from kechuang.core.choices import Role
+from kechuang.core.models import User
+from kechuang.core.scoring import Criterion, check_criteria
+from kechuang.registry.choices import Level
 from kechuang.registry.models import Enterprise
 
 
@@ -82,3 +90,61 @@ class FollowUpForm(forms.Form):
     entry = forms.IntegerField(min_value=1, max_value=2**31 - 1)
     date = forms.DateField(label=_("Date"), widget=DateInput)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class EventForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=60)
+    name = forms.CharField(label=_("Name of the event"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
+    starts = forms.DateField(label=_("Starts"), widget=DateInput)
+    ends = forms.DateField(label=_("Ends"), widget=DateInput)
+    tracks = forms.CharField(label=_("Tracks"), required=False, max_length=300, help_text=_("Separated by 、 or commas."))
+    prize_level = forms.ChoiceField(label=_("Awards count as registry prizes of level"), required=False,
+                                    choices=[("", "—"), *Level.choices])
+    organiser = forms.ModelChoiceField(label=_("Organising carrier (empty: the bureau)"), queryset=Carrier.objects.all(),
+                                       required=False, to_field_name="code")
+
+    def clean_tracks(self):
+        return [t for t in re.split(r"[、,，;；\s]+", self.cleaned_data["tracks"]) if t]
+
+
+def parse_criteria(text: str) -> list[Criterion]:
+    """One criterion a line: 名称, 权重, 满分 (满分 defaults to 100)."""
+    criteria = []
+    for number, line in enumerate((l for l in text.splitlines() if l.strip()), start=1):
+        parts = [p.strip() for p in re.split(r"[,，]", line)]
+        if len(parts) not in (2, 3):
+            raise forms.ValidationError(_("Line %(n)s: write 名称, 权重[, 满分].") % {"n": number})
+        try:
+            weight, maximum = Decimal(parts[1]), Decimal(parts[2] if len(parts) == 3 else 100)
+        except ArithmeticError:
+            raise forms.ValidationError(_("Line %(n)s: the weight and the maximum are numbers.") % {"n": number}) from None
+        if not (weight.is_finite() and maximum.is_finite()) or abs(weight) > 1000 or abs(maximum) > 1000:
+            raise forms.ValidationError(_("Line %(n)s: the weight and the maximum lie between 0 and 1000.") % {"n": number})
+        criteria.append(Criterion(f"c{number}", parts[0][:60], weight, maximum))
+    try:
+        check_criteria(criteria)
+    except ValidationError as error:
+        raise forms.ValidationError(error.messages) from None
+    return criteria
+
+
+class RoundForm(forms.Form):
+    name = forms.ChoiceField(label=_("Round"), choices=[(n, n) for n in ROUND_NAMES])
+    mode = forms.CharField(label=_("Mode"), max_length=20, required=False, help_text=_("e.g. 网络评审, 现场答辩"))
+    advance = forms.IntegerField(label=_("Entries advancing"), min_value=1, max_value=10000, required=False)
+    criteria = forms.CharField(label=_("Criteria"), widget=forms.Textarea(attrs={"rows": 4}),
+                               help_text=_("One a line: 名称, 权重, 满分"))
+
+    def clean_criteria(self):
+        return parse_criteria(self.cleaned_data["criteria"])
+
+
+class JudgeForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Review expert"), queryset=User.objects.filter(role=Role.EXPERT, is_active=True).order_by("username"))
+    employer = forms.CharField(label=_("Employer"), max_length=200, required=False)
+    declared = forms.CharField(label=_("Declared conflicts"), max_length=500, required=False,
+                               help_text=_("Names or USCCs of organisations, separated by 、 or commas."))
+
+    def clean_declared(self):
+        return [t for t in re.split(r"[、,，;；]+", self.cleaned_data["declared"]) if t.strip()]

@@ -17,7 +17,7 @@ from kechuang.carriers.rules import ruleset_for
 from kechuang.carriers.workflows import REPORT
 from kechuang.core import clock
 from kechuang.core.audit import lock_chain, record_bulk, record_created, record_updated, snapshot
-from kechuang.core.choices import AuditAction
+from kechuang.core.choices import AuditAction, Role
 from kechuang.core.notifications import notify
 from kechuang.core.scoring import Criterion, Party, aggregate, check_criteria, check_scores, conflict_of_interest, rank, weighted_total
 from kechuang.core.workflow import move
@@ -215,7 +215,34 @@ def remind(as_of: dt.date, days: int = 14) -> int:
 
 # --- events ------------------------------------------------------------------------------------------
 
+def create_event(user, *, code: str, name: str, kind: str, starts: dt.date, ends: dt.date, tracks=(), prize_level: str = "",
+                 organiser=None) -> Event:
+    """A new event in registration. A carrier operator organises for its own carrier; the bureau for
+    itself (no organiser) or for any carrier."""
+    if not perms.can_create_event(user):
+        raise PermissionDenied(_("Only the bureau and carrier operators organise events."))
+    if not perms.can_manage_carriers(user):
+        organiser = perms.carrier_of(user)
+        if organiser is None:
+            raise PermissionDenied(_("Your account is not linked to a carrier yet."))
+    if ends < starts:
+        raise ValidationError(_("The event ends (%(ends)s) before it starts (%(starts)s).") % {"ends": ends, "starts": starts})
+    if Event.objects.filter(code=code).exists():
+        raise ValidationError(_("An event with the code %(code)s exists already.") % {"code": code})
+    with transaction.atomic():
+        lock_chain()
+        event = Event.objects.create(code=code, name=name, kind=kind, starts=starts, ends=ends, organiser=organiser,
+                                     tracks=[t for t in dict.fromkeys(t.strip() for t in tracks) if t], prize_level=prize_level)
+        record_created(event)
+    return event
+
+
 def add_round(event, number: int, name: str, criteria: list[Criterion], *, mode: str = "", advance: int | None = None) -> Round:
+    """A round of the event while registration is still open (judging changes no round)."""
+    if event.state != EventState.REGISTRATION:
+        raise ValidationError(_("Rounds are set up before judging opens."))
+    if event.rounds.filter(number=number).exists():
+        raise ValidationError(_("%(event)s already has a round %(number)s.") % {"event": event, "number": number})
     check_criteria(criteria)
     with transaction.atomic():
         lock_chain()
@@ -259,6 +286,11 @@ def link_entry(entry, enterprise, user) -> Entry:
 
 
 def add_judge(round_, user, *, employer: str = "", declared=()) -> Judge:
+    """A review expert on the round's panel, with their employer and declared conflicts."""
+    if user.role != Role.EXPERT:
+        raise ValidationError(_("%(user)s is not a review expert.") % {"user": user})
+    if round_.judges.filter(user=user).exists():
+        raise ValidationError(_("%(user)s is already on the panel of %(round)s.") % {"user": user, "round": round_})
     with transaction.atomic():
         lock_chain()
         judge = Judge.objects.create(round=round_, user=user, employer=employer or user.organisation,

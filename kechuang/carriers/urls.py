@@ -17,6 +17,7 @@ urlpatterns = [
     path("evaluation/<int:year>/<slug:code>/", views.ScoreDetailView.as_view(), name="score"),
     path("chain/", views.ChainView.as_view(), name="chain"),
     path("events/", views.EventListView.as_view(), name="events"),
+    path("events/new/", views.EventFormView.as_view(), name="event-new"),
     path("events/<slug:code>/", views.EventDetailView.as_view(), name="event"),
     path("<slug:code>/", views.CarrierDetailView.as_view(), name="carrier"),
 ]

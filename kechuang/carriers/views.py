@@ -18,7 +18,8 @@ from kechuang.carriers import documents, evaluation, services
 from kechuang.carriers import permissions as perms
 from kechuang.carriers.choices import EventKind, EventState, RoundState, TenantStatus
 from kechuang.carriers.filtersets import CarrierFilterSet, EventFilterSet, TenantFilterSet
-from kechuang.carriers.forms import EntryForm, FollowUpForm, GraduationForm, InvestorForm, LeaveForm, LinkForm, ReportForm, TenantForm
+from kechuang.carriers.forms import (EntryForm, EventForm, FollowUpForm, GraduationForm, InvestorForm, JudgeForm, LeaveForm, LinkForm,
+                                    ReportForm, RoundForm, TenantForm)
 from kechuang.carriers.models import Carrier, CarrierReport, CarrierScore, Entry, Event, Investor, Tenant
 from kechuang.carriers.rules import rulesets
 from kechuang.carriers.tables import CARRIER_COLUMNS, EVENT_COLUMNS, RANKING_COLUMNS, REPORT_COLUMNS, TENANT_COLUMNS
@@ -342,16 +343,46 @@ class EventListView(ObjectListView):
     columns = EVENT_COLUMNS
     title = gettext_lazy("Innovation events")
     export_name = "创新创业活动"
+    template_name = "carriers/event_list.html"
 
     def base_queryset(self):
         return Event.objects.visible_to(self.request.user).select_related("organiser").distinct()
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "may_create": perms.can_create_event(self.request.user)}
+
+
+class EventFormView(PredicateRequiredMixin, View):
+    predicate = perms.can_create_event
+
+    def _form(self, request, data=None):
+        form = EventForm(data)
+        if not perms.can_manage_carriers(request.user):
+            del form.fields["organiser"]  # a carrier organises for itself
+        return form
+
+    def get(self, request):
+        return render(request, "carriers/form.html", {"form": self._form(request), "title": _("New event")})
+
+    def post(self, request):
+        form = self._form(request, request.POST)
+        if form.is_valid():
+            try:
+                event = services.create_event(request.user, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as error:
+                for message in getattr(error, "messages", [str(error)]):
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Event created; set up its rounds and panels."))
+                return redirect(event.get_absolute_url())
+        return render(request, "carriers/form.html", {"form": form, "title": _("New event")})
 
 
 class EventDetailView(PredicateRequiredMixin, View):
     def _event(self, request, code):
         return get_object_or_404(Event.objects.visible_to(request.user).distinct(), code=code)
 
-    def get(self, request, code, entry_form=None):
+    def get(self, request, code, entry_form=None, round_form=None, judge_form=None):
         event = self._event(request, code)
         organiser = perms.can_organise(request.user, event)
         rounds = []
@@ -369,6 +400,7 @@ class EventDetailView(PredicateRequiredMixin, View):
             "event": event, "rounds": rounds, "organiser": organiser,
             "entries": event.entries.select_related("enterprise").order_by("final_rank", "pk"),
             "entry_form": entry_form or EntryForm(), "awards": CompetitionAward.choices,
+            "round_form": round_form or RoundForm(), "judge_form": judge_form or JudgeForm(),
             "investors": event.investors.prefetch_related("follow_ups__entry"),
             "is_demo_day": event.kind == EventKind.DEMO_DAY,
             "organiser_page": event.organiser_id is not None and perms.uses_carriers(request.user)
@@ -386,6 +418,24 @@ class EventDetailView(PredicateRequiredMixin, View):
                 if not perms.can_organise(request.user, event):
                     raise PermissionDenied(_("You may not change the entries of %(event)s.") % {"event": event})
                 services.register_entry(event, **form.cleaned_data)
+            elif action == "round":
+                form = RoundForm(request.POST)
+                if not perms.can_organise(request.user, event):
+                    raise PermissionDenied(_("You may not run %(event)s.") % {"event": event})
+                if not form.is_valid():
+                    return self.get(request, code, round_form=form)
+                data = form.cleaned_data
+                services.add_round(event, event.rounds.count() + 1, data["name"], data["criteria"], mode=data["mode"],
+                                   advance=data["advance"])
+            elif action == "judge":
+                form = JudgeForm(request.POST)
+                round_ = get_object_or_404(event.rounds, pk=id_param(request.POST.get("round")))
+                if not perms.can_organise(request.user, event):
+                    raise PermissionDenied(_("You may not run %(event)s.") % {"event": event})
+                if not form.is_valid():
+                    return self.get(request, code, judge_form=form)
+                services.add_judge(round_, form.cleaned_data["user"], employer=form.cleaned_data["employer"],
+                                   declared=form.cleaned_data["declared"])
             elif action == "open_judging":
                 services.open_judging(event, request.user)
             elif action == "close_round":

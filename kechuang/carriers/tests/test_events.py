@@ -119,3 +119,39 @@ def test_a_team_award_becomes_a_prize_when_the_team_registers(event, judges, mak
 def test_only_the_organiser_runs_an_event(event, make_user):
     with pytest.raises(PermissionDenied):
         services.open_judging(event, make_user(Role.CARRIER, "other-op"))
+
+
+def test_an_event_set_up_on_its_pages(client, operator_user, carrier, judges, make_enterprise):
+    client.force_login(operator_user)
+    response = client.post("/carriers/events/new/", {"code": "dd-1", "name": "Demo Day 第一期", "kind": "demo_day",
+                                                     "starts": "2024-05-10", "ends": "2024-05-01"})
+    assert response.status_code == 200 and not Event.objects.filter(code="dd-1").exists()   # ends before it starts
+    client.post("/carriers/events/new/", {"code": "dd-1", "name": "Demo Day 第一期", "kind": "demo_day",
+                                          "starts": "2024-05-10", "ends": "2024-05-10", "tracks": "硬科技、医疗"})
+    event = Event.objects.get(code="dd-1")
+    assert event.organiser == carrier and event.tracks == ["硬科技", "医疗"]
+    client.post("/carriers/events/dd-1/", {"action": "round", "name": "决赛", "criteria": "技术, 60, 10\n市场, 40, 10"})
+    bad = client.post("/carriers/events/dd-1/", {"action": "round", "name": "复赛", "criteria": "技术, 0, 10"})
+    assert bad.status_code == 200 and event.rounds.count() == 1
+    round_ = event.rounds.get()
+    assert [c["weight"] for c in round_.criteria] == ["60", "40"]
+    client.post("/carriers/events/dd-1/", {"action": "judge", "round": round_.pk, "user": judges[0].pk, "declared": "某公司"})
+    assert round_.judges.get().declared == ["某公司"]
+
+
+def test_investor_follow_ups(event, operator_user, make_enterprise):
+    entry = services.register_entry(event, "项目", track="企业组", enterprise=make_enterprise("丙公司"))
+    investor = services.add_investor(event, "李投", "某创投", operator_user)
+    with pytest.raises(ValidationError):
+        services.add_follow_up(investor, entry, dt.date(2024, 5, 1), "约见", operator_user)     # before the event
+    services.add_follow_up(investor, entry, dt.date(2024, 10, 1), "约见", operator_user)
+    assert investor.follow_ups.count() == 1
+
+
+def test_rounds_are_set_before_judging(event, judges, make_enterprise, operator_user):
+    _setup(event, judges, [make_enterprise("丁公司")])
+    services.open_judging(event, operator_user)
+    with pytest.raises(ValidationError):
+        services.add_round(event, 2, "复赛", CRITERIA)
+    with pytest.raises(ValidationError):
+        services.add_judge(event.rounds.get(), operator_user)      # not a review expert
