@@ -6,7 +6,6 @@ class CarriersConfig(AppConfig):
     name = "kechuang.carriers"
     label = "carriers"
     verbose_name = _("Innovation carriers and events")
-    profile_sections = ["kechuang.carriers.profile.carriers_section"]
     nav = [
         (_("Innovation carriers"), "carriers:list"),
         (_("Incubation chain"), "carriers:chain"),

@@ -104,7 +104,11 @@ def _tenants(context, carriers) -> tuple[list, int]:
             tenant.exited = min(entered + dt.timedelta(days=rng.randint(200, 900)), as_of)
     Tenant.objects.bulk_create(tenants)
     follow_on, graduated = _graduate(context, carriers, candidates)
-    Tenant.objects.bulk_update(graduated, GRADUATION_FIELDS)
+    for tenant in tenants:
+        # Nobody incubates past 48 months (300号): a stay that did not graduate by then ended.
+        if tenant.status == TenantStatus.INCUBATING and (as_of - tenant.entered).days > 4 * 365:
+            tenant.status, tenant.exited = TenantStatus.MOVED_OUT, tenant.entered + dt.timedelta(days=rng.randint(900, 1460))
+    Tenant.objects.bulk_update(tenants, GRADUATION_FIELDS)
     Tenant.objects.bulk_create(follow_on)
     every = tenants + follow_on
     record_bulk(Tenant, [(AuditAction.CREATE, str(t.pk), str(t), None, snapshot(t)) for t in every])

@@ -52,3 +52,13 @@ def test_submission_computes_registry_figures_and_review_returns_or_accepts(repo
     move(REPORT, report, "accept", officer)
     report.refresh_from_db()
     assert report.state == ReportState.ACCEPTED and report.reviewed_by == officer and tenant.pk
+
+
+def test_the_reminder_command(report, operator_user):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("carrier_reminders", as_of="2024-03-25", stdout=out)
+    assert out.getvalue().strip() == "1 reminders"
