@@ -148,3 +148,19 @@ class JudgeForm(forms.Form):
 
     def clean_declared(self):
         return [t for t in re.split(r"[、,，;；]+", self.cleaned_data["declared"]) if t.strip()]
+
+
+class CarrierForm(forms.ModelForm):
+    operator = UsccField(label=_("Operator (USCC)"))
+
+    class Meta:
+        model = Carrier
+        fields = ["code", "name", "kind", "level", "recognised_on", "recognition_document", "operator", "cluster", "field",
+                  "specialised", "floor_area", "address", "region"]
+        widgets = {"recognised_on": DateInput, "region": forms.TextInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["operator"] = self.instance.operator.uscc
+            self.fields["code"].disabled = True

@@ -24,6 +24,23 @@ from kechuang.core.workflow import move
 from kechuang.registry.models import CompetitionPrize
 
 
+# --- carriers ------------------------------------------------------------------------------------
+
+def save_carrier(form, user) -> Carrier:
+    """Register or correct a carrier (the bureau's work) from a validated CarrierForm."""
+    if not perms.can_manage_carriers(user):
+        raise PermissionDenied(_("Only the bureau registers carriers."))
+    with transaction.atomic():
+        lock_chain()
+        before = snapshot(Carrier.objects.get(pk=form.instance.pk)) if form.instance.pk else None
+        carrier = form.save()
+        if before is None:
+            record_created(carrier)
+        else:
+            record_updated(carrier, before)
+    return carrier
+
+
 # --- tenants -------------------------------------------------------------------------------------
 
 def overlaps(entered, exited, other_entered, other_exited) -> bool:

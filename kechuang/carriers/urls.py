@@ -5,6 +5,7 @@ from kechuang.carriers import views
 app_name = "carriers"
 urlpatterns = [
     path("", views.CarrierListView.as_view(), name="list"),
+    path("new/", views.CarrierFormView.as_view(), name="carrier-new"),
     path("tenants/", views.TenantListView.as_view(), name="tenants"),
     path("tenants/new/", views.TenantFormView.as_view(), name="tenant-new"),
     path("tenants/<int:pk>/", views.TenantDetailView.as_view(), name="tenant"),
@@ -20,4 +21,5 @@ urlpatterns = [
     path("events/new/", views.EventFormView.as_view(), name="event-new"),
     path("events/<slug:code>/", views.EventDetailView.as_view(), name="event"),
     path("<slug:code>/", views.CarrierDetailView.as_view(), name="carrier"),
+    path("<slug:code>/edit/", views.CarrierFormView.as_view(), name="carrier-edit"),
 ]

@@ -18,7 +18,7 @@ from kechuang.carriers import documents, evaluation, services
 from kechuang.carriers import permissions as perms
 from kechuang.carriers.choices import EventKind, EventState, RoundState, TenantStatus
 from kechuang.carriers.filtersets import CarrierFilterSet, EventFilterSet, TenantFilterSet
-from kechuang.carriers.forms import (EntryForm, EventForm, FollowUpForm, GraduationForm, InvestorForm, JudgeForm, LeaveForm, LinkForm,
+from kechuang.carriers.forms import (CarrierForm, EntryForm, EventForm, FollowUpForm, GraduationForm, InvestorForm, JudgeForm, LeaveForm, LinkForm,
                                     ReportForm, RoundForm, TenantForm)
 from kechuang.carriers.models import Carrier, CarrierReport, CarrierScore, Entry, Event, Investor, Tenant
 from kechuang.carriers.rules import rulesets
@@ -70,7 +70,26 @@ class CarrierListView(ObjectListView):
         context["chart"] = {"id": "carriers-by-kind", "data": [{"type": "bar", "x": list(by_kind), "y": list(by_kind.values())}],
                             "layout": {"title": {"text": _("Carriers by type")}}}
         context["sees_all"] = sees_everything(self.request.user)
+        context["may_manage"] = perms.can_manage_carriers(self.request.user)
         return context
+
+
+class CarrierFormView(PredicateRequiredMixin, View):
+    predicate = perms.can_manage_carriers
+
+    def _render(self, request, form):
+        return render(request, "carriers/form.html", {"form": form, "title": _("Edit carrier") if form.instance.pk else _("New carrier")})
+
+    def get(self, request, code=None):
+        return self._render(request, CarrierForm(instance=get_object_or_404(Carrier, code=code) if code else None))
+
+    def post(self, request, code=None):
+        form = CarrierForm(request.POST, instance=get_object_or_404(Carrier, code=code) if code else None)
+        if form.is_valid():
+            carrier = services.save_carrier(form, request.user)
+            messages.success(request, _("Saved."))
+            return redirect(carrier.get_absolute_url())
+        return self._render(request, form)
 
 
 class CarrierDetailView(PredicateRequiredMixin, View):
@@ -89,6 +108,7 @@ class CarrierDetailView(PredicateRequiredMixin, View):
             "counts": dict(carrier.tenants.values_list("status").annotate(n=Count("pk"))),
             "scores": scores, "reports": carrier.reports.all()[:10],
             "may_keep": perms.can_keep_tenants(request.user, carrier),
+            "may_manage": perms.can_manage_carriers(request.user),
         })
 
 

@@ -106,3 +106,21 @@ def test_evaluation_export(client, officer, district):
     client.force_login(officer)
     export = client.get("/carriers/evaluation/?year=2023&export=xlsx")
     assert export.status_code == 200 and export.content[:2] == b"PK"
+
+
+def test_officer_registers_and_corrects_a_carrier(client, officer, operator_user, make_enterprise):
+    operator = make_enterprise("新运营公司")
+    client.force_login(officer)
+    data = {"code": "new-1", "name": "新孵化器", "kind": "incubator", "level": "district", "operator": operator.uscc,
+            "cluster": "north", "floor_area": "-5", "region": "120116406"}
+    assert client.post("/carriers/new/", data).status_code == 200     # a negative area is refused
+    data["floor_area"] = "6000"
+    response = client.post("/carriers/new/", data)
+    assert response.status_code == 302
+    from kechuang.carriers.models import Carrier
+
+    assert Carrier.objects.get(code="new-1").operator == operator
+    client.post("/carriers/new-1/edit/", {**data, "name": "新孵化器（更名）"})
+    assert Carrier.objects.get(code="new-1").name == "新孵化器（更名）"
+    client.force_login(operator_user)
+    assert client.get("/carriers/new/").status_code == 403
