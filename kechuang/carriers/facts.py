@@ -80,6 +80,8 @@ def carrier_figures(year: int, carriers=None) -> dict[int, dict]:
                    .values_list("enterprise_id", flat=True))
     yearly = {e: (rev, rd, emp) for e, rev, rd, emp in YearlyData.objects.filter(enterprise_id__in=ids, year=year)
               .values_list("enterprise_id", "revenue", "rd_expense", "employees")}
+    before = {e: (rev, rd) for e, rev, rd in YearlyData.objects.filter(enterprise_id__in=ids, year=year - 1)
+              .values_list("enterprise_id", "revenue", "rd_expense")}
     graduated_year = defaultdict(int)
     for carrier_id in tenants.graduated_between(start, end).values_list("carrier_id", flat=True):
         graduated_year[carrier_id] += 1
@@ -94,6 +96,7 @@ def carrier_figures(year: int, carriers=None) -> dict[int, dict]:
         f["ip_tenants"] += enterprise_id in with_ip
         f["financed_tenants"] += enterprise_id in financed
         revenue, rd, employees = yearly.get(enterprise_id, (None, None, None))
+        f["grown_tenants"] += _grew(yearly.get(enterprise_id), before.get(enterprise_id))
         f["tenant_revenue"] += revenue or 0
         f["tenant_rd"] += rd or 0
         f["jobs"] += employees or 0
@@ -106,16 +109,28 @@ def carrier_figures(year: int, carriers=None) -> dict[int, dict]:
         tenants_count = f.get("tenants", Decimal(0))
         f.update(tenants=int(tenants_count), graduates_year=graduated_year[carrier.pk],
                  graduates_total=graduated_total[carrier.pk])
-        for key in ("hnte_tenants", "ip_tenants", "financed_tenants", "jobs"):
+        for key in ("hnte_tenants", "ip_tenants", "financed_tenants", "grown_tenants", "jobs"):
             f[key] = int(f.get(key, 0))
         for key in ("tenant_revenue", "tenant_rd"):
             f[key] = Decimal(f.get(key, 0))
         f["tenants_per_1000m2"] = (Decimal(tenants_count) * 1000 / carrier.floor_area).quantize(Decimal("0.01")) if carrier.floor_area else None
         f["ip_share"] = _share(f["ip_tenants"], tenants_count)
         f["financed_share"] = _share(f["financed_tenants"], tenants_count)
+        f["growth_share"] = _share(f["grown_tenants"], tenants_count)
+        f["floor_area"] = carrier.floor_area
         f.update(_reported(reports.get(carrier.pk), tenants_count))
         out[carrier.pk] = f
     return out
+
+
+GROWTH = Decimal("1.2")
+
+
+def _grew(now, before) -> bool:
+    """Revenue or R&D expense up by more than 20% on the year before (131号 标准级)."""
+    if not now or not before:
+        return False
+    return any(b and n is not None and n > b * GROWTH for n, b in zip(now[:2], before))
 
 
 def _share(part, whole):

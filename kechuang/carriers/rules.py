@@ -1,4 +1,5 @@
-"""The tenant rule sets (在孵企业条件, 毕业企业条件), versioned like the tier rule sets: one YAML file per
+"""The tenant rule sets (在孵企业条件, 毕业企业条件) and the carrier's recognition conditions (国家级 / 标准级),
+versioned like the tier rule sets: one YAML file per
 (key, version) under `rulesets/`, the version in force on the evaluation date chosen by its effective
 dates (300号 up to mid-2025, 工信部科〔2025〕131号 after).
 
@@ -31,6 +32,18 @@ FACT_SOURCES = {
     "tsme_eligible": "科小规则集评价（入驻日）",
     "registered_in_carrier_region": "企业注册区划与载体区划",
     "incubation_months": "入驻日至离开或评价日（月）",
+    # A carrier's yearly figures (facts.carrier_figures), for the recognition rule sets.
+    "floor_area": "载体登记：场地面积（平方米）",
+    "incubation_fund": "火炬统计填报：孵化资金（万元）",
+    "financed_share": "登记库：当年获得股权投资的在孵企业 / 在孵企业",
+    "professional_share": "火炬统计填报：专业孵化服务人员 / 从业人员",
+    "mentors_per_10": "火炬统计填报：创业导师数 × 10 ÷ 在孵企业数",
+    "ip_share": "登记库：拥有有效知识产权的在孵企业 / 在孵企业",
+    "tenants": "登记库：年末在孵企业",
+    "tenants_per_1000m2": "登记库：在孵企业数 × 1000 ÷ 场地面积",
+    "graduates_total": "登记库：累计毕业企业",
+    "growth_share": "登记库：营业收入或研发费用同比增长超过20%的在孵企业 / 在孵企业",
+    "service_income_share": "火炬统计填报：孵化服务收入 / （孵化服务收入 + 房租物业收入）",
 }
 
 

@@ -88,6 +88,18 @@ def evaluate_tenant(tenant, key: str, as_of: dt.date | None = None) -> dict:
     return result
 
 
+def evaluate_recognition(carrier, year: int) -> dict:
+    """The carrier's figures of `year` against the recognition conditions in force at its end (300号
+    国家级 up to mid-2025, 131号 标准级 after), explained criterion by criterion."""
+    on = dt.date(year, 12, 31)
+    figures = carrier_figures(year, [carrier])[carrier.pk]
+    # Floats, so the explanation reads shares as percentages as the tier pages do.
+    facts = {k: float(v) if isinstance(v, Decimal) else v for k, v in figures.items()}
+    result = ruleset_for("recognition", on).evaluate(facts)
+    result.update(as_of=on.isoformat(), year=year)
+    return result
+
+
 def graduation_screen(tenants, as_of: dt.date) -> list[tuple[Tenant, dict]]:
     """Each tenant still incubating with its graduation result on `as_of`, in bulk."""
     tenants = [t for t in tenants if t.status == TenantStatus.INCUBATING]

@@ -16,7 +16,7 @@ from django.views import View
 from kechuang.carriers import chain as chain_data
 from kechuang.carriers import documents, evaluation, services
 from kechuang.carriers import permissions as perms
-from kechuang.carriers.choices import EventKind, EventState, RoundState, TenantStatus
+from kechuang.carriers.choices import CarrierKind, EventKind, EventState, RoundState, TenantStatus
 from kechuang.carriers.filtersets import CarrierFilterSet, EventFilterSet, TenantFilterSet
 from kechuang.carriers.forms import (CarrierForm, EntryForm, EventForm, FollowUpForm, GraduationForm, InvestorForm, JudgeForm, LeaveForm, LinkForm,
                                     ReportForm, RoundForm, TenantForm)
@@ -34,6 +34,8 @@ from kechuang.registry.choices import CompetitionAward
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 GRADUATION_SCREEN_LIMIT = 200
+# The kinds the incubator recognition conditions (300号 国家级, 131号 标准级) apply to.
+RECOGNISED_KINDS = (CarrierKind.INCUBATOR, CarrierKind.ACCELERATOR, CarrierKind.UNIVERSITY_PARK, CarrierKind.SINO_SINGAPORE)
 
 
 def _refusal(request, error) -> None:
@@ -109,6 +111,7 @@ class CarrierDetailView(PredicateRequiredMixin, View):
             "scores": scores, "reports": carrier.reports.all()[:10],
             "may_keep": perms.can_keep_tenants(request.user, carrier),
             "may_manage": perms.can_manage_carriers(request.user),
+            "recognition": services.evaluate_recognition(carrier, today.year - 1) if carrier.kind in RECOGNISED_KINDS else None,
         })
 
 

@@ -50,3 +50,20 @@ def test_yearly_score_explained_ranked_and_compared(make_carrier, make_enterpris
     change = evaluation.with_change(CarrierScore.objects.filter(year=2023, carrier=strong))[0]
     assert change["previous"] is not None and change["change"] == score.total - change["previous"]
     assert len(rows) == 2
+
+
+def test_recognition_conditions_explained_by_version(make_carrier, make_enterprise):
+    carrier = make_carrier("rec")
+    for i in range(4):
+        services.add_tenant(carrier, make_enterprise(f"入驻{i}"), D(2022, 6, 1))
+    CarrierReport.objects.create(carrier=carrier, year=2023, due=D(2024, 3, 31), state="accepted", mentors=1, staff=10,
+                                 professional_staff=9, incubation_fund=Decimal(600), service_income=Decimal(40),
+                                 rent_income=Decimal(60), events_held=12)
+    result = services.evaluate_recognition(carrier, 2023)
+    assert result["document_number"] == "国科发区〔2018〕300号" and result["status"] == "ineligible"
+    by_id = {c["id"]: c for c in result["criteria"]}
+    assert by_id["area"]["passed"] and by_id["fund"]["passed"] and by_id["mentors"]["value"] == 2.5
+    assert by_id["tenants"]["passed"] is False and by_id["tenants"]["value"] == 4
+    newer = services.evaluate_recognition(carrier, 2025)
+    assert newer["document_number"] == "工信部科〔2025〕131号"
+    assert {c["id"]: c["missing"] for c in newer["criteria"]}["service_income"] is True   # no 2025 return
