@@ -3,6 +3,7 @@ import secrets
 from pathlib import Path
 
 import plotly
+from django.templatetags.static import static
 
 from kechuang.env import database_from_url, env_bool, env_choice, env_int, env_list, env_proxy_header, env_str
 
@@ -93,7 +94,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "django_filters",
-    "axes",
+    "kechuang.core.vendor_apps.AxesConfig",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "kechuang.core",
@@ -210,7 +211,9 @@ LANGUAGE_CODE = "zh-hans"
 # A refused CSRF check gets the site's own page, in the site's layout, with a way back.
 CSRF_FAILURE_VIEW = "kechuang.core.views.csrf_failure"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "kechuang" / "locale"]
+# The product's own catalogue, then the Chinese it adds to the packages whose own is missing or partial
+# (Unfold's back office, Axes, django-otp), so that the back office reads in Chinese throughout.
+LOCALE_PATHS = [BASE_DIR / "kechuang" / "locale", BASE_DIR / "kechuang" / "locale_vendor"]
 # The district's time zone: `kechuang.core.clock.today()` is the date there, whatever the host's zone.
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
@@ -266,6 +269,9 @@ UNFOLD = {
     "SITE_TITLE": "科创 后台",
     "SITE_HEADER": "科创 Kechuang",
     "SITE_SYMBOL": "science",
+    "SITE_URL": "/",
+    # The site's own icon, so that the back office asks the browser for no /favicon.ico that is not there.
+    "SITE_FAVICONS": [{"rel": "icon", "type": "image/svg+xml", "href": lambda request: static("kechuang/favicon.svg")}],
 }
 
 # Extra folders a district adds its own rule sets to (YAML), read besides kechuang/policy/rulesets.

@@ -1,10 +1,13 @@
 """The audit log page: the auditor's alone (三员分立)."""
 import django_filters
+from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.permissions import can_read_audit
+from kechuang.core.audit import object_type_of
+from kechuang.core.audit_words import describe
 from kechuang.core.choices import AuditAction
 from kechuang.core.models import AuditEntry
 from kechuang.core.tables import Column
@@ -24,29 +27,23 @@ class AuditEntryFilterSet(django_filters.FilterSet):
         fields = ["actor", "action", "object", "address", "date_from", "date_to"]
 
     def filter_object(self, queryset, name, value):
-        """Matches the object's text, its type (e.g. registry.enterprise) or its id."""
+        """Matches the object's text, its type by name (企业) or code (registry.enterprise), or its id."""
         value = value.strip()
-        return queryset.filter(Q(object_repr__icontains=value) | Q(object_type=value) | Q(object_id=value))
-
-
-def _shown(value) -> str:
-    return "—" if value is None else str(value)
-
-
-def _changes_text(entry) -> str:
-    return "; ".join(f"{field}: {_shown(before)} → {_shown(after)}" for field, (before, after) in entry.changes.items())
+        types = [object_type_of(model) for model in apps.get_models() if value and value in str(model._meta.verbose_name)]
+        return queryset.filter(Q(object_repr__icontains=value) | Q(object_type=value) | Q(object_type__in=types) | Q(object_id=value))
 
 
 AUDIT_COLUMNS = [
     Column("#", "sequence", numeric=True),
     Column(_("Time"), lambda entry: timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S")),
-    Column(_("Who"), "actor"),
+    Column(_("Who"), "who_text"),
+    Column(_("Login name"), "actor"),
     Column(_("From address"), "address"),
     Column(_("Action"), "action"),
-    Column(_("Object type"), "object_type"),
+    Column(_("Object type"), "type_text"),
     Column(_("Object id"), "object_id"),
     Column(_("Object"), "object_repr"),
-    Column(_("Changes"), _changes_text),
+    Column(_("Changes"), "changes_text"),
 ]
 
 
@@ -61,3 +58,7 @@ class AuditLogView(ObjectListView):
 
     def base_queryset(self):
         return AuditEntry.objects.order_by("-sequence")
+
+    def prepare_rows(self, rows):
+        describe(rows)
+        return rows

@@ -12,7 +12,10 @@ Noto CJK), so a machine without the GB2312 fonts still sets the text in a CJK fa
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
+import math
+import re
 import unicodedata
 from decimal import Decimal
 from typing import Iterable, Sequence
@@ -25,6 +28,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
 
+from kechuang.core import formatting
+from kechuang.core.formatting import Figure
+
 BODY_FONT, TITLE_FONT, HEITI, KAITI, SONGTI = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"
 # Alternates a word processor may use when the standard's font is not installed.
 ALTERNATES = {
@@ -34,6 +40,11 @@ RED = RGBColor(0xE6, 0x00, 0x12)
 TEXT_WIDTH_MM = 156
 LINE = Pt(29)
 TABLE_SIZE = Pt(12)  # 小四 in tables, so that a task table fits the 156 mm text width
+SMALL_TABLE_SIZE = Pt(10.5)  # 五号, for a table with too many figures for 小四
+# A run of text a line may not break inside: Latin letters and digits; CJK text breaks between any two characters.
+_WORD = re.compile(r"[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+")
+HEADER_CHARS = 2  # a header over a column of figures wraps after this many characters
+CELL_PAD_MM = 4.5  # the cell's left and right margins (1.9 mm each in Word and LibreOffice) and a little air
 
 
 def _fonts(run_or_style, east_asian: str, size: Pt, bold: bool = False, color: RGBColor | None = None) -> None:
@@ -51,6 +62,9 @@ def _fonts(run_or_style, east_asian: str, size: Pt, bold: bool = False, color: R
     fonts.set(qn("w:eastAsia"), east_asian)
     fonts.set(qn("w:ascii"), "Times New Roman")
     fonts.set(qn("w:hAnsi"), "Times New Roman")
+    # A theme font (Word's default headings name one) wins over the named font: drop it.
+    for theme in ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
 
 
 def _spacing(paragraph_format, exact: Pt = LINE, indent_chars: int = 0, size: Pt = Pt(16)) -> None:
@@ -66,20 +80,99 @@ def display_width(text: str) -> float:
     return sum(1 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
 
 
-def fitted_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], total_mm: float = TEXT_WIDTH_MM) -> list[float]:
-    """Column widths (mm) from the content: each column asks for its longest cell (capped, so one long text
-    column wraps instead of squeezing the others), the total is scaled to the text width."""
-    char_mm = TABLE_SIZE.pt * 0.3528  # one full-width character of the table font, in mm
-    wanted = []
+def _unbreakable(value) -> bool:
+    """A cell that must stay on one line: a number, a figure with its unit, a date, a short code."""
+    if isinstance(value, (int, float, Decimal, Figure, dt.date)) and not isinstance(value, bool):
+        return True
+    text = str(value)
+    if _is_number(text):
+        return True
+    return bool(text) and not any(ch.isspace() for ch in text) and (text.isascii() and len(text) <= 16 or display_width(text) <= 6)
+
+
+def fitted_widths(headers: Sequence[str], rows: Sequence[Sequence], total_mm: float = TEXT_WIDTH_MM,
+                  size: Pt = TABLE_SIZE) -> list[float]:
+    """Column widths (mm) from the content. A column of numbers, dates or codes is as wide as its widest
+    cell (and a short header), and never narrower; the text columns share the rest in proportion to
+    their longest cell (capped, so one long column wraps instead of squeezing the others). When the
+    table is narrower than the text width, the text columns take the slack."""
+    char_mm = size.pt * 0.3528  # one full-width character of the table font, in mm
+    fixed, wanted, minimums = [], [], []
     for index, header in enumerate(headers):
-        longest = max([display_width(header)] + [display_width(str(row[index])) for row in rows] or [1])
-        wanted.append(min(max(longest, 2), 18) * char_mm + 2.5)
-    scale = total_mm / sum(wanted)
-    return [w * scale for w in wanted]
+        cells = [row[index] for row in rows if index < len(row)]
+        texts = [_text(v) for v in cells if v not in (None, "")]
+        longest = max([display_width(t) for t in texts] or [1])
+        if texts and all(_unbreakable(v) for v in cells if v not in (None, "")):
+            fixed.append(True)
+            wanted.append(max(longest, min(display_width(header), HEADER_CHARS), 2) * char_mm + CELL_PAD_MM)
+        else:
+            fixed.append(False)
+            wanted.append(min(max(longest, display_width(header) / 2, 2), 18) * char_mm + CELL_PAD_MM)
+        # A text column is never narrower than its longest word ("2022-Q3" in a list of periods).
+        minimums.append(max([3] + [display_width(w) for t in texts for w in _WORD.findall(t)]) * char_mm + CELL_PAD_MM)
+    flexible = [w for w, f in zip(wanted, fixed) if not f]
+    room = total_mm - sum(w for w, f in zip(wanted, fixed) if f)
+    if not flexible:
+        scale = total_mm / sum(wanted)
+        return [w * scale for w in wanted]
+    least = [m for m, f in zip(minimums, fixed) if not f]
+    if sum(flexible) <= room:  # room to spare: the text columns widen
+        given = [w * room / sum(flexible) for w in flexible]
+    elif sum(least) <= room:
+        given = _fewest_lines(least, flexible, room, char_mm)
+    else:
+        given = least
+    shares = iter(given)
+    widths = [w if f else next(shares) for w, f in zip(wanted, fixed)]
+    scale = total_mm / sum(widths)  # below 1 only when the figures and longest words overflow the page
+    return [w * scale for w in widths] if scale < 1 else widths
+
+
+def _fewest_lines(least: list[float], wanted: list[float], room: float, char_mm: float) -> list[float]:
+    """Widths for the text columns that make the tallest cell as short as the room allows: each step
+    gives half a character to the column whose longest cell takes the most lines."""
+    widths = list(least)
+    step = char_mm / 2
+
+    def lines(i):
+        return math.ceil((wanted[i] - CELL_PAD_MM) / max(widths[i] - CELL_PAD_MM, step) - 1e-9)
+
+    while sum(widths) + step <= room:
+        growing = [i for i in range(len(widths)) if widths[i] < wanted[i]]
+        if not growing:
+            break
+        tallest = max(growing, key=lambda i: (lines(i), wanted[i]))
+        widths[tallest] += step
+    spare = room - sum(widths)
+    return [w + spare * w / sum(widths) for w in widths]
+
+
+def table_size(headers: Sequence[str], rows: Sequence[Sequence]) -> Pt:
+    """小四 for a table whose numbers and dates fit the text width beside room for its text, else 五号."""
+    char_mm = TABLE_SIZE.pt * 0.3528
+    needed = 0.0
+    for index, header in enumerate(headers):
+        cells = [row[index] for row in rows if index < len(row) and row[index] not in (None, "")]
+        longest = max([display_width(_text(v)) for v in cells] or [1])
+        breakable = not cells or not all(_unbreakable(v) for v in cells)
+        needed += min(longest, 12 if breakable else longest) * char_mm + CELL_PAD_MM
+    return TABLE_SIZE if needed <= TEXT_WIDTH_MM else SMALL_TABLE_SIZE
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (float, Decimal)) and not isinstance(value, bool):
+        return formatting.number(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return str(value)
 
 
 def _is_number(value) -> bool:
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+    if isinstance(value, (int, float, Decimal, Figure)) and not isinstance(value, bool):
         return True
     text = str(value).replace(",", "").replace("%", "").strip()
     try:
@@ -92,6 +185,17 @@ def _is_number(value) -> bool:
 def _no_wrap(cell) -> None:
     properties = cell._tc.get_or_add_tcPr()
     properties.append(OxmlElement("w:noWrap"))
+
+
+def _fixed_layout(table, widths_mm: Sequence[float]) -> None:
+    """Fixed layout with the grid in the fitted widths: Word and LibreOffice otherwise re-balance the
+    columns to equal widths."""
+    properties = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    properties.append(layout)
+    for column, width in zip(table.columns, widths_mm):
+        column.width = Mm(width)
 
 
 def _page_number_field(paragraph) -> None:
@@ -206,26 +310,28 @@ class OfficialDocument:
         paragraph.add_run().add_picture(image, width=Mm(width_mm))
 
     def table(self, headers: Sequence[str], rows: Iterable[Sequence]) -> None:
-        rows = [["" if v is None else str(v) for v in row] for row in rows]
-        widths = fitted_widths(headers, rows)
-        table = self.document.add_table(rows=1, cols=len(headers))
+        """A table whose columns fit their content: figures (numbers, `Figure`s, dates, codes) right- or
+        left-aligned on one line, text columns sharing the rest; the header row repeats on every page."""
+        rows = [list(row) for row in rows]
+        size = table_size(headers, rows)
+        widths = fitted_widths(headers, rows, size=size)
+        table = self.document.add_table(rows=1 + len(rows), cols=len(headers))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        raw = [list(headers)] + rows
-        for values in raw[1:]:
-            table.add_row()
-        for r, values in enumerate(raw):
+        _fixed_layout(table, widths)
+        for r, values in enumerate([list(headers)] + rows):
             for c, value in enumerate(values):
                 cell = table.rows[r].cells[c]
                 cell.width = Mm(widths[c])
                 paragraph = cell.paragraphs[0]
-                _spacing(paragraph.paragraph_format, Pt(18))
-                numeric = r > 0 and _is_number(value)
+                _spacing(paragraph.paragraph_format, Pt(size.pt * 1.5))
+                text = str(value) if r == 0 else _text(value)
+                numeric = r > 0 and value not in (None, "") and _is_number(value)
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if numeric else (
                     WD_ALIGN_PARAGRAPH.CENTER if r == 0 else WD_ALIGN_PARAGRAPH.LEFT)
-                _fonts(paragraph.add_run(value), HEITI if r == 0 else BODY_FONT, TABLE_SIZE)
-                if numeric or r == 0 and display_width(value) <= 6:
+                _fonts(paragraph.add_run(text), HEITI if r == 0 else BODY_FONT, size)
+                if r > 0 and _unbreakable(value):
                     _no_wrap(cell)
         header_row = table.rows[0]._tr.get_or_add_trPr()
         repeat = OxmlElement("w:tblHeader")

@@ -14,6 +14,7 @@ from kechuang.core.audit import Actor, reset_actor, set_actor
 from kechuang.core.choices import SECOND_FACTOR_ROLES
 
 LOGIN_AT_SESSION_KEY = "kechuang_login_at"
+PREVIOUS_VISIT_SESSION_KEY = "kechuang_previous_visit"
 # Pages a user must reach before the policy lets them anywhere else: logging in and out, changing the
 # password, setting up or entering the second factor, choosing a language.
 POLICY_EXEMPT_URLS = frozenset({

@@ -50,6 +50,13 @@ class User(AuditedModel, AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def get_full_name(self):
+        """A Chinese name reads surname first with no space between (王 + 立新 = 王立新)."""
+        return f"{self.last_name}{self.first_name}".strip()
+
     def set_password(self, raw_password):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
@@ -213,7 +220,11 @@ class AuditEntry(models.Model):
         ordering = ["sequence"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # A user's previous sign-in, read at each sign-in for "since your last visit".
+            models.Index(fields=["actor", "action", "sequence"]),
+        ]
 
     def __str__(self):
         return f"#{self.sequence} {self.action} {self.object_repr}"
@@ -394,3 +405,19 @@ class ExportJob(models.Model):
 
 # The ledger's models live beside its postings; importing them here registers them with the app.
 from kechuang.core.ledger import LedgerAccount, LedgerEntry  # noqa: E402,F401
+
+
+class DataDate(AuditedModel):
+    """The date the district's data speaks for when that is not today: a demo district built as of a
+    fixed date, or a registry loaded from a year-end census. Pages that read figures as of a date open
+    on it (kechuang.core.datadate), so the data is not judged by a day it says nothing about."""
+
+    as_of = models.DateField(_("data as of"))
+    source = models.CharField(_("source"), max_length=100)
+
+    class Meta:
+        verbose_name = _("data date")
+        verbose_name_plural = _("data dates")
+
+    def __str__(self):
+        return f"{self.source}: {self.as_of.isoformat()}"

@@ -9,7 +9,8 @@ from django.dispatch import receiver
 
 from kechuang.core.audit import Actor, AuditedModel, PendingEntry, append, current_actor, object_type_of
 from kechuang.core.choices import AuditAction
-from kechuang.core.middleware import LOGIN_AT_SESSION_KEY, client_address
+from kechuang.core.middleware import LOGIN_AT_SESSION_KEY, PREVIOUS_VISIT_SESSION_KEY, client_address
+from kechuang.core.models import AuditEntry
 from kechuang.core.tokens import revoke_tokens
 
 
@@ -22,6 +23,10 @@ def _login_event(action: str, username: str, request, changes: dict | None = Non
 def audit_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[LOGIN_AT_SESSION_KEY] = time.time()
+        # The home page's "since your last visit" starts where the previous sign-in did.
+        previous = (AuditEntry.objects.filter(action=AuditAction.LOGIN, actor=user.get_username())
+                    .order_by("-sequence").values_list("at", flat=True).first())
+        request.session[PREVIOUS_VISIT_SESSION_KEY] = previous.isoformat() if previous else ""
     _login_event(AuditAction.LOGIN, user.get_username(), request)
 
 

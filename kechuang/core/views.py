@@ -1,3 +1,4 @@
+import datetime as dt
 from functools import wraps
 
 from django.conf import settings
@@ -11,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import ListView
 
-from kechuang.core.exports import start_export, write_job, xlsx_response
+from kechuang.core import formatting
+from kechuang.core.exports import dated_filename, start_export, write_job, xlsx_response
 from kechuang.core.models import ExportJob, Notification
 from kechuang.core.notifications import mark_read
 from kechuang.core.permissions import is_signed_in
-from kechuang.core.tables import Column
+from kechuang.core.tables import NOWRAP_KINDS, Column
 
 EXPORT_ROW_LIMIT = 200_000
 EXPORT_CHUNK = 2000
@@ -125,20 +127,65 @@ class ObjectListView(PredicateRequiredMixin, ListView):
                 chunk = []
         yield from self.prepare_rows(chunk)
 
+    def export_as_of(self):
+        """The date the export's figures are as of (its `?as_of=`), or None for "as exported today"."""
+        try:
+            return dt.date.fromisoformat(self.request.GET.get("as_of", ""))
+        except ValueError:
+            return None
+
+    def filter_notes(self) -> list[str]:
+        """The filters applied, as the export's sub-title says them: "行业：软件和信息技术服务业"."""
+        filterset = self.filterset
+        if filterset is None or not filterset.is_bound or not filterset.is_valid():
+            return []
+        notes = []
+        for name, field in filterset.form.fields.items():
+            value = filterset.form.cleaned_data.get(name)
+            if value in (None, "", [], ()) or (hasattr(value, "exists") and not value.exists()):
+                continue
+            choices = dict(getattr(field, "choices", ()) or ())
+            values = value if isinstance(value, (list, tuple)) or hasattr(value, "exists") else [value]
+            shown = "、".join(
+                formatting.date(v) if isinstance(v, dt.date) else (
+                    (_("Yes") if v else _("No")) if isinstance(v, bool) else str(choices.get(v, v)))
+                for v in values)
+            notes.append(f"{field.label or name}：{shown}")
+        return notes
+
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
             queryset = self.get_queryset()[:EXPORT_ROW_LIMIT]
-            filename, headers = f"{self.export_name}.xlsx", [str(c.header) for c in self.columns]
+            as_of = self.export_as_of()
+            title = str(self.title) or self.export_name
+            filename = dated_filename(title, as_of)
             rows = ([column.value(obj) for column in self.columns] for obj in self._export_rows(queryset))
+            report = {"caption": title, "as_of": as_of, "filters": self.filter_notes()}
             job = getattr(request, "export_job", None)
             if job is not None:
-                write_job(job, headers, rows, str(self.title))
+                write_job(job, self.columns, rows, title, **report)
                 return HttpResponse(status=204)
             total = queryset.count()
             if total > settings.EXPORT_SYNC_ROWS:
                 return redirect("core:export", start_export(request, filename, total).pk)
-            return xlsx_response(filename, headers, rows, str(self.title))
+            return xlsx_response(filename, self.columns, rows, title, **report)
         return super().get(request, *args, **kwargs)
+
+    def _row(self, obj) -> dict:
+        values = [column.value(obj) for column in self.columns]
+        return {
+            "key": self.row_key(obj),
+            "url": self.row_url(obj),
+            "cells": list(zip(self.columns, values)),
+            # What the list page shows: each figure formatted by its column's kind, with its own link.
+            "shown": [
+                {"column": column, "text": column.display(value), "url": column.url(obj),
+                 "nowrap": column.nowrap or column.kind_of([value]) in NOWRAP_KINDS,
+                 # A figure column's text (a score range in words) is text: it wraps and aligns left.
+                 "numeric": column.is_numeric and not isinstance(value, str)}
+                for column, value in zip(self.columns, values)
+            ],
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -148,14 +195,7 @@ class ObjectListView(PredicateRequiredMixin, ListView):
         context.update(
             title=self.title,
             columns=self.columns,
-            rows=[
-                {
-                    "key": self.row_key(obj),
-                    "url": self.row_url(obj),
-                    "cells": [(column, column.value(obj)) for column in self.columns],
-                }
-                for obj in self.prepare_rows(list(context["object_list"]))
-            ],
+            rows=[self._row(obj) for obj in self.prepare_rows(list(context["object_list"]))],
             intro=self.intro,
             select_form=self.select_form,
             filterset=self.filterset,

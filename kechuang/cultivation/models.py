@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core import formatting
 from kechuang.core.access import ANY_ROLE, Scope, ScopedQuerySet
 from kechuang.core.audit import AuditedModel
 from kechuang.cultivation.choices import ActionKind, Stage, Tier
@@ -22,11 +23,12 @@ def ratio(numerator: int, denominator: int) -> float | None:
 
 
 def score_text(score, score_min, score_max) -> str:
-    """A screening's score, or its range when expert-judged items decide."""
+    """A screening's score, or its range when expert-judged items decide, said as such ("专家评分项未定，
+    可能得分 20–94")."""
     if score is not None:
         return str(score)
     if score_min is not None:
-        return f"{score_min}–{score_max}"
+        return formatting.score_range_text(score_min, score_max)
     return "—"
 
 

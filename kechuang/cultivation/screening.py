@@ -35,17 +35,12 @@ def in_pipeline():
     return Exists(Enrollment.objects.open().filter(enterprise=OuterRef("enterprise"), tier=OuterRef("ruleset_key")))
 
 
-def candidates(tier: str):
+def candidates(tier: str | None = None):
     """遴选: enterprises that are eligible, that pass every figure-based criterion and wait on expert-judged
     ones (needs_review — every 高企 applicant is in this state, since its innovation score is judged by
     experts), or near-misses (one or two gaps), that neither hold the tier's certificate nor are in its
-    pipeline yet."""
-    results = latest_results(tier)
-    return (
-        (results.eligible() | results.needs_review() | results.within_reach())
-        .exclude(holds_certificate())
-        .exclude(in_pipeline())
-    )
+    pipeline yet; for one tier, or (None) for every tier."""
+    return latest_results(tier).worth_cultivating().exclude(holds_certificate()).exclude(in_pipeline())
 
 
 def free_benefits():

@@ -15,8 +15,8 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from kechuang.core import clock
-from kechuang.core.exports import xlsx_response
-from kechuang.core.tables import Column
+from kechuang.core.exports import dated_filename, xlsx_response
+from kechuang.core.tables import CODE, PERCENT, YEAR, Column
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin, predicate_required
 from kechuang.cultivation import screening, services
 from kechuang.cultivation.choices import STATUS_LABELS, TIER_SHORT, Stage, Tier
@@ -57,11 +57,12 @@ class OverviewView(PipelinePage, TemplateView):
             (row["tier"], row["stage"]): row["n"]
             for row in Enrollment.objects.visible_to(self.request.user).open().order_by().values("tier", "stage").annotate(n=Count("pk"))
         }
+        waiting = dict(screening.candidates().order_by().values_list("ruleset_key").annotate(n=Count("pk")))
         tiers = [
             {
                 "key": key,
                 "label": label,
-                "waiting": screening.candidates(key).count(),
+                "waiting": waiting.get(key, 0),
                 "stages": [counts.get((key, stage), 0) for stage in OPEN_STAGES],
             }
             for key, label in Tier.choices
@@ -112,9 +113,9 @@ class BoardView(PipelinePage, TemplateView):
 
 ENROLLMENT_COLUMNS = [
     Column(gettext_lazy("Enterprise"), "enterprise.name"),
-    Column(gettext_lazy("Unified social credit code"), "enterprise.uscc"),
+    Column(gettext_lazy("Unified social credit code"), "enterprise.uscc", kind=CODE),
     Column(gettext_lazy("Tier"), lambda e: str(TIER_SHORT[e.tier])),
-    Column(gettext_lazy("Cohort year"), "year", numeric=True),
+    Column(gettext_lazy("Cohort year"), "year", kind=YEAR),
     Column(gettext_lazy("Stage"), "stage"),
     Column(gettext_lazy("Score"), "score_text", numeric=True),
     Column(gettext_lazy("Gaps"), "gap_count", numeric=True),
@@ -165,7 +166,7 @@ def _gap_messages(result) -> str:
 
 SCREENING_COLUMNS = [
     Column(gettext_lazy("Enterprise"), "enterprise.name"),
-    Column(gettext_lazy("Unified social credit code"), "enterprise.uscc"),
+    Column(gettext_lazy("Unified social credit code"), "enterprise.uscc", kind=CODE),
     Column(gettext_lazy("Tier"), lambda r: str(TIER_SHORT[r.ruleset_key])),
     Column(gettext_lazy("Status"), lambda r: str(STATUS_LABELS.get(r.status, r.status))),
     Column(gettext_lazy("Score"), lambda r: score_text(r.score, r.score_min, r.score_max), numeric=True),
@@ -326,7 +327,9 @@ class FunnelView(PipelinePage, TemplateView):
                 for key, label, funnel in self.tiers()
                 for row in funnel
             )
-            return xlsx_response("cultivation-funnel.xlsx", [str(h) for h in FUNNEL_HEADERS], rows, _("Funnel"))
+            title = str(_("Cultivation funnel by year"))
+            headers = [Column(str(h), "", kind=PERCENT if index >= 6 else None) for index, h in enumerate(FUNNEL_HEADERS)]
+            return xlsx_response(dated_filename(title), headers, rows, _("Funnel"), caption=title)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core.permissions import sees_everything
-from kechuang.plan.models import ProgressReport
 from kechuang.registry.choices import CertificateKind
 from kechuang.registry.models import Certificate, Enterprise
 from kechuang.registry.services import alert_counts
@@ -39,24 +38,19 @@ def home_figures(user, today: dt.date) -> list[Figure]:
     return [
         Figure(_("Enterprises in the district"), district.count(), _enterprise_list(in_district="true")),
         Figure(
-            _("High-tech enterprises (valid today)"),
+            _("High-tech enterprises (valid certificate)"),
             holders[CertificateKind.HNTE].count(),
-            _enterprise_list(in_district="true", certificate=CertificateKind.HNTE),
+            _enterprise_list(in_district="true", certificate=CertificateKind.HNTE, as_of=today.isoformat()),
         ),
         Figure(
-            _("Chuying enterprises (valid today)"),
+            _("Chuying enterprises (valid certificate)"),
             holders[CertificateKind.CHUYING].count(),
-            _enterprise_list(in_district="true", certificate=CertificateKind.CHUYING),
+            _enterprise_list(in_district="true", certificate=CertificateKind.CHUYING, as_of=today.isoformat()),
         ),
-        Figure(_("Monitoring alerts"), sum(alert_counts(today).values()), reverse("registry:alerts")),
+        Figure(_("Monitoring alerts"), sum(alert_counts(today).values()), f"{reverse('registry:alerts')}?as_of={today.isoformat()}"),
         Figure(
             _("Technology contract turnover this year (10k yuan)"),
             turnover,
             reverse("techmarket:contract-statistics"),
-        ),
-        Figure(
-            _("Progress reports awaiting review"),
-            ProgressReport.objects.visible_to(user).awaiting_review().count(),
-            reverse("plan:reviews"),
         ),
     ]

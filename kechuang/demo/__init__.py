@@ -110,6 +110,7 @@ def build(enterprise_count: int, seed: str, as_of: date, stdout: TextIO) -> list
     from django.db import transaction
 
     from kechuang.core.audit import acting_as
+    from kechuang.core.datadate import record_data_date
     from kechuang.core.dbstats import refresh_statistics
 
     context = DemoContext(seed=seed, as_of=as_of, enterprise_count=enterprise_count, stdout=stdout)
@@ -120,4 +121,5 @@ def build(enterprise_count: int, seed: str, as_of: date, stdout: TextIO) -> list
             part.build(context.for_part(part.name))
             refresh_statistics()
             timings.append(PartTiming(part.name, perf_counter() - started))
+        record_data_date(as_of, "演示数据")
     return timings

@@ -24,6 +24,7 @@ def install_seed_plan(sender, using="default", **kwargs):
 class PlanConfig(AppConfig):
     name = "kechuang.plan"
     label = "plan"
+    workspace = "kechuang.plan.workspace.work_items"
     verbose_name = _("Plan")
     nav = [
         (_("Cockpit"), "plan:home"),

@@ -20,6 +20,7 @@ from kechuang.plan.importers import AssignmentImporter, PlanFrame, PlanRejected,
 from kechuang.plan.indicators import GDP, RD_EXPENDITURE
 from kechuang.plan.models import ManualFigure, Plan, ProgressReport
 from kechuang.plan.schedule import elapsed_share
+from kechuang.plan.services import notify_returned, notify_reviewers
 
 # Share of the 2022 target set for each year (a stock grows toward it; a flow's yearly total rises).
 YEAR_SHARES = {2020: Decimal("0.70"), 2021: Decimal("0.85"), 2022: Decimal("1")}
@@ -115,9 +116,13 @@ def _at(day: dt.date, hour: int):
 def _reports(context, plan, liaisons: dict[int, User]) -> int:
     rng, as_of = context.rng, context.as_of
     officer = context.users.get(Role.OFFICER)
+    demo_liaison = context.users.get(Role.LIAISON)
     periods = [p for p in supervision.periods(plan) if p.end < as_of]
     rows = []
     for task in plan.tasks.assigned().order_by("position"):
+        if demo_liaison is not None and task.lead_department_id == demo_liaison.department_id:
+            rows += _demo_liaison_reports(task, periods, demo_liaison, officer)
+            continue
         # Each task keeps its own pace: most are near schedule, a few lag.
         pace = rng.choice([1.0, 1.0, 1.05, 0.95, 0.9, 0.8, 0.6])
         for index, period in enumerate(periods):
@@ -142,7 +147,37 @@ def _reports(context, plan, liaisons: dict[int, User]) -> int:
                 review_comment="请补充佐证材料并细化下一阶段安排" if state == ReportState.RETURNED else "",
             ))
     ProgressReport.objects.bulk_create(rows)
+    _notify_demo_reports(plan, demo_liaison)
     return len(rows)
+
+
+def _demo_liaison_reports(task, periods, liaison, officer) -> list[ProgressReport]:
+    """The demo `liaison` login's work: every period reported and accepted but the last two; the
+    second-to-last came back for revision and the last is still to be written."""
+    rows = []
+    for index, period in enumerate(periods[:-1]):
+        returned = index == len(periods) - 2
+        submitted = period.end + dt.timedelta(days=5)
+        percent = round(float(elapsed_share(task.plan.starts, task.deadline or task.plan.ends, period.end)) * 100)
+        rows.append(ProgressReport(
+            task=task, period=period.label, period_end=period.end, percent=min(100, percent),
+            state=ReportState.RETURNED if returned else ReportState.ACCEPTED,
+            text=f"{period.label}：按计划推进“{task.title}”，完成阶段工作约 {min(100, percent)}%。",
+            submitted_by=liaison, submitted_at=_at(submitted, 10),
+            reviewed_by=officer, reviewed_at=_at(submitted + dt.timedelta(days=2), 16) if officer else None,
+            review_comment="请补充佐证材料并细化下一阶段安排" if returned else "",
+        ))
+    return rows
+
+
+def _notify_demo_reports(plan, demo_liaison) -> None:
+    """The notices the demo's reports would have sent: the officers hear of each report waiting for
+    review, the demo liaison of its returned report."""
+    for report in ProgressReport.objects.filter(task__plan=plan, state=ReportState.SUBMITTED).select_related("task__lead_department"):
+        notify_reviewers(report)
+    if demo_liaison is not None:
+        for report in ProgressReport.objects.filter(task__plan=plan, state=ReportState.RETURNED, submitted_by=demo_liaison):
+            notify_returned(report)
 
 
 @register("plan", after=("core", "cultivation", "techmarket"))

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from kechuang.core import clock
+from kechuang.core import clock, formatting
 from kechuang.plan import indicators as queries
 from kechuang.plan.choices import Direction, IndicatorKind, Status
 from kechuang.plan.forecast import forecast
@@ -235,11 +235,10 @@ def format_value(value, unit: str) -> str:
     if value is None:
         return "—"
     if unit == Unit.RATIO:
-        return f"{float(value) * 100:.2f}%"
+        return formatting.percent(value, 2)
     number = float(value)
     # Counts are whole; a fractional count (a pace or a trend) is shown rounded as well.
-    text = f"{number:,.0f}" if unit != Unit.TEN_K_YUAN or number == int(number) else f"{number:,.2f}"
-    return f"{text}{unit}"
+    return formatting.with_unit(value, unit, 0 if unit != Unit.TEN_K_YUAN or number == int(number) else 2)
 
 
 def format_progress(value) -> str:

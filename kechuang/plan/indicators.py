@@ -9,9 +9,11 @@ from decimal import Decimal
 from typing import Callable
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.tables import Column
+from kechuang.core.formatting import Figure
+from kechuang.core.tables import CODE, DATE, Column
 from kechuang.registry.choices import CertificateKind
 from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty
 from kechuang.techmarket.models import TechContract
@@ -50,10 +52,16 @@ def run(name: str, region_code: str, as_of: dt.date, plan=None) -> Measure:
     return QUERIES[name].compute(region_code, as_of, plan)
 
 
+def firm_url(enterprise) -> str | None:
+    """The firm's profile page, where a drill-down row names it."""
+    return reverse("registry:enterprise", args=[enterprise.uscc]) if enterprise is not None else None
+
+
 ENTERPRISE_COLUMNS = [
-    Column("统一社会信用代码", "uscc"),
-    Column("企业名称", "name"),
-    Column("所在区划", "region_id"),
+    Column("统一社会信用代码", "uscc", kind=CODE),
+    Column("企业名称", "name", link=firm_url),
+    Column("所在区划", "region.name"),
+    Column("区划代码", "region_id", kind=CODE),
     Column("登记状态", "status"),
 ]
 PATENT_COLUMNS = [
@@ -83,7 +91,7 @@ def invention_patents(region_code, as_of, plan=None) -> Measure:
 def certified_enterprises(region_code: str, as_of: dt.date, kinds) -> QuerySet:
     """In-district enterprises holding a certificate of one of `kinds` valid on the date, each once."""
     holders = Certificate.objects.valid_on(as_of).filter(kind__in=kinds).values("enterprise_id")
-    return Enterprise.objects.in_district(region_code).filter(pk__in=holders).order_by("name")
+    return Enterprise.objects.in_district(region_code).filter(pk__in=holders).select_related("region").order_by("name")
 
 
 def _tier_query(name: str, label: str, kinds):
@@ -110,7 +118,7 @@ for _name, (_label, _kinds) in TIER_INDICATORS.items():
 CONTRACT_COLUMNS = [
     Column("登记号", "registration_number"),
     Column("合同名称", "name"),
-    Column("卖方", "seller.name"),
+    Column("卖方", "seller.name", link=lambda contract: firm_url(contract.seller)),
     Column("登记日期", "registered_on"),
     Column("合同成交额(万元)", "amount", numeric=True),
     Column("技术交易额(万元)", "tech_amount", numeric=True),
@@ -133,7 +141,7 @@ def contract_turnover(region_code, as_of, plan=None) -> Measure:
 VOUCHER_COLUMNS = [
     Column("申领编号", "pk"),
     Column("券种", "scheme.name"),
-    Column("企业名称", "enterprise.name"),
+    Column("企业名称", "enterprise.name", link=lambda claim: firm_url(claim.enterprise)),
     Column("服务机构", "provider.name"),
     Column("服务类别", "category"),
     Column("拨付补贴(万元)", "paid_subsidy", numeric=True),
@@ -154,14 +162,42 @@ def voucher_subsidies_paid(region_code, as_of, plan=None) -> Measure:
     return Measure(records.subsidy_paid(), records, VOUCHER_COLUMNS)
 
 
+RD_EXPENDITURE, GDP = "rd_expenditure", "gdp"
+# The statistics bureau's figures by their names in the 统计公报; both are kept in 万元.
+FIGURE_NAMES = {RD_EXPENDITURE: "全社会研发经费支出", GDP: "地区生产总值"}
+
+
+def _figure_indicator(figure):
+    # Through the plan's indicators (prefetched by lists of many figures), not one query per row.
+    return next((i for i in figure.plan.indicators.all() if i.code == figure.key), None)
+
+
+def figure_name(figure) -> str:
+    """A figure's key as people call it: `gdp` → 地区生产总值, a manual indicator's code → its name."""
+    if figure.key in FIGURE_NAMES:
+        return FIGURE_NAMES[figure.key]
+    indicator = _figure_indicator(figure)
+    return indicator.name if indicator is not None else figure.key
+
+
+def figure_value(figure) -> Figure:
+    """A figure's value in its unit (万元 with two decimals, a ratio as a percentage), not six decimals."""
+    if figure.key in FIGURE_NAMES:
+        return Figure(figure.value, "万元", decimals=2)
+    indicator = _figure_indicator(figure)
+    unit = indicator.unit if indicator is not None else ""
+    if unit == "%":
+        return Figure(figure.value, ratio=True, decimals=2)
+    return Figure(figure.value, unit, decimals=2 if unit == "万元" else None)
+
+
 FIGURE_COLUMNS = [
-    Column("数据项", "key"),
-    Column("截至日期", "date"),
-    Column("数值", "value", numeric=True),
+    Column("数据项", figure_name),
+    Column("截至日期", "date", kind=DATE),
+    Column("数值", figure_value, numeric=True),
     Column("来源", "source"),
     Column("佐证材料", lambda f: f.evidence.name if f.evidence else ""),
 ]
-RD_EXPENDITURE, GDP = "rd_expenditure", "gdp"
 
 
 @named_query("rd_intensity", "研发投入强度")
@@ -178,7 +214,7 @@ def rd_intensity(region_code, as_of, plan=None) -> Measure:
     gdp = ManualFigure.objects.filter(plan=plan, key=GDP, date=expenditure.date).order_by("-pk").first()
     if gdp is None or not gdp.value:
         return Measure(None, note=str(_("No GDP figure for the same date as the R&D expenditure.")))
-    records = ManualFigure.objects.filter(pk__in=[expenditure.pk, gdp.pk])
+    records = ManualFigure.objects.filter(pk__in=[expenditure.pk, gdp.pk]).prefetch_related("plan__indicators")
     return Measure(expenditure.value / gdp.value, records, FIGURE_COLUMNS)
 
 
@@ -192,7 +228,7 @@ def manual_series(indicator, as_of: dt.date) -> Measure:
     figure = figures.latest_on(indicator.code, as_of)
     if figure is None:
         return Measure(None, note=str(_("No figure entered yet.")))
-    return Measure(figure.value, figures.filter(pk=figure.pk), FIGURE_COLUMNS)
+    return Measure(figure.value, figures.filter(pk=figure.pk).prefetch_related("plan__indicators"), FIGURE_COLUMNS)
 
 
 # --- carriers: innovation carriers, tenants, graduates and events (kechuang.carriers) --------------

@@ -12,10 +12,11 @@ from django.utils import translation
 
 from kechuang.core import clock
 from kechuang.core.documents import OfficialDocument
-from kechuang.core.exports import workbook_bytes
+from kechuang.core.exports import Sheet, workbook_bytes
+from kechuang.core.formatting import Figure
 from kechuang.plan import supervision
 from kechuang.plan.choices import Light, Status
-from kechuang.plan.evaluation import format_progress, format_value, read_plan
+from kechuang.plan.evaluation import read_plan
 
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "DejaVu Sans"]
 LIGHT_COLOURS = {Light.GREEN: "#2e7d32", Light.YELLOW: "#f9a825", Light.RED: "#c62828"}
@@ -27,6 +28,20 @@ DEPARTMENT_HEADERS = ["部门", "任务数", "绿", "黄", "红", "逾期未报"
 UNASSIGNED = "未分工"
 
 
+def figure(value, unit: str) -> Figure:
+    """An indicator's figure (its unit stands in the 单位 column): a ratio as a percentage, 万元 with two
+    decimals, counts whole (a fractional count, a pace or a trend, rounded)."""
+    from kechuang.plan.choices import Unit
+
+    if unit == Unit.RATIO:
+        return Figure(value, ratio=True, decimals=2)
+    return Figure(value, decimals=2 if unit == Unit.TEN_K_YUAN and not _whole(value) else 0)
+
+
+def _whole(value) -> bool:
+    return value is None or float(value) == int(float(value))
+
+
 @dataclass
 class Summary:
     plan: object
@@ -36,12 +51,14 @@ class Summary:
     statuses: list
 
     def indicator_rows(self):
+        """Figures stay numbers (`Figure`), their unit once in the 单位 column: the .docx shows "110,500.03",
+        the .xlsx stores 110500.03 formatted `#,##0.00`; a ratio reads "0.46%" in both."""
         for r in self.readings:
             unit = r.indicator.unit
             yield [
-                r.indicator.code, r.indicator.name, unit, format_value(r.year_target, unit), format_value(r.target, unit),
-                format_value(r.actual, unit), format_progress(r.progress), str(r.status.label),
-                format_value(r.forecast.trend.value if r.forecast else None, unit),
+                r.indicator.code, r.indicator.name, unit, figure(r.year_target, unit), figure(r.target, unit),
+                figure(r.actual, unit), Figure(r.progress, ratio=True), str(r.status.label),
+                figure(r.forecast.trend.value if r.forecast else None, unit),
             ]
 
     def task_rows(self):
@@ -49,14 +66,14 @@ class Summary:
             task = s.task
             yield [
                 task.code, task.title, task.lead_department.name if task.lead_department else UNASSIGNED,
-                "、".join(d.name for d in task.co_departments.all()), s.deadline.isoformat(), s.percent, str(s.light.label),
+                "、".join(d.name for d in task.co_departments.all()), s.deadline, s.percent, str(s.light.label),
                 s.last_report.period if s.last_report else "", "、".join(p.label for p in s.overdue),
             ]
 
     def overdue_rows(self):
         for s in self.statuses:
             for period in s.overdue:
-                yield [s.task.code, s.task.title, s.task.lead_department.name, period.label, period.due.isoformat()]
+                yield [s.task.code, s.task.title, s.task.lead_department.name, period.label, period.due]
 
     def department_rows(self):
         groups: dict[str, Counter] = {}
@@ -89,11 +106,15 @@ def year_summary(plan, year: int) -> Summary:
 
 def xlsx(s: Summary) -> bytes:
     with translation.override("zh-hans"):
+        notes = [f"统计截至 {s.as_of.isoformat()}；依据：{s.plan.document_number or s.plan.name}（{s.plan.issuer}）"]
         return workbook_bytes([
-            ("指标", INDICATOR_HEADERS, list(s.indicator_rows())),
-            ("各部门", DEPARTMENT_HEADERS, list(s.department_rows())),
-            ("任务", TASK_HEADERS, list(s.task_rows())),
-            ("逾期清单", OVERDUE_HEADERS, list(s.overdue_rows())),
+            Sheet(name, headers, list(rows), caption=f"{s.title}：{name}", notes=notes)
+            for name, headers, rows in (
+                ("指标", INDICATOR_HEADERS, s.indicator_rows()),
+                ("各部门", DEPARTMENT_HEADERS, s.department_rows()),
+                ("任务", TASK_HEADERS, s.task_rows()),
+                ("逾期清单", OVERDUE_HEADERS, s.overdue_rows()),
+            )
         ])
 
 

@@ -47,7 +47,18 @@ def submit_report(user, task: Task, period_label: str, text: str, percent: int, 
             report = move(user, existing, "resubmit", text=text.strip(), percent=percent)
         for upload in files:
             Evidence.objects.create(report=report, file=upload, name=upload.name[:200])
+        notify_reviewers(report)
     return report
+
+
+def notify_reviewers(report: ProgressReport) -> None:
+    """The bureau's officers hear of a report as it is submitted, so that none waits unseen for review."""
+    reviewers = User.objects.filter(role=Role.OFFICER, is_active=True).order_by("pk")
+    text = _("%(department)s submitted the report %(report)s for review.") % {
+        "department": report.task.lead_department or "", "report": report,
+    }
+    notify(reviewers, text, url=reverse("plan:report", args=[report.pk]), email=False,
+           key=f"submitted:{report.pk}:{report.submitted_at.isoformat()}")
 
 
 def move(user, report: ProgressReport, transition_name: str, comment: str = "", **changes) -> ProgressReport:
@@ -55,10 +66,14 @@ def move(user, report: ProgressReport, transition_name: str, comment: str = "", 
     so two officers acting at once cannot both accept or return the same report)."""
     report = workflow.move(REPORT, report, transition_name, user, comment, **changes)
     if transition_name == "return":
-        _notify_liaisons(report.task, f"returned:{report.pk}:{report.reviewed_at.isoformat()}",
-                         _("Report %(report)s was returned: %(comment)s") % {"report": report, "comment": report.review_comment},
-                         reverse("plan:report", args=[report.pk]))
+        notify_returned(report)
     return report
+
+
+def notify_returned(report: ProgressReport) -> None:
+    _notify_liaisons(report.task, f"returned:{report.pk}:{report.reviewed_at.isoformat()}",
+                     _("Report %(report)s was returned: %(comment)s") % {"report": report, "comment": report.review_comment},
+                     reverse("plan:report", args=[report.pk]))
 
 
 def enter_figure(user, plan, key: str, date: dt.date, value: Decimal, source: str, evidence=None) -> ManualFigure:

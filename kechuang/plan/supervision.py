@@ -12,6 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
+from kechuang.core.datadate import PageDate, default_date, page_date
 from kechuang.plan.choices import Light, ReportingPeriod, ReportState
 from kechuang.plan.schedule import elapsed_share
 
@@ -115,3 +118,17 @@ def statuses(tasks, on: dt.date) -> list[TaskStatus]:
             by_plan[task.plan_id] = periods(task.plan)
         result.append(task_status(task, on, by_plan[task.plan_id]))
     return result
+
+
+def plan_date(request, plans) -> PageDate:
+    """The date a plan page opens on: the chosen one, else the data's date, else the plans' last day once
+    their period has ended (a cockpit read after 2022 would otherwise show no target and every task red).
+    `request` may be None: the default date alone."""
+    plans = list(plans)
+    period_end, period_name = None, ""
+    if plans:
+        last = max(plans, key=lambda plan: plan.end_year)
+        period_end, period_name = dt.date(last.end_year, 12, 31), last.name if len(plans) == 1 else _("The plan period")
+    if request is None:
+        return default_date(period_end, period_name)
+    return page_date(request, period_end, period_name)

@@ -1,5 +1,4 @@
 import datetime as dt
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,28 +10,22 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from kechuang.core import clock
-from kechuang.core.exports import XLSX_CONTENT_TYPE
+from kechuang.core.exports import XLSX_CONTENT_TYPE, attachment_disposition
 from kechuang.core.tables import Column
 from kechuang.core.uploads import attachment_response
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin
 from kechuang.plan import reports, services, supervision
+from kechuang.plan.supervision import plan_date
 from kechuang.plan.choices import Light, Status
 from kechuang.plan.evaluation import Evaluator, format_progress, format_value, read_plan, year_ends_computed_at
 from kechuang.plan.filtersets import ManualFigureFilterSet, PlanFilterSet, ProgressReportFilterSet, TaskFilterSet
 from kechuang.plan.forms import ManualFigureForm, ProgressReportForm, ReviewForm
-from kechuang.plan.indicators import GDP, RD_EXPENDITURE
+from kechuang.plan.indicators import FIGURE_COLUMNS, GDP, RD_EXPENDITURE
 from kechuang.plan.models import Evidence, Indicator, ManualFigure, Plan, ProgressReport, Task
 from kechuang.plan.permissions import can_manage_plan, can_report_on, can_view_indicators
 from kechuang.plan.workflow import REPORT
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def as_of_from(request) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("as_of", ""))
-    except ValueError:
-        return clock.today()
 
 
 class PlanListView(ObjectListView):
@@ -63,13 +56,15 @@ class CockpitView(PredicateRequiredMixin, View):
 
     def get(self, request, code):
         plan = get_object_or_404(Plan.objects.visible_to(request.user), code=code)
-        as_of = as_of_from(request)
+        page_as_of = plan_date(request, [plan])
+        as_of = page_as_of.date
         readings = read_plan(plan, as_of)
         cards = [_card(plan, reading) for reading in readings]
         counts = {status: sum(1 for r in readings if r.status == status) for status in Status}
         return render(request, "plan/cockpit.html", {
             "plan": plan,
             "as_of": as_of,
+            "page_date": page_as_of,
             "cards": cards,
             "counts": [(Status(s).label, n, s) for s, n in counts.items() if n],
             "charts": {card["code"]: card["chart"] for card in cards},
@@ -134,7 +129,8 @@ class IndicatorRecordsView(ObjectListView):
     def dispatch(self, request, *args, **kwargs):
         self.plan = get_object_or_404(Plan.objects.visible_to(request.user), code=kwargs["code"])
         self.indicator = get_object_or_404(Indicator, plan=self.plan, code=kwargs["indicator"])
-        self.as_of = as_of_from(request)
+        self.page_date = plan_date(request, [self.plan])
+        self.as_of = self.page_date.date
         self.measure = Evaluator(self.plan).measure(self.indicator, self.as_of)
         self.columns = self.measure.columns
         self.title = f"{self.indicator.name} · {self.as_of.isoformat()}"
@@ -149,7 +145,7 @@ class IndicatorRecordsView(ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            plan=self.plan, indicator=self.indicator, as_of=self.as_of,
+            plan=self.plan, indicator=self.indicator, as_of=self.as_of, page_date=self.page_date,
             value=format_value(self.measure.value, self.indicator.unit), note=self.measure.note,
         )
         return context
@@ -161,12 +157,8 @@ class ManualFigureListView(ObjectListView):
     filterset_class = ManualFigureFilterSet
     template_name = "plan/figures.html"
     columns = [
-        Column("数据项", "key"),
-        Column("截至日期", "date"),
-        Column("数值", "value", numeric=True),
-        Column("来源", "source"),
-        Column("佐证材料", lambda f: f.evidence.name if f.evidence else ""),
-        Column("录入人", "entered_by"),
+        *FIGURE_COLUMNS,
+        Column("录入人", lambda f: f.entered_by and (f.entered_by.get_full_name() or f.entered_by.username)),
     ]
 
     def dispatch(self, request, *args, **kwargs):
@@ -176,7 +168,8 @@ class ManualFigureListView(ObjectListView):
         return super().dispatch(request, *args, **kwargs)
 
     def base_queryset(self):
-        return ManualFigure.objects.visible_to(self.request.user).filter(plan=self.plan).select_related("entered_by")
+        return (ManualFigure.objects.visible_to(self.request.user).filter(plan=self.plan)
+                .select_related("entered_by").prefetch_related("plan__indicators"))
 
     def keys(self):
         manual = [(i.code, i.name) for i in self.plan.indicators.filter(kind="manual")]
@@ -214,16 +207,19 @@ class TaskBoardView(PredicateRequiredMixin, View):
         return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else tasks
 
     def get(self, request):
-        as_of = as_of_from(request)
-        statuses = supervision.statuses(self.tasks(request), as_of)
+        tasks = self.tasks(request)
+        page_as_of = plan_date(request, Plan.objects.filter(pk__in=tasks.values("plan_id")))
+        as_of = page_as_of.date
+        statuses = supervision.statuses(tasks, as_of)
         wanted = request.GET.get("light")
         if wanted in Light.values:
             statuses = [s for s in statuses if s.light == wanted]
         if request.GET.get("export") == "xlsx":
             rows = reports.Summary(None, "", as_of, [], statuses).task_rows()
-            from kechuang.core.exports import xlsx_response
+            from kechuang.core.exports import dated_filename, xlsx_response
 
-            return xlsx_response(f"tasks-{as_of.isoformat()}.xlsx", reports.TASK_HEADERS, rows, "任务")
+            title = self.title(request)
+            return xlsx_response(dated_filename(title, as_of), reports.TASK_HEADERS, rows, "任务", caption=title, as_of=as_of)
         groups: dict[str, list] = {}
         for status in statuses:
             name = status.task.lead_department.name if status.task.lead_department else reports.UNASSIGNED
@@ -237,6 +233,7 @@ class TaskBoardView(PredicateRequiredMixin, View):
             "lights": Light.choices,
             "light": wanted,
             "as_of": as_of,
+            "page_date": page_as_of,
             "totals": {light: sum(1 for s in statuses if s.light == light) for light in Light.values},
             "querystring": query.urlencode(),
         })
@@ -376,5 +373,5 @@ class ReportDownloadView(PredicateRequiredMixin, View):
         else:
             content, content_type = reports.xlsx(summary), XLSX_CONTENT_TYPE
         response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(summary.title)}.{fmt}"
+        response["Content-Disposition"] = attachment_disposition(f"{summary.title}.{fmt}")
         return response

@@ -4,8 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core import clock
 from kechuang.core.bounds import YearFilter
+from kechuang.core.datadate import data_date, page_date
 from kechuang.core.choices import DomainLevel, IndustryLevel, IPClass
 from kechuang.core.models import HighTechDomain, Industry, IPKind, Region
 from kechuang.registry.choices import CertificateKind, IPStatus, RegistrationStatus
@@ -56,7 +56,9 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         return queryset.filter(region__in=Region.objects.under(value.strip()).values("code"))
 
     def filter_certificate(self, queryset, name, value):
-        holders = Certificate.objects.valid_on(clock.today()).filter(kind=value).values("enterprise_id")
+        # Valid on the page's date (`?as_of=`, else the data's date), as the home page counted them.
+        on = page_date(self.request).date if self.request is not None else data_date()
+        holders = Certificate.objects.valid_on(on).filter(kind=value).values("enterprise_id")
         return queryset.filter(pk__in=holders)
 
     def filter_in_district(self, queryset, name, value):

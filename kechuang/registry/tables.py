@@ -4,7 +4,7 @@ import datetime as dt
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.core import clock
-from kechuang.core.tables import Column
+from kechuang.core.tables import CODE, COUNT, MONEY, PERCENT, YEAR, Column
 
 EXPIRY_WARNING_DAYS = 90
 
@@ -32,18 +32,18 @@ def expiry_label(expires: dt.date | None) -> str:
 
 ENTERPRISE_COLUMNS = [
     Column(_("Name"), "name"),
-    Column(_("USCC"), "uscc"),
+    Column(_("USCC"), "uscc", kind=CODE),
     Column(_("Region"), "region.name"),
     Column(_("Industry"), lambda e: str(e.industry) if e.industry_id else None),
     Column(_("High-tech domain"), "high_tech_domain.name"),
     Column(_("Registration status"), "status"),
     Column(_("In the district"), lambda e: yes_no(e.in_district)),
     Column(_("Established"), "established"),
-    Column(_("Registered capital (10k yuan)"), "registered_capital", numeric=True),
+    Column(_("Registered capital (10k yuan)"), "registered_capital", numeric=True, kind=MONEY),
 ]
 
 IP_COLUMNS = [
-    Column(_("Number"), "number"),
+    Column(_("Number"), "number", kind=CODE),
     Column(_("Title"), "title"),
     Column(_("Kind"), "kind.label"),
     Column(_("IP class"), "kind.ip_class"),
@@ -57,7 +57,7 @@ IP_COLUMNS = [
 
 CERTIFICATE_COLUMNS = [
     Column(_("Enterprise"), "enterprise.name"),
-    Column(_("USCC"), "enterprise.uscc"),
+    Column(_("USCC"), "enterprise.uscc", kind=CODE),
     Column(_("Kind"), "kind"),
     Column(_("Certificate number"), "number"),
     Column(_("Issue date"), "issued"),
@@ -66,16 +66,16 @@ CERTIFICATE_COLUMNS = [
 ]
 
 YEARLY_COLUMNS = [
-    Column(_("Year"), "year"),
-    Column(_("Employees"), "employees", numeric=True),
-    Column(_("Tech staff"), "tech_staff", numeric=True),
-    Column(_("Operating revenue"), "revenue", numeric=True),
-    Column(_("R&D expense"), "rd_expense", numeric=True),
-    Column(_("Domestic R&D expense"), "rd_expense_domestic", numeric=True),
-    Column(_("R&D ratio"), lambda y: f"{y.rd_ratio * 100:.1f}%" if y.rd_ratio is not None else None, numeric=True),
-    Column(_("High-tech product revenue"), "high_tech_revenue", numeric=True),
-    Column(_("Total assets"), "total_assets", numeric=True),
-    Column(_("Net assets"), "net_assets", numeric=True),
+    Column(_("Year"), "year", kind=YEAR),
+    Column(_("Employees"), "employees", numeric=True, kind=COUNT),
+    Column(_("Tech staff"), "tech_staff", numeric=True, kind=COUNT),
+    Column(_("Operating revenue"), "revenue", numeric=True, kind=MONEY),
+    Column(_("R&D expense"), "rd_expense", numeric=True, kind=MONEY),
+    Column(_("Domestic R&D expense"), "rd_expense_domestic", numeric=True, kind=MONEY),
+    Column(_("R&D ratio"), "rd_ratio", kind=PERCENT),
+    Column(_("High-tech product revenue"), "high_tech_revenue", numeric=True, kind=MONEY),
+    Column(_("Total assets"), "total_assets", numeric=True, kind=MONEY),
+    Column(_("Net assets"), "net_assets", numeric=True, kind=MONEY),
     Column(_("Source"), "source"),
     Column(_("Source date"), "source_date"),
 ]

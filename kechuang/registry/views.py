@@ -11,8 +11,9 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from kechuang.core import clock
+from kechuang.core.datadate import page_date
 from kechuang.core.permissions import can_read_audit
-from kechuang.core.exports import xlsx_response
+from kechuang.core.exports import dated_filename, xlsx_response
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin
 from kechuang.registry import services
 from kechuang.registry.profile import sections_for
@@ -36,10 +37,6 @@ from kechuang.registry.tables import (
 
 HISTORY_LIMIT = 100
 ALERTS_PER_PAGE = 50
-
-
-def _iso(value):
-    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def profile_url(enterprise: Enterprise) -> str:
@@ -112,7 +109,7 @@ class EnterpriseDetailView(PredicateRequiredMixin, DetailView):
         certificates = [(cert, expiry_state(cert.expires, today)) for cert in firm.certificates.order_by("kind", "-issued")]
         context.update(
             yearly_headers=[column.header for column in YEARLY_COLUMNS],
-            yearly_rows=[(row, [_iso(column.value(row)) for column in YEARLY_COLUMNS]) for row in yearly],
+            yearly_rows=[(row, [column.display(column.value(row)) for column in YEARLY_COLUMNS]) for row in yearly],
             trend={
                 "years": [row.year for row in yearly],
                 "revenue": [float(row.revenue) if row.revenue is not None else None for row in yearly],
@@ -224,14 +221,15 @@ class AlertsView(PredicateRequiredMixin, TemplateView):
     template_name = "registry/alerts.html"
 
     def as_of(self) -> dt.date:
-        return services.parse_as_of(self.request.GET.get("as_of")) or clock.today()
+        return page_date(self.request).date
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
             found = services.alerts(self.as_of())
             headers = [str(_("Alert")), str(_("USCC")), str(_("Enterprise")), str(_("Detail")), str(_("Date"))]
             rows = ([a.kind_label, a.uscc, a.enterprise_name, a.detail, a.date] for a in found)
-            return xlsx_response("alerts.xlsx", headers, rows, str(_("Alerts")))
+            title, as_of = str(_("Alerts")), self.as_of()
+            return xlsx_response(dated_filename(title, as_of), headers, rows, title, caption=title, as_of=as_of)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -245,4 +243,4 @@ class AlertsView(PredicateRequiredMixin, TemplateView):
             groups.append({"kind": kind, "label": services.AlertKind(kind).label, "page": page,
                            "querystring": urlencode({**query, **others}), "page_param": f"{kind}_page"})
         total = sum(group["page"].paginator.count for group in groups)
-        return super().get_context_data(as_of=as_of, groups=groups, total=total, **kwargs)
+        return super().get_context_data(as_of=as_of, page_date=page_date(self.request), groups=groups, total=total, **kwargs)

@@ -8,6 +8,7 @@ from kechuang.techmarket.permissions import sells_technology, takes_part_in_mark
 class TechmarketConfig(AppConfig):
     name = "kechuang.techmarket"
     label = "techmarket"
+    workspace = "kechuang.techmarket.workspace.work_items"
     verbose_name = _("Technology market")
     nav = [
         (_("Technology market"), "techmarket:overview"),

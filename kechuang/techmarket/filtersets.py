@@ -76,10 +76,14 @@ class MatchFilterSet(django_filters.FilterSet):
 class ChallengeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Title"), field_name="title", lookup_expr="icontains")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ChallengeStatus.choices)
+    unanswered = django_filters.BooleanFilter(label=_("Open and not yet answered by me"), method="filter_unanswered")
 
     class Meta:
         model = Challenge
-        fields = ["q", "status"]
+        fields = ["q", "status", "unanswered"]
+
+    def filter_unanswered(self, queryset, name, value):
+        return queryset.unanswered_by(self.request.user) if value else queryset
 
 
 class ContractFilterSet(django_filters.FilterSet):

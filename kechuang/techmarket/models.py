@@ -521,6 +521,11 @@ class Match(AuditedModel):
 
 
 class ChallengeQuerySet(ScopedQuerySet):
+    def unanswered_by(self, user):
+        """Challenges still taking proposals to which the user's institution or firm has sent none."""
+        answered = Proposal.objects.filter(Q(institution__users=user) | Q(enterprise__members=user)).values("challenge_id")
+        return self.filter(status=ChallengeStatus.OPEN).exclude(pk__in=answered)
+
     def overdue_unsolved(self, today):
         """Open or in-review challenges whose deadline has passed with no winner chosen."""
         return self.filter(

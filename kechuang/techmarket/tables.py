@@ -1,7 +1,7 @@
 """The columns of the technology-market lists; each page and its .xlsx export show the same ones."""
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.tables import Column
+from kechuang.core.tables import CODE, Column
 
 ACHIEVEMENT_COLUMNS = [
     Column(_("Title"), "title"),
@@ -48,7 +48,7 @@ CHALLENGE_COLUMNS = [
 ]
 
 CONTRACT_COLUMNS = [
-    Column(_("Registration number"), lambda c: c.registration_number or "—"),
+    Column(_("Registration number"), lambda c: c.registration_number or "—", kind=CODE),
     Column(_("Contract name"), "name"),
     Column(_("Contract type"), "type_label"),
     Column(_("Seller"), "seller.name"),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class VouchersConfig(AppConfig):
     name = "kechuang.vouchers"
     label = "vouchers"
+    workspace = "kechuang.vouchers.workspace.work_items"
     verbose_name = _("Innovation vouchers")
     profile_sections = ["kechuang.vouchers.profile.claims_section"]
     nav = [

@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.core.tables import Column
+from kechuang.core.tables import CODE, Column
 
 CLAIM_COLUMNS = [
-    Column(_("Claim number"), "number"),
+    Column(_("Claim number"), "number", kind=CODE),
     Column(_("Scheme"), "scheme.name"),
     Column(_("Enterprise"), "enterprise.name"),
     Column(_("Provider"), "provider.name"),
@@ -25,7 +25,7 @@ SERVICE_COLUMNS = [
 ]
 PROVIDER_COLUMNS = [
     Column(_("Provider"), "name"),
-    Column(_("Unified social credit code"), "uscc"),
+    Column(_("Unified social credit code"), "uscc", kind=CODE),
     Column(_("Kind"), "kind"),
     Column(_("Service categories"), lambda p: "；".join(p.categories)),
     Column(_("Contact person"), "contact"),

@@ -15,7 +15,7 @@ from django.views import View
 
 from kechuang.core import clock
 from kechuang.core.bounds import id_param, int_param, year_param
-from kechuang.core.exports import xlsx_response
+from kechuang.core.exports import dated_filename, xlsx_response
 from kechuang.core.ledger import LedgerEntry, to_money
 from kechuang.core.permissions import anyone
 from kechuang.core.views import ObjectListView, PredicateRequiredMixin
@@ -212,8 +212,9 @@ class CatalogueView(PredicateRequiredMixin, View):
         filterset = ServiceFilterSet(request.GET or None, queryset=services_qs)
         rows = filterset.qs if filterset.is_bound and filterset.is_valid() else services_qs
         if request.GET.get("export") == "xlsx":
-            return xlsx_response("创新券服务目录.xlsx", [str(c.header) for c in SERVICE_COLUMNS],
-                                 ([c.value(s) for c in SERVICE_COLUMNS] for s in rows.iterator()), _("Service catalogue"))
+            title = str(_("Service catalogue"))
+            return xlsx_response(dated_filename(title), SERVICE_COLUMNS,
+                                 ([c.value(s) for c in SERVICE_COLUMNS] for s in rows.iterator()), title, caption=title)
         page = rows[:200]
         return render(request, "vouchers/catalogue.html", {
             "filterset": filterset, "services": page, "count": rows.count(), "shown": len(page),
@@ -405,7 +406,9 @@ class StatisticsView(PredicateRequiredMixin, View):
                 for row in figures[key]:
                     group = row[label].strftime("%Y-%m") if isinstance(row[label], dt.date) else row[label]
                     rows.append([f"{title}：{group}", row["claims"], row["fee"], row["subsidy"], row["paid"] or 0])
-            return xlsx_response("创新券统计.xlsx", STAT_HEADERS, rows, _("Voucher statistics"))
+            title = str(_("Voucher statistics"))
+            filters = [f"年度：{year}"] if year else []
+            return xlsx_response(dated_filename(title), STAT_HEADERS, rows, title, caption=title, filters=filters)
         chart = {
             "months": [row["month"].strftime("%Y-%m") for row in figures["by_month"]],
             "subsidy": [float(row["subsidy"] or 0) for row in figures["by_month"]],

@@ -1,13 +1,12 @@
-import io
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from kechuang.core.audit import PendingEntry, append
 from kechuang.core.choices import AuditAction, Role
-from kechuang.core.models import AuditEntry
+from kechuang.core.exports import table_rows
+from kechuang.core.models import AuditEntry, Region
 from kechuang.core.tests.tampering import tampering
 
 PASSWORD = "Kc-test-pass-2022"
@@ -46,9 +45,30 @@ def test_audit_page_filters_and_exports(client, auditor):
     html = client.get(reverse("core:audit-log"), {"object": "registry.certificate"}).content.decode()
     assert "GR1" in html and "云帆软件" not in html
     response = client.get(reverse("core:audit-log"), {"object": "云帆", "export": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = table_rows(response.content)
     assert rows[0][:3] == ("#", "时间", "操作人")
-    assert len(rows) == 2 and rows[1][7] == "云帆软件" and rows[1][8] == "name: 云帆 → 云帆软件"
+    assert len(rows) == 2 and rows[1][8] == "云帆软件" and rows[1][9] == "名称：云帆 → 云帆软件"
+
+
+@pytest.mark.django_db
+def test_the_audit_log_reads_in_words(client, auditor, officer, make_enterprise):
+    """Object types, fields, yes/no, choices, related records and people as the screens name them."""
+    from kechuang.core.audit import acting_as
+
+    officer.first_name, officer.last_name = "立新", "王"
+    officer.save()
+    firm = make_enterprise("云帆软件有限公司")
+    with acting_as(officer.username):
+        firm.contact_phone, firm.serious_dishonesty, firm.region_id = "022-66881234", True, "120116001"
+        firm.save()
+    client.force_login(auditor)
+    response = client.get(reverse("core:audit-log"), {"object": "企业", "action": "update"})
+    row = next(entry for entry in response.context["object_list"] if entry.object_id == str(firm.pk))
+    assert row.who_text == "王立新" and row.type_text == "企业"
+    assert "联系电话：— → 022-66881234" in row.changes_text
+    assert "是" in row.changes_text and "True" not in row.changes_text
+    region = Region.objects.get(code="120116001")
+    assert f"→ {region}" in row.changes_text, row.changes_text
 
 
 @pytest.mark.django_db

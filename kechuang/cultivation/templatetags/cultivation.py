@@ -1,10 +1,11 @@
 """How a criterion's figures read on the path pages: percentages for ratios, 是/否 for flags, bands as
-"min–max", field names in Chinese."""
+"min–max", units once, conditions in words and field names in Chinese (kechuang.core.formatting)."""
 import re
 
 from django import template
 from django.utils.translation import gettext as _
 
+from kechuang.core import formatting
 from kechuang.policy.rules.vocab import SOURCE_LABELS
 
 register = template.Library()
@@ -14,8 +15,9 @@ _FIELD = re.compile(r"\b(?:years|flags)\.(\w+)|\b(\w+)\b")
 
 def _number(value, percent: bool):
     if percent:
-        return f"{value * 100:.4g}%"
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
+        return formatting.exact_percent(value)
+    # Whole numbers here are points and years, which take no thousands separator.
+    return formatting.number(value) if isinstance(value, float) else str(value)
 
 
 @register.filter
@@ -34,20 +36,24 @@ def span(value, percent=False):
     return value
 
 
-def _is_ratio(criterion: dict) -> bool:
-    return "/" in (criterion.get("source") or "")
-
-
 @register.filter
 def criterion_value(criterion: dict):
-    return span(criterion.get("value"), _is_ratio(criterion))
+    """The enterprise's figure with its unit: "46.5%", "230 人", "1,234.5 万元"."""
+    return formatting.figure_text(criterion.get("value"), _unit(criterion))
 
 
 @register.filter
 def criterion_threshold(criterion: dict):
-    threshold = span(criterion.get("threshold"), _is_ratio(criterion))
-    op = criterion.get("op")
-    return threshold if not op or op in ("in", "==") or threshold == "—" else f"{op} {threshold}"
+    """The criterion's condition in words: "不超过 500 人", "不低于 60%", "注册地区划代码不以 71、81、82 开头"."""
+    source, threshold = criterion.get("source"), criterion.get("threshold")
+    if criterion.get("node") == "sum" and threshold is not None:  # a capped sum of points
+        return formatting.full_marks_text(threshold)
+    subject = source_label(source) if source and "/" not in source else ""
+    return formatting.condition_text(criterion.get("op"), threshold, _unit(criterion), subject)
+
+
+def _unit(criterion: dict) -> str:
+    return formatting.criterion_unit(criterion.get("source"), criterion.get("measure"))
 
 
 @register.filter

@@ -6,6 +6,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 import io
 
+from kechuang.core.exports import table_rows
 from kechuang.cultivation.choices import Stage, Tier
 from kechuang.cultivation.models import Enrollment
 from kechuang.cultivation.services import conversion_rates, pipeline_counts
@@ -81,8 +82,9 @@ def test_funnel_page_and_export(client, history, officer, make_user):
     page = client.get(reverse("cultivation:funnel")).content.decode()
     assert "60.0%" in page and "40.0%" in page and "66.7%" in page
     response = client.get(reverse("cultivation:funnel") + "?export=xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    values = list(sheet.iter_rows(values_only=True))
+    values = table_rows(response.content)
     assert values[1][1:6] == (2021, 5, 3, 2, 2) and values[2][1:4] == (2022, 2, 1)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == "分年度培育漏斗" and sheet.cell(5, 7).number_format == "0.0%"
     client.force_login(make_user("enterprise"))
     assert client.get(reverse("cultivation:funnel")).status_code == 403

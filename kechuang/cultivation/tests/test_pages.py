@@ -1,10 +1,9 @@
 """Every pipeline page renders for officers (with the forms that move cards) and leaders (read-only)."""
-import io
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
+from kechuang.core.exports import table_rows
 from kechuang.cultivation import services
 from kechuang.cultivation.choices import ActionKind, Tier
 
@@ -52,7 +51,7 @@ def test_board_export_lists_the_tier_records(client, board, enrolled, officer):
     enrolled(1, tier=Tier.DENGLING)
     client.force_login(officer)
     response = client.get(reverse("cultivation:enrollments"), {"tier": Tier.HNTE, "export": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = table_rows(response.content)
     assert rows[0][:3] == ("企业", "统一社会信用代码", "梯度")
     assert sorted(r[0] for r in rows[1:]) == sorted(row.enterprise.name for row in board)
     assert {r[4] for r in rows[1:]} == {"培育", "退出", "入库"}

@@ -57,8 +57,19 @@ def test_criterion_figures_read_as_people_read_them():
     from kechuang.cultivation.templatetags.cultivation import criterion_threshold, criterion_value, source_label, span
 
     ratio = {"value": 0.04556, "threshold": 0.05, "op": ">=", "source": "years.rd_expense / years.sales_revenue"}
-    assert (criterion_value(ratio), criterion_threshold(ratio)) == ("4.556%", ">= 5%")
+    assert (criterion_value(ratio), criterion_threshold(ratio)) == ("4.556%", "不低于 5%")
     assert source_label(ratio["source"]) == "研发费用 / 销售收入"
     assert span([2023, 2025]) == "2023–2025" and span(None) == "—" and span(False) == "否"
     domains = {"value": "电子信息", "threshold": ["电子信息", "新材料", "航空航天"], "op": "in", "source": "high_tech_domain"}
-    assert criterion_threshold(domains) == "电子信息、新材料、航空航天"
+    assert criterion_threshold(domains) == "属于 电子信息、新材料、航空航天 之一"
+
+
+def test_growth_rates_read_as_percentages_and_capped_sums_as_full_marks():
+    from kechuang.cultivation.templatetags.cultivation import criterion_threshold, criterion_value
+
+    growth = {"value": 0.68, "threshold": 0, "op": ">", "source": "years.net_assets", "measure": "ratio", "node": "bands"}
+    assert (criterion_value(growth), criterion_threshold(growth)) == ("68%", "高于 0%")
+    capped = {"value": None, "threshold": 30, "op": None, "source": None, "measure": None, "node": "sum"}
+    assert criterion_threshold(capped) == "满分 30 分"
+    staff = {"value": 230, "threshold": 500, "op": "<=", "source": "years.employees", "measure": "people", "node": "threshold"}
+    assert (criterion_value(staff), criterion_threshold(staff)) == ("230 人", "不超过 500 人")

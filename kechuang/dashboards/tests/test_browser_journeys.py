@@ -136,12 +136,65 @@ def test_officer_reviews_the_registry_and_alerts(journey):
     assert "统一社会信用代码" in _text(page)
 
 
-def test_leader_reads_the_cockpit_with_its_charts(journey):
+def test_leader_reads_the_cockpit_on_the_plans_last_day(journey):
     leader = journey("leader")
     page = leader.log_in("leader")
-    page = leader.open("/plan/eco-city-2020-2022/?as_of=2022-12-31")
+    page = leader.open("/plan/eco-city-2020-2022/")
     page.wait_for_selector(".main-svg", timeout=15000)
     assert "高新技术企业" in _text(page)
+    # The plan ended in 2022: the cockpit opens on its last day and says so, with a way to today.
+    assert page.input_value("input[name=as_of]") == "2022-12-31"
+    assert "2022-12-31 结束" in _text(page) and page.locator("text=查看今天").count() == 1
+
+
+def test_liaison_revises_the_returned_report_from_its_home_page(journey):
+    liaison = journey("liaison")
+    page = liaison.log_in("liaison")
+    assert "待办事项" in _text(page)
+    page.click("a.kpi:has-text('被退回待修改的报告')")
+    page.wait_for_load_state("networkidle")
+    returned = page.locator("table.data tbody tr")
+    assert returned.count() == 1 and "已退回" in returned.inner_text()
+    returned.locator("td a").first.click()
+    page.wait_for_load_state("networkidle")
+    period = page.inner_text("h1").split("·")[-1].strip()
+    page.click("a.button.primary:has-text('重新报送')")
+    page.wait_for_load_state("networkidle")
+    page.select_option("select[name=period]", value=period)
+    page.fill("input[name=percent]", "85")
+    page.fill("textarea[name=text]", "浏览器测试：已补充佐证材料，细化了下一阶段安排。")
+    page.click("form[enctype] button.primary")
+    page.wait_for_load_state("networkidle")
+    assert "浏览器测试：已补充佐证材料" in _text(page) and "待审核" in _text(page)
+
+
+def test_provider_redeems_an_approved_voucher_after_the_service(journey):
+    provider = journey("provider")
+    page = provider.log_in("provider")
+    page.click("a.kpi:has-text('待您提供服务')")
+    page.wait_for_load_state("networkidle")
+    claims = [link.get_attribute("href") for link in page.locator("table.data tbody tr td:first-child a").all()]
+    for href in claims:
+        page = provider.open(href)
+        if page.locator("input[name=invoice_no]").count():
+            break
+    else:
+        pytest.fail("no approved claim the provider redeems itself")
+    page.fill("input[name=invoice_no]", "12000000001")
+    page.fill("input[name=fee_paid]", "1")
+    page.click("form[action$='/redeem/'] button.primary")
+    page.wait_for_load_state("networkidle")
+    assert "已兑付" in _text(page) or "已核销" in _text(page)
+
+
+def test_administrators_reach_their_tools_from_the_site(journey):
+    for username in ("sysadmin", "secadmin"):
+        admin = journey(username)
+        page = admin.log_in(username)
+        page.click("a.tile:has-text('管理后台')")
+        page.wait_for_load_state("networkidle")
+        assert "站点管理" in _text(page)
+        assert "Type to search" not in page.content()
 
 
 def test_enterprise_keeps_its_contacts(journey):

@@ -21,8 +21,11 @@ SKIPPED = (Region, Industry, HighTechDomain, IPKind, AuditEntry, AuditChainHead)
 
 
 def _content_fields(model):
-    """What a row says: no id (ids differ between runs on PostgreSQL) and no write timestamps."""
-    return [f for f in model._meta.concrete_fields if not f.primary_key and not isinstance(f, models.DateTimeField)]
+    """What a row says: no id (ids differ between runs on PostgreSQL), no write timestamps, and none of the
+    secrets a model keeps out of its audit trail (a ciphertext differs at each encryption by design)."""
+    secret = set(getattr(model, "audit_exclude", ()))
+    return [f for f in model._meta.concrete_fields
+            if not f.primary_key and not isinstance(f, models.DateTimeField) and f.name not in secret and f.attname not in secret]
 
 
 def _without_ids(value):

@@ -16,7 +16,7 @@ def test_each_home_figure_counts_the_list_it_links_to(client, officer, make_ente
     with translation.override("en"):
         figures = {str(figure.label): figure for figure in home_figures(officer, today)}
     assert figures["Enterprises in the district"].value == 2
-    hnte = figures["High-tech enterprises (valid today)"]
+    hnte = figures["High-tech enterprises (valid certificate)"]
     assert hnte.value == 1
     client.force_login(officer)
     listed = client.get(hnte.url)

@@ -21,9 +21,9 @@ from kechuang.plan.evaluation import read_plan
 from kechuang.plan.filtersets import ProgressReportFilterSet
 from kechuang.plan.models import Plan, ProgressReport, Task
 from kechuang.plan.permissions import can_view_indicators
-from kechuang.plan.views import as_of_from
+from kechuang.plan.supervision import plan_date
 
-AS_OF = OpenApiParameter("as_of", str, description="YYYY-MM-DD (default: today)")
+AS_OF = OpenApiParameter("as_of", str, description="YYYY-MM-DD (default: the data date, or the plan's last day once its period has ended)")
 
 
 def _service(call, *args, **kwargs):
@@ -51,14 +51,14 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         if not can_view_indicators(request.user):
             raise ApiPermissionDenied()
         plan = self.get_object()
-        readings = read_plan(plan, as_of_from(request), with_forecast=False)
+        readings = read_plan(plan, plan_date(request, [plan]).date, with_forecast=False)
         return Response(ReadingSerializer([r.as_dict() for r in readings], many=True).data)
 
     @extend_schema(parameters=[AS_OF], responses=TaskStatusSerializer(many=True))
     @action(detail=True)
     def tasks(self, request, code=None):
         plan = self.get_object()
-        statuses = supervision.statuses(Task.objects.visible_to(request.user).filter(plan=plan), as_of_from(request))
+        statuses = supervision.statuses(Task.objects.visible_to(request.user).filter(plan=plan), plan_date(request, [plan]).date)
         return Response(TaskStatusSerializer(statuses, many=True).data)
 
 

@@ -9,6 +9,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
+from kechuang.core.exports import table_rows
 from kechuang.plan import reports
 from kechuang.plan.models import YearTarget
 
@@ -77,16 +78,22 @@ def test_report_files_hold_the_indicator_table(data):
     summary = reports.period_summary(data, "2022-Q2")
     book = load_workbook(io.BytesIO(reports.xlsx(summary)))
     assert book.sheetnames == ["指标", "各部门", "任务", "逾期清单"]
-    rows = list(book["指标"].values)
+    rows = table_rows(reports.xlsx(summary), "指标")
     assert rows[0][:3] == ("指标代码", "指标", "单位") and rows[3][:2] == ("hnte", "高新技术企业")
+    sheet = book["指标"]
+    assert "督查通报" in sheet["A1"].value and sheet["A2"].value.startswith("统计截至 2022-06-30")
+    header_row = int(sheet.auto_filter.ref.split(":")[0][1:])
+    actual, progress = sheet.cell(header_row + 3, 6), sheet.cell(header_row + 3, 7)  # hnte's, stored as numbers
+    assert (actual.value, actual.number_format) == (3, "#,##0") and (progress.value, progress.number_format) == (0.75, "0.0%")
+    assert sheet.print_title_rows == f"${header_row}:${header_row}" and sheet.page_setup.orientation == "landscape"
     document = Document(io.BytesIO(reports.docx(summary)))
     table = document.tables[0]
     assert table.rows[0].cells[0].text == "指标"
     assert [row.cells[0].text for row in table.rows[1:]][2] == "高新技术企业"
-    assert table.rows[3].cells[4].text == "3家"
+    assert table.rows[3].cells[1].text == "家" and table.rows[3].cells[4].text == "3"
     assert len(document.inline_shapes) == 2  # the two charts
     yearly = reports.year_summary(data, 2021)
-    assert "2021 年度总结" in yearly.title and load_workbook(io.BytesIO(reports.xlsx(yearly)))["指标"].max_row == 8
+    assert "2021 年度总结" in yearly.title and len(table_rows(reports.xlsx(yearly), "指标")) == 8
 
 
 def test_cockpit_board_and_drill_down_pages(data, client, officer):
@@ -97,7 +104,11 @@ def test_cockpit_board_and_drill_down_pages(data, client, officer):
     records = client.get(f"/plan/{data.code}/hnte/?as_of=2022-06-30")
     assert records.status_code == 200 and records.context["paginator"].count == 3
     export = client.get(f"/plan/{data.code}/hnte/?as_of=2022-06-30&export=xlsx")
-    assert load_workbook(io.BytesIO(export.content)).active.max_row == 4
+    assert len(table_rows(export.content)) == 4
+    page = records.content.decode()
+    firm = records.context["object_list"][0]
+    assert f'href="/registry/enterprises/{firm.uscc}/"' in page and firm.region.name in page
+    assert "filename*=UTF-8''" in export["Content-Disposition"] and "hnte" not in export["Content-Disposition"]
     assert client.get("/plan/board/?light=red").status_code == 200
     docx = client.get(f"/plan/{data.code}/report.docx?year=2022")
     assert docx.status_code == 200 and Document(io.BytesIO(docx.content)).tables

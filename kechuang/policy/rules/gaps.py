@@ -15,7 +15,8 @@ MAX_UNITS = {"money": 2 ** 42, "people": 2 ** 24, "ip": 4096}
 
 
 def _fmt(x: float) -> str:
-    s = f"{x:.2f}".rstrip("0").rstrip(".")
+    """万元 as a bureau writes them: grouped by three, at most two decimals (1,234.5)."""
+    s = f"{x:,.2f}".rstrip("0").rstrip(".")
     return s or "0"
 
 
@@ -197,9 +198,9 @@ def score_gap(ruleset, node, np, as_of):
             op, bar = node.comps[0]
             lo, hi = ruleset.score_single(Ctx(np, as_of), {})
             short = bar - hi + (1 if op == "gt" else 0)
-            sym = ">" if op == "gt" else "≥"
+            sym = "高于" if op == "gt" else "不低于"
             return {"criterion": node.id,
-                    "message": f"综合得分还差 {short} 分（需 {sym} {bar} 分）：{msgs}",
+                    "message": f"综合得分还差 {short} 分（需{sym} {bar} 分）：{msgs}",
                     "change": change}
         best = max(cands, key=lambda c: (c[2] / max(c[1], 1e-9), -c[3]))
         steps.append(best)

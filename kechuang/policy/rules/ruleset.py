@@ -147,6 +147,9 @@ class RuleSet:
             "threshold": threshold, "op": node.op_symbol(), "points": points, "year": year,
             "source": node.source(), "basis": node.basis, "verified": bool(node.verified),
             "missing": bool(has_value and value is None),
+            # What the figure is (money, people, ratio, count, date…) and what the node is (a threshold,
+            # a points band, a capped sum…), so that pages can write the figure with its unit.
+            "measure": node.measure.kind if has_value else None, "node": node.kind,
         }
 
     def evaluate(self, profile, as_of, *, gaps=True, normalized=False):

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from kechuang.core.choices import Role
+from kechuang.core.exports import table_rows
 from kechuang.registry.choices import CertificateKind, RegistrationStatus
 from kechuang.registry.models import Certificate, YearlyData
 from kechuang.registry.services import AlertKind, alerts
@@ -101,7 +101,7 @@ def test_alerts_page_links_each_alert_and_exports(client, officer, make_user, di
         assert reverse("registry:enterprise", args=[district[name].uscc]) in html
     assert reverse("registry:enterprise", args=[district["外"].uscc]) not in html
     response = client.get(reverse("registry:alerts"), {"as_of": AS_OF.isoformat(), "export": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = table_rows(response.content)
     assert len(rows) == 1 + 5 and rows[0][0] == "预警"
     client.force_login(make_user(Role.ENTERPRISE))
     assert client.get(reverse("registry:alerts")).status_code == 403

@@ -5,10 +5,13 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from kechuang.core.choices import Role
+from kechuang.core.exports import table_rows
 from kechuang.core.models import AuditEntry
 from kechuang.registry.choices import CertificateKind, DataSource, RegistrationStatus
 from kechuang.registry.models import Certificate, IntellectualProperty, YearlyData
@@ -60,7 +63,10 @@ def test_export_holds_what_the_filtered_list_shows(client, officer, firms):
     client.force_login(officer)
     response = client.get(reverse("registry:enterprises"), {"industry": "65", "export": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    assert sheet["A1"].value == "企业" and sheet["A2"].value.startswith("导出日期 ")
+    assert sheet["A3"].value.startswith("筛选条件：") and "65" in sheet["A3"].value
+    assert "filename*=UTF-8''%E4%BC%81%E4%B8%9A-" in response["Content-Disposition"]
+    rows = table_rows(response.content)
     assert rows[0][:2] == ("名称", "统一社会信用代码")
     assert sorted(row[0] for row in rows[1:]) == sorted(["云帆软件", "远航迁出", "京外科技"])
     moved = next(row for row in rows[1:] if row[0] == "远航迁出")
@@ -76,7 +82,7 @@ def test_ip_and_certificate_lists_export(client, officer, firms):
     assert "一种调度方法" in page and reverse("registry:enterprise", args=[firms["software"].uscc]) in page
     assert "一种调度方法" not in client.get(reverse("registry:ip"), {"ip_class": "II"}).content.decode()
     response = client.get(reverse("registry:certificates"), {"kind": CertificateKind.HNTE, "export": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = table_rows(response.content)
     states = {row[3]: row[6] for row in rows[1:]}
     assert states == {"GR1": "有效", "GR2": "已过期"}
 
@@ -204,5 +210,28 @@ def test_list_and_profile_query_counts_do_not_grow_with_rows(client, officer, ma
     for url in ("registry:enterprises", "registry:ip", "registry:certificates"):
         with django_assert_max_num_queries(10):
             assert client.get(reverse(url)).status_code == 200
-    with django_assert_max_num_queries(17):  # one query per section of the profile (vouchers added one), whatever the rows
-        assert client.get(reverse("registry:enterprise", args=[firm.uscc])).status_code == 200
+    quiet, busy = make_enterprise(name="记录少的企业"), make_enterprise(name="记录多的企业")
+    for i in range(25):
+        ip = IntellectualProperty.objects.create(number=f"2022SR{i:07d}", kind_id="software_copyright", title=f"软件乙{i}")
+        ip.owners.add(busy)
+        Certificate.objects.create(enterprise=busy, kind=CertificateKind.TSME, number=f"TB{i}", issued=dt.date(2020 + i % 5, 1, 1))
+    for year in range(2019, 2025):
+        YearlyData.objects.create(enterprise=busy, year=year, revenue=Decimal("100"))
+
+    def profile_queries(firm) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("registry:enterprise", args=[firm.uscc])).status_code == 200
+        return len(queries)
+
+    # One query per section of the profile, whatever the rows (each app that adds a section adds its own).
+    assert profile_queries(busy) == profile_queries(quiet)
+
+
+@pytest.mark.django_db
+def test_export_names_its_filters_by_their_labels_and_shows_figures_formatted(client, officer, firms):
+    client.force_login(officer)
+    response = client.get(reverse("registry:enterprises"), {"status": RegistrationStatus.MOVED_OUT, "in_district": "false", "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert "登记状态：迁出" in sheet["A3"].value and "moved_out" not in sheet["A3"].value
+    page = client.get(reverse("registry:enterprises"), {"status": RegistrationStatus.MOVED_OUT}).content.decode()
+    assert 'class=" nowrap">' + firms["gone"].uscc in page
