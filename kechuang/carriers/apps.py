@@ -6,4 +6,9 @@ class CarriersConfig(AppConfig):
     name = "kechuang.carriers"
     label = "carriers"
     verbose_name = _("Innovation carriers and events")
-    nav = []
+    nav = [
+        (_("Innovation carriers"), "carriers:list"),
+        (_("Incubation chain"), "carriers:chain"),
+        (_("Carrier evaluation"), "carriers:evaluation"),
+        (_("Innovation events"), "carriers:events"),
+    ]

@@ -309,3 +309,74 @@ def financing_raised(region_code, as_of, plan=None) -> Measure:
                                                        enterprise__in=Enterprise.objects.in_district(region_code))
                .select_related("enterprise", "product", "fund").order_by("funded_on", "pk"))
     return Measure(records.aggregate(total=Sum("funded_amount"))["total"] or Decimal("0"), records, FINANCING_COLUMNS)
+# --- carriers: innovation carriers, tenants, graduates and events (kechuang.carriers) --------------
+
+from django.db.models import Q  # noqa: E402 - this section is appended by the carriers app
+
+from kechuang.carriers.models import Carrier, Event, Tenant  # noqa: E402
+
+CARRIER_COLUMNS = [
+    Column("载体编码", "code"),
+    Column("载体名称", "name"),
+    Column("类型", "kind"),
+    Column("级别", "level"),
+    Column("认定日期", "recognised_on"),
+    Column("运营主体", "operator.name"),
+]
+TENANT_COLUMNS = [
+    Column("载体", "carrier.name"),
+    Column("统一社会信用代码", "enterprise.uscc"),
+    Column("企业名称", "enterprise.name"),
+    Column("入驻日期", "entered"),
+    Column("离开日期", "exited"),
+    Column("状态", "status"),
+    Column("毕业日期", "graduated_on"),
+]
+EVENT_COLUMNS = [
+    Column("活动", "name"),
+    Column("类型", "kind"),
+    Column("开始日期", "starts"),
+    Column("结束日期", "ends"),
+]
+
+
+@named_query("national_incubators", "国家级孵化器数量")
+def national_incubators(region_code, as_of, plan=None) -> Measure:
+    """孵化器 in the region recognised at 国家级 on or before the date (300号; 131号's 标准级 maps onto it)."""
+    records = (Carrier.objects.in_region(region_code).national_incubators().filter(recognised_on__lte=as_of)
+               .select_related("operator").order_by("code"))
+    return Measure(Decimal(records.count()), records, CARRIER_COLUMNS)
+
+
+@named_query("carriers", "创新载体数量")
+def carriers_count(region_code, as_of, plan=None) -> Measure:
+    """Every carrier in the region (all types and levels) recognised on or before the date, or without a date."""
+    records = (Carrier.objects.in_region(region_code).exclude(recognised_on__gt=as_of)
+               .select_related("operator").order_by("code"))
+    return Measure(Decimal(records.count()), records, CARRIER_COLUMNS)
+
+
+@named_query("tenants_incubating", "在孵企业数")
+def tenants_incubating(region_code, as_of, plan=None) -> Measure:
+    """Stays running on the date at the region's carriers (an enterprise at two carriers counts twice, as
+    each carrier's 火炬统计 counts it)."""
+    records = (Tenant.objects.at_carriers_in(region_code).in_incubation_on(as_of)
+               .select_related("carrier", "enterprise").order_by("carrier__code", "entered", "pk"))
+    return Measure(Decimal(records.count()), records, TENANT_COLUMNS)
+
+
+@named_query("graduates", "毕业企业数")
+def graduates(region_code, as_of, plan=None) -> Measure:
+    """Tenants of the region's carriers that graduated from 1 January of the date's year up to the date."""
+    records = (Tenant.objects.at_carriers_in(region_code).graduated_between(dt.date(as_of.year, 1, 1), as_of)
+               .select_related("carrier", "enterprise").order_by("graduated_on", "pk"))
+    return Measure(Decimal(records.count()), records, TENANT_COLUMNS)
+
+
+@named_query("innovation_events", "创新创业活动场次")
+def innovation_events(region_code, as_of, plan=None) -> Measure:
+    """Events (competitions, Demo Days, 创业周末, 路演) begun from 1 January of the date's year up to the date,
+    organised by the bureau or by one of the region's carriers."""
+    records = (Event.objects.held_between(dt.date(as_of.year, 1, 1), as_of)
+               .filter(Q(organiser__isnull=True) | Q(organiser__region__code__startswith=region_code)).order_by("starts", "code"))
+    return Measure(Decimal(records.count()), records, EVENT_COLUMNS)
