@@ -1,0 +1,108 @@
+"""The projects API: calls, applications (anonymised for the experts of an anonymised call), review
+assignments with scoring, projects with their payments, collection rounds with their completeness. Each
+write is the service the pages call; a refusal is 400 with the message."""
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from kechuang.core.permissions import sees_everything
+from kechuang.projects import services
+from kechuang.projects.api.serializers import (
+    ApplicationSerializer, AssignmentSerializer, CallSerializer, PaymentSerializer, ProjectSerializer, RoundSerializer,
+    ScoreSerializer,
+)
+from kechuang.projects.models import Application, Assignment, Call, CollectionRound, Project
+
+
+def _perform(perform, respond):
+    try:
+        perform()
+    except DjangoPermissionDenied as error:
+        raise PermissionDenied(str(error) or None) from None
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            return Response({f: [str(m) for e in errors for m in e.messages] for f, errors in error.error_dict.items()},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response({"detail": " ".join(error.messages)}, status=status.HTTP_400_BAD_REQUEST)
+    return respond()
+
+
+class CallViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = CallSerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return Call.objects.visible_to(self.request.user).select_related("account")
+
+
+class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ApplicationSerializer
+
+    def get_queryset(self):
+        return Application.objects.visible_to(self.request.user).select_related(
+            "call", "enterprise", "institution__enterprise").prefetch_related("co_applicants", "budget_lines").order_by("pk")
+
+    @extend_schema(request=None, responses={200: ApplicationSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        application = self.get_object()
+        return _perform(lambda: services.submit(application, request.user),
+                        lambda: Response(self.get_serializer(application).data))
+
+
+class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AssignmentSerializer
+
+    def get_queryset(self):
+        return Assignment.objects.visible_to(self.request.user).select_related(
+            "application__call", "application__enterprise", "application__institution").order_by("pk")
+
+    @extend_schema(request=ScoreSerializer, responses={200: AssignmentSerializer})
+    @action(detail=True, methods=["post"])
+    def score(self, request, pk=None):
+        assignment = self.get_object()
+        payload = ScoreSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        return _perform(lambda: services.score(assignment, request.user, data["scores"], data["comment"]),
+                        lambda: Response(self.get_serializer(assignment).data))
+
+
+class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ProjectSerializer
+    lookup_field = "number"
+
+    def get_queryset(self):
+        return Project.objects.visible_to(self.request.user).select_related(
+            "call", "account", "enterprise", "institution").prefetch_related("milestones", "outcomes").order_by("number")
+
+    @extend_schema(request=PaymentSerializer, responses={200: ProjectSerializer})
+    @action(detail=True, methods=["post"])
+    def pay(self, request, number=None):
+        project = self.get_object()
+        payload = PaymentSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        milestone = project.milestones.filter(order=payload.validated_data["milestone"]).first()
+        if milestone is None:
+            return Response({"milestone": ["no such milestone"]}, status=status.HTTP_400_BAD_REQUEST)
+        return _perform(lambda: services.pay_milestone(milestone, request.user, payload.validated_data.get("amount")),
+                        lambda: Response(self.get_serializer(project).data))
+
+
+class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = RoundSerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return CollectionRound.objects.visible_to(self.request.user).order_by("code")
+
+    @action(detail=True, methods=["get"])
+    def completeness(self, request, code=None):
+        round_ = self.get_object()
+        if not sees_everything(request.user):
+            raise PermissionDenied
+        return Response(services.completeness(round_))
