@@ -41,7 +41,7 @@ from kechuang.projects.models import (
 from kechuang.projects.workflows import APPLICATION, CALL, CHANGE, PROJECT, REPORT
 from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty, Standard
 from kechuang.techmarket import services as market
-from kechuang.techmarket.choices import InstitutionKind
+from kechuang.techmarket.choices import InstitutionKind, SolutionMode
 from kechuang.techmarket.models import Achievement, Demand, Institution, TechContract
 
 ZERO = Decimal("0")
@@ -946,7 +946,7 @@ def answer_round(target: CollectionTarget, by, achievements=(), demands=(), on: 
             made.append(CollectionSubmission.objects.create(target=target, achievement=record, submitted_on=on))
         for index, row in enumerate(demands, start=1):
             record = Demand(enterprise=target.enterprise, title=(row.get("title") or "").strip(),
-                            problem=(row.get("problem") or "").strip(), solution_mode=row.get("solution_mode") or "joint",
+                            problem=(row.get("problem") or "").strip(), solution_mode=row.get("solution_mode") or SolutionMode.COOPERATIVE,
                             budget=row.get("budget"), posted_on=on)
             _save_collected(market.save_demand, record, by, _("demand"), index)
             made.append(CollectionSubmission.objects.create(target=target, demand=record, submitted_on=on))

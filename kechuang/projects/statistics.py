@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.ledger import to_money
 from kechuang.projects.choices import ApplicationState, Programme
 from kechuang.projects.models import Application, Call, Project
 from kechuang.registry.models import YearlyData
@@ -18,7 +19,7 @@ APPROVED = Q(state=ApplicationState.APPROVED)
 # Firm size by employees in the year before the call (unverified simplification of 工信部联企业〔2011〕300号,
 # whose thresholds differ by industry and also read revenue): below 20 micro, 100 small, 300 medium.
 SIZES = ((20, _("Micro")), (100, _("Small")), (300, _("Medium")))
-HEADERS = [_("Group"), _("Applications"), _("Approved"), _("Award rate"), _("Awarded (10k yuan)"), _("Paid (10k yuan)")]
+HEADERS = [_("Breakdown"), _("Applications"), _("Approved"), _("Award rate"), _("Awarded (10k yuan)"), _("Paid (10k yuan)")]
 
 
 @dataclass
@@ -32,13 +33,13 @@ def _rows(grouped, label) -> list[tuple]:
     rows = []
     for row in grouped:
         rate = f"{row['approved'] / row['applications']:.0%}" if row["applications"] else "—"
-        rows.append((label(row["group"]), row["applications"], row["approved"], rate, row["awarded"] or Decimal(0),
-                     row["paid"] or Decimal(0)))
+        rows.append((label(row["group"]), row["applications"], row["approved"], rate, to_money(row["awarded"] or 0),
+                     to_money(row["paid"] or 0)))
     return rows
 
 
 def _grouped(queryset, key):
-    return queryset.filter(SUBMITTED).values(group=key).annotate(
+    return queryset.filter(SUBMITTED).values(group=F(key)).annotate(
         applications=Count("pk"), approved=Count("pk", filter=APPROVED), awarded=Sum("awarded", filter=APPROVED),
         paid=Sum("project__account__paid"),
     ).order_by("group")
@@ -72,4 +73,5 @@ def tables() -> list[Table]:
 
 def totals() -> dict:
     money = Project.objects.aggregate(awarded=Coalesce(Sum("award"), Decimal(0)), paid=Coalesce(Sum("account__paid"), Decimal(0)))
-    return {"calls": Call.objects.count(), "applications": Application.objects.filter(SUBMITTED).count(), **money}
+    return {"calls": Call.objects.count(), "applications": Application.objects.filter(SUBMITTED).count(),
+            **{key: to_money(value) for key, value in money.items()}}
