@@ -152,7 +152,22 @@ def ineligibility(call: Call, enterprise: Enterprise | None, on: dt.date | None 
 
         names = "、".join(CERTIFICATE_KIND_LABELS.get(kind, kind) for kind in kinds)
         reasons.append(_("The call requires a valid certificate: %(names)s.") % {"names": names})
+    if rules.get("ruleset"):
+        reasons += _ruleset_reasons(enterprise, rules["ruleset"], on)
     return reasons
+
+
+def _ruleset_reasons(enterprise: Enterprise, key: str, on: dt.date) -> list[str]:
+    """The policy engine's verdict on a tier's criteria (e.g. 科技型中小企业 for an SME call), with the
+    criteria the enterprise does not meet; 需复核 (a figure missing) is not a refusal."""
+    from kechuang.policy.services import evaluate_enterprise
+
+    result = evaluate_enterprise(enterprise, key, on)
+    if result["status"] != "ineligible":
+        return []
+    failed = [c["label"] for c in result["criteria"] if c["passed"] is False][:5]
+    return [_("The enterprise does not meet the criteria of rule set %(ruleset)s: %(criteria)s.") % {
+        "ruleset": key, "criteria": "、".join(failed)}]
 
 
 # ------------------------------------------------------------------------------------ applications

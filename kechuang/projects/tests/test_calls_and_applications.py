@@ -39,6 +39,18 @@ def test_eligibility_names_the_reason(call, make_enterprise):
     assert services.ineligibility(call, good) == []
 
 
+def test_eligibility_may_ask_the_policy_engine(call, make_enterprise):
+    call.eligibility = {"in_district": True, "ruleset": "tsme"}
+    young = make_enterprise("无数据企业")
+    assert services.ineligibility(call, young) == []  # no figures: 需复核, not a refusal
+    from kechuang.registry.models import YearlyData
+
+    YearlyData.objects.create(enterprise=young, year=clock.today().year - 1, employees=800, revenue=Decimal("90000"),
+                              rd_expense=Decimal("1"))
+    reasons = services.ineligibility(call, young)
+    assert len(reasons) == 1 and reasons[0].startswith("企业不符合认定条件 tsme 的要求：")
+
+
 def test_an_ineligible_firm_cannot_start_an_application(call, make_enterprise, make_user):
     dishonest = make_enterprise("失信企业", serious_dishonesty=True)
     dishonest.members.add(make_user(Role.ENTERPRISE))
