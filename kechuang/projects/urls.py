@@ -5,6 +5,7 @@ from kechuang.projects import views
 app_name = "projects"
 urlpatterns = [
     path("", views.workspace, name="workspace"),
+    path("calls/new/", views.call_new, name="call-new"),
     path("calls/<slug:code>/", views.call_detail, name="call"),
     path("calls/<slug:code>/publicity.docx", views.publicity_docx, name="publicity-docx"),
     path("calls/<slug:code>/<slug:action>/", views.call_action, name="call-action"),

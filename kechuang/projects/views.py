@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kechuang.core import clock
-from kechuang.core.bounds import int_param
+from kechuang.core.bounds import int_param, year_param
 from kechuang.core.documents import OfficialDocument
 from kechuang.core.exports import xlsx_response
 from kechuang.core.ledger import LedgerEntry
@@ -25,7 +25,7 @@ from kechuang.core.views import ObjectListView, predicate_required
 from kechuang.projects import permissions as perms
 from kechuang.projects import services, statistics, tracking
 from kechuang.projects.choices import (
-    AcceptanceResult, Answer, ApplicationState, CallState, ChangeKind, CheckResult, CollectionKind, CostCategory,
+    AcceptanceResult, Answer, ApplicationState, CallState, Programme, ChangeKind, CheckResult, CollectionKind, CostCategory,
     IndicatorKind, MilestoneState, OutcomeKind, ProjectState, Risk, TargetPopulation,
 )
 from kechuang.projects.models import (
@@ -74,7 +74,7 @@ def _date(value, default=None):
 @predicate_required(perms.uses_projects)
 def workspace(request):
     user, today = request.user, clock.today()
-    context = {"today": today, "staff": sees_everything(user), "expert": is_expert_user(user)}
+    context = {"today": today, "staff": sees_everything(user), "expert": is_expert_user(user), "manage": perms.manages_projects(user)}
     calls = Call.objects.visible_to(user).select_related("account")
     if sees_everything(user):
         context["calls"] = calls
@@ -123,6 +123,52 @@ def call_detail(request, code):
     return render(request, "projects/call_detail.html", context)
 
 
+DEFAULT_CALL_DATA = {
+    "bands": [{"label": "重点项目", "minimum": 50, "maximum": 200, "share": "0.5", "per_firm": 200},
+              {"label": "一般项目", "minimum": 10, "maximum": 50, "share": "0.5", "per_firm": 200}],
+    "eligibility": {"in_district": True, "certificates": [], "no_serious_dishonesty": True},
+    "form_fields": [{"key": "summary", "label": "项目摘要", "required": True}, {"key": "team", "label": "团队介绍", "identifying": True}],
+    "attachments": [{"key": "plan", "label": "可行性研究报告"}],
+    "criteria": [{"key": "innovation", "label": "技术创新性", "weight": 40, "maximum": 40},
+                 {"key": "feasibility", "label": "可行性", "weight": 30, "maximum": 30},
+                 {"key": "benefit", "label": "预期效益", "weight": 30, "maximum": 30}],
+    "payment_schedule": [{"kind": "signing", "share": "0.4"}, {"kind": "mid_term", "share": "0.4"}, {"kind": "acceptance", "share": "0.2"}],
+}
+
+
+def _json_field(post, name):
+    import json
+
+    try:
+        return json.loads(post.get(name) or "null")
+    except ValueError as error:
+        raise ValidationError({name: _("%(field)s is not valid JSON: %(error)s") % {"field": name, "error": error}}) from None
+
+
+@predicate_required(perms.manages_projects)
+def call_new(request):
+    """A new call, with its bands, eligibility, form, attachments, criteria and payment schedule as data."""
+    import json
+
+    post = request.POST if request.method == "POST" else None
+    if post is not None:
+        def create():
+            data = {name: _json_field(post, name) for name in DEFAULT_CALL_DATA}
+            return services.create_call(
+                request.user, code=post.get("code", "").strip(), title=post.get("title", "").strip(),
+                programme=post.get("programme", ""), year=year_param(post.get("year"), clock.today().year),
+                budget=post.get("budget"), opens_on=_date(post.get("opens_on"), clock.today()),
+                deadline=_date(post.get("deadline"), clock.today()), anonymised=bool(post.get("anonymised")),
+                description=post.get("description", ""), **data)
+
+        call = _run(request, create, _("The call was created; publish it when it is ready."))
+        if call is not None:
+            return redirect(call)
+    values = {name: (post.get(name) if post else json.dumps(value, ensure_ascii=False, indent=1)) for name, value in DEFAULT_CALL_DATA.items()}
+    return render(request, "projects/call_new.html", {"values": values, "post": post or {}, "programmes": Programme.choices,
+                                                      "today": clock.today()})
+
+
 def _fields():
     from kechuang.core.models import HighTechDomain
 
@@ -143,7 +189,7 @@ def call_action(request, code, action):
             return redirect(call)
         application = _run(request, lambda: services.start_application(
             call, user, title=post.get("title", ""), field=field, leader=post.get("leader", ""),
-            band=int_param(post, "band", 0, minimum=0, maximum=20), enterprise=_enterprise_of(user),
+            band=int_param(post.get("band"), 0, 20, 0), enterprise=_enterprise_of(user),
             institution=_institution_of(user)))
         return redirect(application or call)
     actions = {
@@ -154,7 +200,7 @@ def call_action(request, code, action):
         "publicise": lambda: services.publicise(call, user),
         "conclude": lambda: services.conclude_publicity(call, user),
         "objection": lambda: services.lodge_objection(
-            call, user, post.get("text", ""), call.applications.filter(pk=int_param(post, "application", 0)).first()),
+            call, user, post.get("text", ""), call.applications.filter(pk=int_param(post.get("application"), 1, 2**31 - 1, 0)).first()),
         "meeting": lambda: services.record_meeting(call, user, _date(post.get("held_on"), clock.today()), post.get("minutes", ""),
                                                    Expert.objects.filter(pk__in=post.getlist("experts"))),
     }
@@ -376,7 +422,7 @@ def _change_proposal(post) -> dict:
 @predicate_required(_holds_or_staff)
 def project_action(request, number, action):
     project, user, post = _project(request, number), request.user, request.POST
-    item = int_param(post, "item", 0, minimum=0)
+    item = int_param(post.get("item"), 1, 2**31 - 1, 0)
     milestone = lambda: get_object_or_404(Milestone, project=project, pk=item)  # noqa: E731
     report = lambda: get_object_or_404(ProgressReport, project=project, pk=item)  # noqa: E731
     change = lambda: get_object_or_404(ProjectChange, project=project, pk=item)  # noqa: E731

@@ -93,3 +93,23 @@ def test_api_scoring_refuses_out_of_range(district, make_expert, officer_user, c
                        content_type="application/json")
     assert good.status_code == 200 and good.json()["total"] == 100.0
     assert Project.objects.count() == 1
+
+
+def test_an_officer_creates_a_call_from_the_page(officer_user, client, firm):
+    import json
+
+    from kechuang.projects.models import Call
+    from kechuang.projects.views import DEFAULT_CALL_DATA
+
+    client.force_login(officer_user)
+    form = {"code": "new-2026", "title": "新指南", "programme": "sme_rd", "year": "2026", "budget": "300",
+            "opens_on": clock.today().isoformat(), "deadline": (clock.today() + dt.timedelta(days=30)).isoformat(),
+            **{name: json.dumps(value) for name, value in DEFAULT_CALL_DATA.items()}}
+    bad = client.post("/projects/calls/new/", {**form, "bands": "[{"}, follow=True)
+    assert "bands 不是有效的 JSON" in bad.content.decode() and not Call.objects.exists()
+    assert client.post("/projects/calls/new/", form).status_code == 302
+    call = Call.objects.get(code="new-2026")
+    assert call.state == "draft" and call.account.limit == 300
+    client.force_login(member(firm))
+    assert client.get("/projects/calls/new/").status_code == 403
+    assert client.get("/projects/calls/new-2026/").status_code == 404  # a draft is not published yet
