@@ -113,3 +113,50 @@ def test_an_officer_creates_a_call_from_the_page(officer_user, client, firm):
     client.force_login(member(firm))
     assert client.get("/projects/calls/new/").status_code == 403
     assert client.get("/projects/calls/new-2026/").status_code == 404  # a draft is not published yet
+
+
+def test_the_whole_journey_through_the_pages(call, firm, officer_user, client, make_expert):
+    from kechuang.projects.models import Application
+
+    user = member(firm)
+    client.force_login(user)
+    client.post(f"/projects/calls/{call.code}/apply/", {"title": "页面申报的项目", "leader": "王五", "field": "10", "band": "0"})
+    application = Application.objects.get(title="页面申报的项目")
+    base = f"/projects/applications/{application.pk}/"
+    bad = client.post(base + "save/", {"answer_summary": "摘要", "own_equipment": "60", "req_equipment": "60", "req_labour": "30",
+                                       "own_funds": "60", "requested": "100", "total_cost": "160"}, follow=True)
+    assert "申请资助列合计 90.00 万元" in bad.content.decode()
+    client.post(base + "save/", {"answer_summary": "摘要", "own_equipment": "60", "req_equipment": "60", "req_labour": "40",
+                                 "own_funds": "60", "requested": "100", "total_cost": "160", "co_name": ["南开大学"], "co_uscc": [""]})
+    from kechuang.projects.tests.conftest import pdf
+
+    client.post(base + "attach/", {"key": "plan", "file": pdf()})
+    client.post(base + "submit/")
+    application.refresh_from_db()
+    assert application.state == "submitted" and application.requested == 100
+    assert client.get(base + f"files/{application.files.get().pk}/").status_code == 200
+    client.force_login(officer_user)
+    client.post(base + "complete/", {"comment": ""})
+    client.post(f"/projects/calls/{call.code}/close/")
+    expert = make_expert("赵专家", employer="河北工业大学")
+    client.post(base + "assign/", {"experts": [expert.pk]})
+    client.force_login(expert.user)
+    assignment = expert.assignments.get()
+    page = client.post(f"/projects/assignments/{assignment.pk}/", {"score_innovation": "36", "score_feasibility": "27", "score_benefit": "27"}, follow=True)
+    assert "90.00" in page.content.decode()
+    client.force_login(officer_user)
+    client.post(base + "approve/", {"amount": "100", "comment": "排名第一"})
+    call.refresh_from_db()
+    services.publicise(call, officer_user, on=clock.today() - dt.timedelta(days=8))
+    client.post(f"/projects/calls/{call.code}/conclude/")
+    project = Project.objects.get()
+    url = f"/projects/projects/{project.number}/"
+    client.post(url + "sign/", {"goals": "样机", "ind_kind": ["patents"], "ind_name": ["发明专利"], "ind_target": ["2"]})
+    early = project.milestones.get(order=2)
+    refused = client.post(url + "pay/", {"item": early.pk}, follow=True)
+    assert "验收通过后才能拨付" in refused.content.decode()
+    client.post(url + "pay/", {"item": project.milestones.get(order=1).pk})
+    project.account.refresh_from_db()
+    assert project.account.paid == 40
+    client.post(url + "mid-term/", {"result": "passed", "opinion": "进展正常"})
+    assert project.milestones.get(order=2).state == "accepted"
