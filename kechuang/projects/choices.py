@@ -81,7 +81,7 @@ class ReportState(models.TextChoices):
 class CheckResult(models.TextChoices):
     PASSED = "passed", _("Passed")
     RECTIFY = "rectify", _("Rectification required")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Failed the check")
 
 
 class AcceptanceResult(models.TextChoices):

@@ -22,15 +22,15 @@ from kechuang.core.scoring import aggregate, rank, weighted_total
 from kechuang.demo import fake, register
 from kechuang.projects.choices import (
     AcceptanceResult, Answer, ApplicationState, AssignmentState, CallState, ChangeKind, ChangeState, CheckResult,
-    CollectionKind, ExpertLevel, IndicatorKind, MilestoneKind, MilestoneState, ProjectState, ReportState,
+    CollectionKind, ExpertLevel, IndicatorKind, MilestoneKind, MilestoneState, OutcomeKind, ProjectState, ReportState,
     TargetPopulation,
 )
 from kechuang.projects.models import (
     Application, Assignment, BudgetLine, Call, CoApplicant, CollectionRound, CollectionSubmission, CollectionTarget,
-    Expert, Indicator, Milestone, Objection, PanelMeeting, ProgressReport, Project, ProjectChange, ProjectCheck,
+    Expert, Indicator, Milestone, Objection, Outcome, PanelMeeting, ProgressReport, Project, ProjectChange, ProjectCheck,
 )
 from kechuang.projects.services import REPORT_MONTHS, _add_months, application_number, award_reference, project_number
-from kechuang.registry.models import Enterprise
+from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty
 from kechuang.techmarket.choices import InstitutionKind, SolutionMode
 from kechuang.techmarket.models import Achievement, Demand, Institution
 
@@ -267,14 +267,29 @@ class ProjectsBuilder:
                 changes.append(ProjectChange(project=project, kind=ChangeKind.EXTENSION, proposal={"ends_on": project.ends_on.isoformat()},
                                              before={"ends_on": before.isoformat()}, reason="关键设备到货延迟", state=ChangeState.APPROVED,
                                              requested_on=self.as_of - dt.timedelta(days=40), decided_by=self.officer, decision_comment="同意延期六个月"))
+        outcomes = self._outcomes([p for p in projects if p.fate in ("passed", "extended")])
         for model, rows in ((Milestone, milestones), (ProgressReport, reports), (Indicator, indicators), (ProjectCheck, checks),
-                            (ProjectChange, changes)):
+                            (ProjectChange, changes), (Outcome, outcomes)):
             model.objects.bulk_create(rows)
             record_all_created(rows)
         Project.objects.bulk_update(projects, ["state", "closed_on", "closing_opinion", "recovered", "ends_on"])
         accounts = [call.account] + [p.account for p in projects]
         LedgerAccount.objects.bulk_update(accounts, ["reserved", "paid"])
         return len(projects)
+
+    def _outcomes(self, projects) -> list[Outcome]:
+        """The holder's patents and certificates the project lists as its results (the registry's own records)."""
+        made = []
+        for project in projects:
+            ip = IntellectualProperty.objects.filter(owners=project.enterprise).order_by("number").first()
+            if ip is not None:
+                made.append(Outcome(project=project, kind=OutcomeKind.IP, uscc=project.enterprise.uscc, number=ip.number, ip=ip,
+                                    linked_by=self.officer))
+            certificate = Certificate.objects.filter(enterprise=project.enterprise).order_by("number").first()
+            if certificate is not None:
+                made.append(Outcome(project=project, kind=OutcomeKind.CERTIFICATE, uscc=project.enterprise.uscc,
+                                    number=certificate.number, certificate=certificate, linked_by=self.officer))
+        return made
 
     def _milestones(self, project) -> list[Milestone]:
         award, reference, call = project.award, award_reference(project.application), project.call

@@ -43,7 +43,7 @@ class Call(AuditedModel):
     description = models.TextField(_("description"), blank=True)
     budget = models.DecimalField(_("budget (10k yuan)"), **MONEY)
     opens_on = models.DateField(_("opens on"))
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("closing date"))
     anonymised = models.BooleanField(_("anonymised review"), default=False)
     bands = models.JSONField(_("support bands"), default=list)
     eligibility = models.JSONField(_("eligibility"), default=dict)
@@ -574,7 +574,7 @@ class CollectionRound(AuditedModel):
     population = models.CharField(_("target population"), max_length=12, choices=TargetPopulation.choices)
     tier = models.CharField(_("tier"), max_length=20, blank=True)
     opens_on = models.DateField(_("opens on"))
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("closing date"))
     remind_days = models.PositiveSmallIntegerField(_("remind this many days before the deadline"), default=7)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 

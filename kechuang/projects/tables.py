@@ -12,7 +12,7 @@ EXPERT_COLUMNS = [
     Column(_("Active"), lambda e: _("yes") if e.active else _("no")),
 ]
 
-PUBLICITY_HEADERS = [_("Application number"), _("Project title"), _("Applicant"), _("Score"), _("Rank"), _("Support (10k yuan)")]
+PUBLICITY_HEADERS = [_("Application number"), _("Project title"), _("Applicant organisation"), _("Score"), _("Rank"), _("Support (10k yuan)")]
 
 
 def publicity_rows(call) -> list[tuple]:

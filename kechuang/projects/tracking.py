@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 
-from kechuang.projects.choices import MilestoneState, ReportState, Risk
+from kechuang.projects.choices import OPEN_PROJECT_STATES, MilestoneState, ReportState, Risk
 from kechuang.projects.models import Indicator, ProgressReport
 
 # Days overdue after which a report or a milestone turns the project red.
@@ -66,6 +66,8 @@ def _progress(project_ids) -> dict:
 
 
 def assess(project, on: dt.date, progress: Decimal | None) -> BoardRow:
+    if project.state not in OPEN_PROJECT_STATES:  # closed: nothing left to go wrong
+        return BoardRow(project, Risk.GREEN)
     red, yellow = [], []
     if project.overdue_reports:
         days = (on - project.oldest_report_due).days

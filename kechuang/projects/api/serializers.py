@@ -1,9 +1,27 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kechuang.projects import permissions as perms
 from kechuang.projects.models import Application, Assignment, Call, CollectionRound, Milestone, Project
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "coerce_to_string": False, "read_only": True}
+
+
+class PartySerializer(serializers.Serializer):
+    name = serializers.CharField()
+    uscc = serializers.CharField()
+
+
+class BudgetLineSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    own_funds = serializers.FloatField()
+    requested = serializers.FloatField()
+
+
+class OutcomeSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    uscc = serializers.CharField()
+    number = serializers.CharField()
 
 
 class CallSerializer(serializers.ModelSerializer):
@@ -42,24 +60,26 @@ class ApplicationSerializer(serializers.ModelSerializer):
     def _identities(self, application) -> bool:
         return perms.sees_identities(self.context["request"].user, application)
 
-    def get_applicant(self, application):
+    def get_applicant(self, application) -> str:
         return application.applicant_name if self._identities(application) else application.anonymous_label
 
-    def get_applicant_uscc(self, application):
+    def get_applicant_uscc(self, application) -> str:
         return application.applicant_uscc if self._identities(application) else ""
 
-    def get_leader(self, application):
+    def get_leader(self, application) -> str:
         return application.leader if self._identities(application) else ""
 
+    @extend_schema_field(PartySerializer(many=True))
     def get_co_applicants(self, application):
         if not self._identities(application):
             return []
         return [{"name": p.name, "uscc": p.uscc} for p in application.co_applicants.all()]
 
-    def get_answers(self, application):
+    def get_answers(self, application) -> dict[str, str]:
         shown = {f["key"] for f in application.call.form_fields if self._identities(application) or not f.get("identifying")}
         return {key: value for key, value in application.answers.items() if key in shown}
 
+    @extend_schema_field(BudgetLineSerializer(many=True))
     def get_budget(self, application):
         return [{"category": line.category, "own_funds": float(line.own_funds), "requested": float(line.requested)}
                 for line in application.budget_lines.all()]
@@ -73,6 +93,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         model = Assignment
         fields = ["id", "application", "state", "scores", "total", "comment", "scored_at"]
 
+    @extend_schema_field(ApplicationSerializer)
     def get_application(self, assignment):
         return ApplicationSerializer(assignment.application, context=self.context).data
 
@@ -105,6 +126,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         fields = ["number", "call", "title", "holder", "leader", "award", "paid", "recovered", "starts_on", "ends_on",
                   "signed_on", "state", "milestones", "outcomes"]
 
+    @extend_schema_field(OutcomeSerializer(many=True))
     def get_outcomes(self, project):
         return [{"kind": o.kind, "uscc": o.uscc, "number": o.number} for o in project.outcomes.all()]
 

@@ -172,3 +172,6 @@ def test_the_board_shows_risk(signed, officer_user):
     late = today + dt.timedelta(days=400)
     row = {row.project.pk: row for row in tracking.board(Project.objects.all(), late)}[signed.pk]
     assert row.risk == Risk.RED and row.reasons
+    services.terminate(signed, officer_user, "企业迁出本区")
+    closed = {row.project.pk: row for row in tracking.board(Project.objects.all(), late)}[signed.pk]
+    assert closed.risk == Risk.GREEN and closed.reasons == []
