@@ -103,6 +103,17 @@ class ScoreSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
+class FormalReviewSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["complete", "return", "reject"])
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class DecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True, min_value=0, max_value=1000000)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
 class MilestoneSerializer(serializers.ModelSerializer):
     amount = serializers.DecimalField(**MONEY)
     paid_amount = serializers.DecimalField(allow_null=True, **MONEY)

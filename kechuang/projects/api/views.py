@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from kechuang.core.permissions import sees_everything
 from kechuang.projects import services
 from kechuang.projects.api.serializers import (
-    ApplicationSerializer, AssignmentSerializer, CallSerializer, PaymentSerializer, ProjectSerializer, RoundSerializer,
+    ApplicationSerializer, AssignmentSerializer, CallSerializer, DecisionSerializer, FormalReviewSerializer, PaymentSerializer, ProjectSerializer, RoundSerializer,
     ScoreSerializer,
 )
 from kechuang.projects.models import Application, Assignment, Call, CollectionRound, Project
@@ -51,6 +51,27 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     def submit(self, request, pk=None):
         application = self.get_object()
         return _perform(lambda: services.submit(application, request.user),
+                        lambda: Response(self.get_serializer(application).data))
+
+
+    @extend_schema(request=FormalReviewSerializer, responses={200: ApplicationSerializer})
+    @action(detail=True, methods=["post"], url_path="formal-review")
+    def formal_review(self, request, pk=None):
+        application = self.get_object()
+        payload = FormalReviewSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        return _perform(lambda: services.formal_review(application, request.user, data["outcome"], data["reason"]),
+                        lambda: Response(self.get_serializer(application).data))
+
+    @extend_schema(request=DecisionSerializer, responses={200: ApplicationSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        application = self.get_object()
+        payload = DecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        return _perform(lambda: services.decide(application, request.user, data["approve"], data.get("amount"), data["reason"]),
                         lambda: Response(self.get_serializer(application).data))
 
 

@@ -162,3 +162,18 @@ def test_the_whole_journey_through_the_pages(call, firm, officer_user, client, m
     assert project.account.paid == 40
     client.post(url + "mid-term/", {"result": "passed", "opinion": "进展正常"})
     assert project.milestones.get(order=2).state == "accepted"
+
+
+def test_api_formal_review_and_decision(call, firm, make_application, officer_user, client):
+    application = make_application(call, firm)
+    client.force_login(member(firm))
+    assert client.post(f"/api/projects/applications/{application.pk}/formal-review/", {"outcome": "complete"},
+                       content_type="application/json").status_code == 403
+    client.force_login(officer_user)
+    done = client.post(f"/api/projects/applications/{application.pk}/formal-review/", {"outcome": "complete"}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["state"] == "complete"
+    services.close_call(call, officer_user)
+    over = client.post(f"/api/projects/applications/{application.pk}/decide/", {"approve": True, "amount": "120"}, content_type="application/json")
+    assert over.status_code == 400 and "超过申请的 100.00 万元" in str(over.json())
+    ok = client.post(f"/api/projects/applications/{application.pk}/decide/", {"approve": True, "amount": "100"}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["awarded"] == 100.0
