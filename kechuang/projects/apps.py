@@ -8,7 +8,6 @@ class ProjectsConfig(AppConfig):
     name = "kechuang.projects"
     label = "projects"
     verbose_name = _("S&T projects")
-    profile_sections = ["kechuang.projects.profile.projects_section"]
     nav = [
         (_("S&T projects"), "projects:workspace"),
         (_("Project tracking board"), "projects:board"),
