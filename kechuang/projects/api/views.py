@@ -18,6 +18,12 @@ from kechuang.projects.api.serializers import (
 from kechuang.projects.models import Application, Assignment, Call, CollectionRound, Project
 
 
+def _payload(serializer_class, request) -> dict:
+    payload = serializer_class(data=request.data)
+    payload.is_valid(raise_exception=True)
+    return payload.validated_data
+
+
 def _perform(perform, respond):
     try:
         perform()
@@ -58,9 +64,7 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="formal-review")
     def formal_review(self, request, pk=None):
         application = self.get_object()
-        payload = FormalReviewSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = _payload(FormalReviewSerializer, request)
         return _perform(lambda: services.formal_review(application, request.user, data["outcome"], data["reason"]),
                         lambda: Response(self.get_serializer(application).data))
 
@@ -68,9 +72,7 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         application = self.get_object()
-        payload = DecisionSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = _payload(DecisionSerializer, request)
         return _perform(lambda: services.decide(application, request.user, data["approve"], data.get("amount"), data["reason"]),
                         lambda: Response(self.get_serializer(application).data))
 
@@ -86,9 +88,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def score(self, request, pk=None):
         assignment = self.get_object()
-        payload = ScoreSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = _payload(ScoreSerializer, request)
         return _perform(lambda: services.score(assignment, request.user, data["scores"], data["comment"]),
                         lambda: Response(self.get_serializer(assignment).data))
 
@@ -105,12 +105,11 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def pay(self, request, number=None):
         project = self.get_object()
-        payload = PaymentSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        milestone = project.milestones.filter(order=payload.validated_data["milestone"]).first()
+        data = _payload(PaymentSerializer, request)
+        milestone = project.milestones.filter(order=data["milestone"]).first()
         if milestone is None:
             return Response({"milestone": ["no such milestone"]}, status=status.HTTP_400_BAD_REQUEST)
-        return _perform(lambda: services.pay_milestone(milestone, request.user, payload.validated_data.get("amount")),
+        return _perform(lambda: services.pay_milestone(milestone, request.user, data.get("amount")),
                         lambda: Response(self.get_serializer(project).data))
 
 

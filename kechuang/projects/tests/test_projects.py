@@ -175,3 +175,14 @@ def test_the_board_shows_risk(signed, officer_user):
     services.terminate(signed, officer_user, "企业迁出本区")
     closed = {row.project.pk: row for row in tracking.board(Project.objects.all(), late)}[signed.pk]
     assert closed.risk == Risk.GREEN and closed.reasons == []
+
+
+def test_api_payments_follow_the_milestones(signed, officer_user, client, firm):
+    url = f"/api/projects/projects/{signed.number}/pay/"
+    client.force_login(member(firm))
+    assert client.post(url, {"milestone": 1}, content_type="application/json").status_code == 403
+    client.force_login(officer_user)
+    early = client.post(url, {"milestone": 2}, content_type="application/json")
+    assert early.status_code == 400 and "验收通过后才能拨付" in str(early.json())
+    paid = client.post(url, {"milestone": 1}, content_type="application/json")
+    assert paid.status_code == 200 and paid.json()["paid"] == 40.0
