@@ -19,7 +19,7 @@ APPROVED = Q(state=ApplicationState.APPROVED)
 # Firm size by employees in the year before the call (unverified simplification of 工信部联企业〔2011〕300号,
 # whose thresholds differ by industry and also read revenue): below 20 micro, 100 small, 300 medium.
 SIZES = ((20, _("Micro")), (100, _("Small")), (300, _("Medium")))
-HEADERS = [_("Breakdown"), _("Applications"), _("Approved"), _("Award rate"), _("Awarded (10k yuan)"), _("Paid (10k yuan)")]
+HEADERS = [_("Breakdown"), _("Number of applications"), _("Approved"), _("Award rate"), _("Awarded (10k yuan)"), _("Paid (10k yuan)")]
 
 
 @dataclass

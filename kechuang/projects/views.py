@@ -26,7 +26,7 @@ from kechuang.projects import permissions as perms
 from kechuang.projects import services, statistics, tracking
 from kechuang.projects.choices import (
     AcceptanceResult, Answer, ApplicationState, CallState, Programme, ChangeKind, CheckResult, CollectionKind, CostCategory,
-    IndicatorKind, MilestoneState, OutcomeKind, ProjectState, Risk, TargetPopulation,
+    IndicatorKind, MilestoneKind, MilestoneState, OutcomeKind, ProjectState, Risk, TargetPopulation,
 )
 from kechuang.projects.models import (
     Application, Assignment, Call, CollectionRound, CollectionTarget, Expert, Milestone, ProgressReport, Project,
@@ -106,6 +106,7 @@ def call_detail(request, code):
         "call": call, "criteria": call.criterion_list, "steps": CALL.buttons(user, call), "staff": sees_everything(user),
         "manage": perms.manages_projects(user), "applications": applications.order_by("rank", "number")[:500],
         "eligibility": call.eligibility, "today": clock.today(),
+        "schedule": [(MilestoneKind(item["kind"]).label, item["share"]) for item in call.payment_schedule],
     }
     if perms.is_applicant_user(user):
         enterprise = _enterprise_of(user)
