@@ -114,6 +114,7 @@ def create_call(by, *, code: str, title: str, programme: str, year: int, budget,
     if Call.objects.filter(code=code).exists():
         raise ValidationError({"code": _("A call with the code %(code)s exists already.") % {"code": code}})
     with transaction.atomic():
+        lock_chain()
         account = ledger.open_account(f"projects.call:{code}", title, budget, by)
         return Call.objects.create(
             code=code, title=title, programme=programme, year=year, budget=budget, opens_on=opens_on, deadline=deadline,
@@ -335,6 +336,7 @@ def attach(application: Application, by, key: str, upload) -> Attachment:
         raise ValidationError({"key": _("The call asks for no attachment “%(key)s”.") % {"key": key}})
     validate_upload(upload)
     with transaction.atomic():
+        lock_chain()
         for old in application.files.filter(key=key):
             old.delete()
         return Attachment.objects.create(application=application, key=key, file=upload, uploaded_by=by)
@@ -421,6 +423,7 @@ def assign(application: Application, experts, by) -> list[Assignment]:
     if refusals:
         raise ValidationError(refusals)
     with transaction.atomic():
+        lock_chain()
         made = [Assignment.objects.get_or_create(application=application, expert=expert)[0] for expert in experts]
         users = [expert.user for expert in experts if expert.user_id]
         if users:
@@ -438,6 +441,7 @@ def auto_assign(call: Call, by) -> tuple[int, list[str]]:
     applications = call.applications.filter(state=ApplicationState.COMPLETE).select_related(
         "enterprise", "institution__enterprise", "field").prefetch_related("co_applicants", "assignments")
     with transaction.atomic():
+        lock_chain()
         for application in applications.order_by("number"):
             have = {a.expert_id for a in application.assignments.all()}
             wanted = call.experts_per_application - len(have)
@@ -488,6 +492,7 @@ def rank_call(call: Call) -> list[tuple[int, Application]]:
                                                             ApplicationState.NOT_APPROVED)))
     ranked = rank(applications, lambda a: a.score)
     with transaction.atomic():
+        lock_chain()
         for position, application in ranked:
             application.rank = position or None
             application.save()
@@ -500,6 +505,7 @@ def record_meeting(call: Call, by, held_on: dt.date, minutes: str, experts=()) -
     if not (minutes or "").strip():
         raise ValidationError({"minutes": _("The minutes may not be empty.")})
     with transaction.atomic():
+        lock_chain()
         meeting = PanelMeeting.objects.create(call=call, held_on=held_on, minutes=minutes.strip(), recorded_by=by)
         meeting.experts.set(experts)
     return meeting
@@ -528,6 +534,7 @@ def decide(application: Application, by, approve: bool, amount=None, reason: str
         raise ValidationError({"amount": _("The award of %(amount)s 万元 exceeds the band's maximum of %(maximum)s 万元.") % {
             "amount": amount, "maximum": band["maximum"]}})
     with transaction.atomic():
+        lock_chain()
         try:
             ledger.reserve(call.account, amount, award_reference(application), by, note="立项")
         except LedgerRefused as refused:
@@ -584,6 +591,7 @@ def conclude_publicity(call: Call, by, on: dt.date | None = None) -> list[Projec
     if open_objections:
         raise ValidationError(_("%(n)s objections have not been answered.") % {"n": open_objections})
     with transaction.atomic():
+        lock_chain()
         move(CALL, call, "conclude", by)
         return [_create_project(application, by, on, serial) for serial, application in enumerate(
             call.applications.filter(state=ApplicationState.APPROVED).select_related(
@@ -641,6 +649,7 @@ def sign_contract(project: Project, by, goals: str, indicators, on: dt.date | No
     if not rows:
         raise ValidationError({"indicators": _("The contract needs at least one indicator.")})
     with transaction.atomic():
+        lock_chain()
         move(PROJECT, project, "sign", by, goals=goals.strip(), signed_on=on)
         for row in rows:
             row.save()
@@ -672,6 +681,7 @@ def pay_milestone(milestone: Milestone, by, amount=None, on: dt.date | None = No
     if amount <= 0:
         raise ValidationError({"amount": _("A payment must be above zero.")})
     with transaction.atomic():
+        lock_chain()
         if Milestone.objects.filter(pk=milestone.pk, state=MilestoneState.ACCEPTED).update(
                 state=MilestoneState.PAID, paid_on=on, paid_amount=amount) != 1:
             raise ValidationError(_("This milestone was paid meanwhile; reload the page."))
@@ -713,6 +723,7 @@ def mid_term_check(project: Project, by, result: str, opinion: str, on: dt.date 
     if result not in CheckResult.values or not (opinion or "").strip():
         raise ValidationError(_("Give the check's result and its opinion."))
     with transaction.atomic():
+        lock_chain()
         made = ProjectCheck.objects.create(project=project, kind=MilestoneKind.MID_TERM, held_on=on, result=result,
                                            opinion=opinion.strip(), by=by)
         if result == CheckResult.PASSED:
@@ -746,6 +757,7 @@ def acceptance(project: Project, by, result: str, opinion: str, achieved: dict, 
             raise ValidationError({"achieved": _("The project has no indicator %(key)s.") % {"key": key}})
         values[str(key)] = _money(value, "achieved", _("Indicator “%(name)s”, achieved") % {"name": indicators[str(key)].name})
     with transaction.atomic():
+        lock_chain()
         for key, value in values.items():
             indicator = indicators[key]
             indicator.achieved = value
@@ -770,6 +782,7 @@ def terminate(project: Project, by, reason: str, recover=ZERO, on: dt.date | Non
         raise ValidationError({"recover": _("Only %(paid)s 万元 was paid; %(amount)s 万元 cannot be recovered.") % {
             "paid": project.account.paid, "amount": recover}})
     with transaction.atomic():
+        lock_chain()
         if recover > 0:
             ledger.post([Posting(project.account, EntryKind.REFUND, recover), Posting(project.call.account, EntryKind.REFUND, recover)],
                         award_reference(project.application), by, note="终止追回")
@@ -906,6 +919,7 @@ def open_round(by, *, code: str, title: str, kind: str, population_kind: str, de
         raise ValidationError({"code": _("A round with the code %(code)s exists already.") % {"code": code}})
     firms, institutions = population(kind, population_kind, tier, on)
     with transaction.atomic():
+        lock_chain()
         made = CollectionRound.objects.create(code=code, title=title, kind=kind, population=population_kind, tier=tier,
                                               opens_on=on, deadline=deadline, remind_days=remind_days, created_by=by)
         targets = [CollectionTarget(round=made, enterprise_id=pk) for pk in firms.values_list("pk", flat=True)]
@@ -950,6 +964,7 @@ def answer_round(target: CollectionTarget, by, achievements=(), demands=(), on: 
         raise ValidationError(_("Report at least one record, or answer that there is nothing to report."))
     made = []
     with transaction.atomic():
+        lock_chain()
         owner = target.institution
         if achievements and owner is None:
             owner = Institution.objects.filter(enterprise=target.enterprise).first() or Institution.objects.create(
