@@ -380,3 +380,52 @@ def innovation_events(region_code, as_of, plan=None) -> Measure:
     records = (Event.objects.held_between(dt.date(as_of.year, 1, 1), as_of)
                .filter(Q(organiser__isnull=True) | Q(organiser__region__code__startswith=region_code)).order_by("starts", "code"))
     return Measure(Decimal(records.count()), records, EVENT_COLUMNS)
+
+
+# ------------------------------------------------------------------------------------------- projects
+# Results the district's S&T projects produced (kechuang.projects outcomes, linked by USCC and number) and
+# the project funds paid.
+from kechuang.projects.models import Outcome as ProjectOutcome  # noqa: E402
+from kechuang.projects.models import Project as STProject  # noqa: E402
+
+
+def _project_records(model, kind: str, region_code: str):
+    """Registry records of `kind` linked as the outcome of a project held by an in-district enterprise."""
+    holders = Enterprise.objects.in_district(region_code)
+    linked = ProjectOutcome.objects.filter(kind=kind, project__enterprise__in=holders).values(f"{kind}_id")
+    return model.objects.filter(pk__in=linked)
+
+
+@named_query("project_patents", "项目产出专利")
+def project_patents(region_code, as_of, plan=None) -> Measure:
+    """Distinct patents and other IP, granted by the date, that an in-district project lists as its outcome."""
+    records = _project_records(IntellectualProperty, "ip", region_code).filter(kind__is_patent=True, granted__lte=as_of).prefetch_related(
+        "owners").order_by("number")
+    return Measure(Decimal(records.count()), records, PATENT_COLUMNS)
+
+
+@named_query("project_contracts", "项目产出技术合同成交额")
+def project_contracts(region_code, as_of, plan=None) -> Measure:
+    """合同成交额 of registered contracts, registered by the date, that an in-district project lists as its outcome."""
+    records = _project_records(TechContract, "contract", region_code).registered().filter(
+        registered_on__lte=as_of).select_related("seller").order_by("registered_on", "pk")
+    return Measure(records.turnover(), records, CONTRACT_COLUMNS)
+
+
+PROJECT_COLUMNS = [
+    Column("项目编号", "number"),
+    Column("项目名称", "title"),
+    Column("承担单位", "holder_name"),
+    Column("资助额(万元)", "award", numeric=True),
+    Column("已拨付(万元)", "account.paid", numeric=True),
+]
+
+
+@named_query("project_funds_paid", "科技项目经费拨付额")
+def project_funds_paid(region_code, as_of, plan=None) -> Measure:
+    """Project funds paid (万元, net of recoveries) to in-district enterprises' projects started by the date."""
+    from django.db.models import Sum
+
+    records = STProject.objects.filter(enterprise__in=Enterprise.objects.in_district(region_code),
+                                       starts_on__lte=as_of).select_related("account", "enterprise", "institution").order_by("number")
+    return Measure(records.aggregate(total=Sum("account__paid"))["total"] or Decimal(0), records, PROJECT_COLUMNS)

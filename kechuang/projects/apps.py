@@ -1,9 +1,17 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.core.permissions import sees_everything
+
 
 class ProjectsConfig(AppConfig):
     name = "kechuang.projects"
     label = "projects"
     verbose_name = _("S&T projects")
-    nav = []
+    nav = [
+        (_("S&T projects"), "projects:workspace"),
+        (_("Project tracking board"), "projects:board"),
+        (_("Collection rounds"), "projects:rounds"),
+        (_("Expert pool"), "projects:experts", sees_everything),
+        (_("Project statistics"), "projects:statistics"),
+    ]
