@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CarriersConfig(AppConfig):
     name = "kechuang.carriers"
     label = "carriers"
+    workspace = "kechuang.carriers.workspace.work_items"
     verbose_name = _("Innovation carriers and events")
     nav = [
         (_("Innovation carriers"), "carriers:list"),

@@ -2,8 +2,9 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.carriers.choices import CarrierKind, CarrierLevel, Cluster, EventKind, EventState, TenantStatus
-from kechuang.carriers.models import Carrier, Event, Tenant
+from kechuang.carriers.choices import CarrierKind, CarrierLevel, Cluster, EventKind, EventState, ReportState, TenantStatus
+from kechuang.carriers.models import Carrier, CarrierReport, Event, Tenant
+from kechuang.core.bounds import YearFilter
 
 
 class CarrierFilterSet(django_filters.FilterSet):
@@ -46,3 +47,12 @@ class EventFilterSet(django_filters.FilterSet):
     class Meta:
         model = Event
         fields = ["kind", "state"]
+
+
+class ReportFilterSet(django_filters.FilterSet):
+    year = YearFilter(label=_("Year"))
+    state = django_filters.MultipleChoiceFilter(label=_("State"), choices=ReportState.choices)
+
+    class Meta:
+        model = CarrierReport
+        fields = ["year", "state"]

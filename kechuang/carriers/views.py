@@ -17,7 +17,7 @@ from kechuang.carriers import chain as chain_data
 from kechuang.carriers import documents, evaluation, services
 from kechuang.carriers import permissions as perms
 from kechuang.carriers.choices import CarrierKind, EventKind, EventState, RoundState, TenantStatus
-from kechuang.carriers.filtersets import CarrierFilterSet, EventFilterSet, TenantFilterSet
+from kechuang.carriers.filtersets import CarrierFilterSet, EventFilterSet, ReportFilterSet, TenantFilterSet
 from kechuang.carriers.forms import (CarrierForm, EntryForm, EventForm, FollowUpForm, GraduationForm, InvestorForm, JudgeForm, LeaveForm, LinkForm,
                                     ReportForm, RoundForm, TenantForm)
 from kechuang.carriers.models import Carrier, CarrierReport, CarrierScore, Entry, Event, Investor, Tenant
@@ -205,6 +205,7 @@ class RuleSetsView(PredicateRequiredMixin, View):
 
 class ReportListView(ObjectListView):
     model = CarrierReport
+    filterset_class = ReportFilterSet
     columns = REPORT_COLUMNS
     title = gettext_lazy("Yearly reports (火炬统计)")
     export_name = "载体年度统计"

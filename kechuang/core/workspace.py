@@ -24,7 +24,7 @@ def listed(user, label: str, url_name: str, *args, **filters) -> WorkItem | None
     """The rows the list page `url_name` shows `user` under `filters`, as a work item; None when the
     user may not open that page."""
     path = reverse(url_name, args=args)
-    query = urlencode(filters)
+    query = urlencode(filters, doseq=True)
     match = resolve(path)
     view_class = match.func.view_class
     if not view_class.admits(user):

@@ -7,6 +7,7 @@ from kechuang.core.permissions import is_enterprise_user, sees_everything
 class FinanceConfig(AppConfig):
     name = "kechuang.finance"
     label = "finance"
+    workspace = "kechuang.finance.workspace.work_items"
     verbose_name = _("Listing and innovation finance")
     nav = [
         (_("Listing and finance"), "finance:overview"),

@@ -7,6 +7,7 @@ from kechuang.core.permissions import sees_everything
 class ProjectsConfig(AppConfig):
     name = "kechuang.projects"
     label = "projects"
+    workspace = "kechuang.projects.workspace.work_items"
     verbose_name = _("S&T projects")
     nav = [
         (_("S&T projects"), "projects:workspace"),
