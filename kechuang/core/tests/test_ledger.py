@@ -130,3 +130,18 @@ def test_concurrent_reservations_never_exceed_the_limit():
     account.refresh_from_db()
     assert outcomes.count("reserved") == 14 and account.reserved == Decimal("98")
     assert ledger.verify_balances() == []
+
+
+def test_a_whole_ledger_of_cents_verifies_although_the_database_adds_them_as_floats(budget):
+    # 0.1 + 0.1 + 0.1 − 0.3 is 5.6e-17 in binary floating point, which is how SQLite sums decimals.
+    for serial in range(3):
+        ledger.reserve(budget, "0.1", f"claim:{serial}")
+    ledger.release(budget, "0.3", "claim:all")
+    for amount in ("54.53", "0.68", "12.24", "7.77"):
+        ledger.reserve(budget, amount, "claim:pay")
+        ledger.settle(budget, amount, amount, "claim:pay")
+    budget.refresh_from_db()
+    assert budget.reserved == Decimal("0") and budget.paid == Decimal("75.22")
+    assert ledger.verify_balances() == []
+    LedgerAccount.objects.filter(pk=budget.pk).update(paid=Decimal("75.21"))
+    assert ledger.verify_balances() == [budget]
