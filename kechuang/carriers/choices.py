@@ -59,6 +59,7 @@ class EventKind(models.TextChoices):
     DEMO_DAY = "demo_day", "Demo Day"
     STARTUP_WEEKEND = "startup_weekend", "创业周末"
     ROADSHOW = "roadshow", "路演"
+    BANK_MATCHING = "bank_matching", "银企对接会"
 
 
 class EventState(models.TextChoices):

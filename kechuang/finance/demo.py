@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from kechuang.carriers import services as carrier_services
+from kechuang.carriers.choices import EventKind
 from kechuang.core.audit import record_bulk, snapshot
 from kechuang.core.choices import AuditAction, Role
 from kechuang.demo import fake, register
@@ -79,9 +81,26 @@ class FinanceBuilder:
         products = self.products()
         demands = self.demands(products, funds)
         run = services.compute_points(self.as_of.year - 1)
+        self.bank_matching(demands, products)
         self.context.stdout.write(
             f"finance: {counts['stored']} listing candidates, {len(entries)} pool entries, {len(funds)} funds, "
             f"{len(products)} products, {len(demands)} financing demands, points {run.year} for {run.enterprises}\n")
+
+    def bank_matching(self, demands, products):
+        """银企对接: the bureau's next matching session, recorded as an event like the others — the firms
+        with open financing demands registered, and the banks and investors that come."""
+        officer = self.context.users.get(Role.OFFICER)
+        if officer is None:
+            return None
+        day = self.as_of + dt.timedelta(days=21)
+        event = carrier_services.create_event(officer, code=f"yqdj-{day:%Y%m}", name=f"{day:%Y年%m月}生态城银企对接会",
+                                              kind=EventKind.BANK_MATCHING, starts=day, ends=day)
+        waiting = sorted({d.enterprise for d in demands if d.state == DemandState.POSTED}, key=lambda firm: firm.uscc)
+        for firm in waiting[:8]:
+            carrier_services.register_entry(event, f"{firm.name}融资需求", enterprise=firm)
+        for institution in sorted({product.institution.name for product in products})[:5]:
+            carrier_services.add_investor(event, fake.person(self.rng), institution, officer)
+        return event
 
     # ---- the pool ---------------------------------------------------------------------------------------
     def pool(self):
@@ -221,7 +240,7 @@ class FinanceBuilder:
         return made
 
 
-@register("finance", after=("registry", "techmarket", "policy"))
+@register("finance", after=("registry", "techmarket", "policy", "carriers"))
 def populate(context):
     FinanceBuilder(context).build()
 

@@ -45,6 +45,10 @@ CertificateKind = models.TextChoices(
 class Level(models.TextChoices):
     NATIONAL = "national", "国家级"
     PROVINCIAL = "provincial", "省部级"
+    # A city's or a district's own awards and events (the Eco-City's 创新之星): recorded, though the tier
+    # rule sets count only the two levels above.
+    MUNICIPAL = "municipal", "市级"
+    DISTRICT = "district", "区级"
 
 
 class StandardLevel(models.TextChoices):

@@ -155,3 +155,21 @@ def test_rounds_are_set_before_judging(event, judges, make_enterprise, operator_
         services.add_round(event, 2, "复赛", CRITERIA)
     with pytest.raises(ValidationError):
         services.add_judge(event.rounds.get(), operator_user)      # not a review expert
+
+
+def test_a_district_events_award_is_recorded_as_a_district_prize(event, judges, make_enterprise, operator_user):
+    """The Eco-City's 创新之星 is a district event: its prizes are on record at 区级."""
+    Event.objects.filter(pk=event.pk).update(prize_level="district")
+    event.refresh_from_db()
+    firm = make_enterprise("创新之星企业")
+    services.add_round(event, 1, "决赛", CRITERIA)
+    for judge in judges:
+        services.add_judge(event.rounds.get(), judge)
+    entry = services.register_entry(event, "之星项目", track="企业组", enterprise=firm)
+    services.open_judging(event, operator_user)
+    for judge in judges:
+        services.submit_score(event.rounds.get(), entry, judge, {"tech": 8, "market": 8})
+    services.close_round(event.rounds.get(), operator_user)
+    services.publish(event, {entry.pk: "first"}, operator_user)
+    prize = CompetitionPrize.objects.get(enterprise=firm)
+    assert (prize.level, prize.get_level_display()) == ("district", "区级")
