@@ -46,7 +46,7 @@ class GraduationSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class ScoreSerializer(serializers.ModelSerializer):
+class EvaluationScoreSerializer(serializers.ModelSerializer):
     carrier = serializers.SlugRelatedField(slug_field="code", read_only=True)
     total = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True, coerce_to_string=False)
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from kechuang.carriers import permissions as perms
 from kechuang.carriers import services
 from kechuang.carriers.api.serializers import (CarrierSerializer, EntrySerializer, EventSerializer, GraduationSerializer,
-                                               JudgeScoreSerializer, ScoreSerializer, TenantFilingSerializer, TenantSerializer)
+                                               JudgeScoreSerializer, EvaluationScoreSerializer, TenantFilingSerializer, TenantSerializer)
 from kechuang.carriers.filtersets import CarrierFilterSet, EventFilterSet, TenantFilterSet
 from kechuang.carriers.models import Carrier, CarrierScore, Event, Tenant
 from kechuang.core.permissions import api_permission
@@ -78,7 +78,7 @@ class TenantViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = ScoreSerializer
+    serializer_class = EvaluationScoreSerializer
     permission_classes = [api_permission(perms.uses_carriers)]
 
     def get_queryset(self):
