@@ -23,7 +23,7 @@ class TalentForm(forms.ModelForm):
             "name", "gender", "birth_year", "id_number", "phone", "email", "education", "title", "field",
             "position", "level", "recognition_year", "recognition_document", "mode", "arrival_date",
         ]
-        widgets = {"arrival_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"arrival_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,7 +45,7 @@ class TalentForm(forms.ModelForm):
 
 
 class RevealForm(forms.Form):
-    field = forms.ChoiceField(label=_("Number"), choices=SensitiveField.choices)
+    field = forms.ChoiceField(label=_("Which number"), choices=SensitiveField.choices)
     reason = forms.CharField(label=_("Reason (recorded in the audit trail)"), max_length=300)
 
 
@@ -57,7 +57,7 @@ class ConsentForm(forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["purpose", "necessity", "form", "given_on", "withdrawn_on"]
-        widgets = {"given_on": forms.DateInput(attrs={"type": "date"}), "withdrawn_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"given_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "withdrawn_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class EditionForm(forms.ModelForm):
@@ -66,7 +66,7 @@ class EditionForm(forms.ModelForm):
     class Meta:
         model = Edition
         fields = ["year", "title", "collect_until", "document"]
-        widgets = {"collect_until": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"collect_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class DirectoryRowForm(forms.ModelForm):

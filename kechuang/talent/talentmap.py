@@ -53,7 +53,7 @@ def by_field_and_cluster(talents) -> Figure:
         by_pair[(domain, cluster)] += people
     xs, ys = sorted({c for _d, c in by_pair}), sorted({d for d, _c in by_pair})
     plot = {"data": [{"type": "heatmap", "x": xs, "y": ys, "z": [[by_pair.get((y, x), 0) for x in xs] for y in ys],
-                      "colorscale": "Blues"}],
+                      "colorscale": "Blues", "reversescale": True}],
             "layout": {"title": {"text": "技术领域 × 产业集群"}, "margin": {"l": 140}}}
     return Figure("field", "技术领域×行业×产业集群", ["技术领域", "行业门类(大类)", "产业集群", "人数"], rows, plot)
 

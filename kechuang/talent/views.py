@@ -44,6 +44,10 @@ class TalentListView(ObjectListView):
     title = gettext_lazy("Talent")
     intro = MASKING_NOTE
     export_name = "科技人才"
+    template_name = "talent/talent_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "may_manage": perms.can_manage_talent(self.request.user)}
 
     def base_queryset(self):
         return Talent.objects.visible_to(self.request.user).select_related("field", "employer", "level__programme")

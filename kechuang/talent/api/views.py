@@ -34,33 +34,34 @@ class TalentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return Talent.objects.visible_to(self.request.user).select_related("field", "employer", "level__programme")
 
-    @extend_schema(request=RevealSerializer, responses={200: RevealedSerializer})
-    @action(detail=True, methods=["post"])
-    def reveal(self, request, pk=None):
-        talent = self.get_object()
-        asked = RevealSerializer(data=request.data)
+    def _act(self, serializer_class, perform):
+        """Validate the body, run the service with it; a refusal is 403 (who) or 400 (what)."""
+        asked = serializer_class(data=self.request.data)
         asked.is_valid(raise_exception=True)
         try:
-            value = services.reveal(talent, asked.validated_data["field"], asked.validated_data["reason"], request.user)
+            return perform(self.get_object(), asked.validated_data)
         except DjangoPermissionDenied:
             raise PermissionDenied from None
         except ValidationError as error:
             return _refused(error)
-        return Response({"field": asked.validated_data["field"], "value": value}, headers={"Cache-Control": "no-store"})
+
+    @extend_schema(request=RevealSerializer, responses={200: RevealedSerializer})
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        def perform(talent, data):
+            value = services.reveal(talent, data["field"], data["reason"], request.user)
+            return Response({"field": data["field"], "value": value}, headers={"Cache-Control": "no-store"})
+
+        return self._act(RevealSerializer, perform)
 
     @extend_schema(request=RemovalSerializer, responses={204: None})
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):
-        talent = self.get_object()
-        asked = RemovalSerializer(data=request.data)
-        asked.is_valid(raise_exception=True)
-        try:
-            services.remove_on_request(talent, asked.validated_data["reason"], request.user)
-        except DjangoPermissionDenied:
-            raise PermissionDenied from None
-        except ValidationError as error:
-            return _refused(error)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        def perform(talent, data):
+            services.remove_on_request(talent, data["reason"], request.user)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+
+        return self._act(RemovalSerializer, perform)
 
 
 class ConsentViewSet(viewsets.ReadOnlyModelViewSet):
