@@ -154,6 +154,19 @@ def record_consent(talent: Talent, user, **values) -> Consent:
     return consent
 
 
+def withdraw_consent(consent: Consent, user) -> Consent:
+    """个人信息保护法 第十五条: consent may be withdrawn; the date is kept, the purpose ends with it."""
+    if not can_manage_talent(user):
+        raise PermissionDenied
+    if consent.withdrawn_on is not None:
+        raise ValidationError("该同意已撤回")
+    with transaction.atomic():
+        lock_chain()
+        consent.withdrawn_on = max(clock.today(), consent.given_on)
+        consent.save()
+    return consent
+
+
 # --- the guidance directory ---------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/reveal/", views.RevealView.as_view(), name="talent-reveal"),
     path("<int:pk>/remove/", views.RemovalView.as_view(), name="talent-remove"),
     path("<int:pk>/consents/", views.ConsentView.as_view(), name="talent-consent"),
+    path("<int:pk>/consents/<int:consent>/withdraw/", views.ConsentWithdrawalView.as_view(), name="consent-withdraw"),
     path("programmes/", views.ProgrammeListView.as_view(), name="programmes"),
     path("directory/", views.EditionListView.as_view(), name="editions"),
     path("directory/<int:year>/", views.EditionDetailView.as_view(), name="edition"),

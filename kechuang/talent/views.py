@@ -137,6 +137,20 @@ class ConsentView(PredicateRequiredMixin, View):
         return TalentDetailView().get(request, pk, consent_form=form)
 
 
+class ConsentWithdrawalView(PredicateRequiredMixin, View):
+    predicate = perms.can_manage_talent
+
+    def post(self, request, pk, consent):
+        talent = _talent(request, pk)
+        try:
+            services.withdraw_consent(get_object_or_404(talent.consents, pk=consent), request.user)
+        except ValidationError as error:
+            _refusal(request, error)
+        else:
+            messages.success(request, _("Consent withdrawn."))
+        return redirect(talent)
+
+
 class TalentFormView(PredicateRequiredMixin, View):
     predicate = perms.can_manage_talent
 

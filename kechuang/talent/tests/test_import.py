@@ -3,6 +3,7 @@ import pytest
 from kechuang.core.imports import ImportFailed, error_workbook, read_table
 from kechuang.core.models import AuditEntry
 from kechuang.talent import crypto
+from kechuang.talent.identity import mask_id
 from kechuang.talent.importers import TalentImporter
 from kechuang.talent.models import Talent
 from kechuang.talent.tests.conftest import HEADERS, id_number, talent_row, workbook
@@ -78,3 +79,17 @@ def test_preview_and_error_workbook_show_masked_numbers(make_enterprise):
     assert number not in str(table.rows) and "13812345678" not in str(table.rows)
     assert "138****5678" in str(table.rows)
     assert number not in shown
+
+
+def test_the_upload_preview_page_shows_masked_numbers_only(client, make_user, make_enterprise):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(make_user("officer"))
+    employer = make_enterprise()
+    number = id_number(serial="041")
+    upload = SimpleUploadedFile("talents.xlsx", workbook([talent_row(employer.uscc, number), talent_row(employer.uscc, number)]))
+    preview = client.post(reverse("core:import"), {"kind": "talents", "file": upload}, follow=True)
+    page = preview.content.decode()
+    assert "同一身份证号" in page and mask_id(number) in page
+    assert number not in page and "13812345678" not in page

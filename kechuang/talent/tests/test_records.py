@@ -84,3 +84,15 @@ def test_age_and_birth_year_rules(make_talent):
         make_talent(number=id_number(birth="20150101"), birth_year=2015)
     with pytest.raises(ValidationError, match="超过 100"):
         make_talent(number=id_number(birth="19000101"), birth_year=1900)
+
+
+def test_consent_is_withdrawn_once_and_dated(make_talent, make_user):
+    officer = make_user(Role.OFFICER)
+    talent = make_talent(officer=officer)
+    consent = services.record_consent(talent, officer, purpose="人才图谱统计", necessity="统计分布", given_on="2022-01-05")
+    services.withdraw_consent(consent, officer)
+    assert consent.withdrawn_on is not None
+    with pytest.raises(ValidationError):
+        services.withdraw_consent(consent, officer)
+    with pytest.raises(PermissionDenied):
+        services.withdraw_consent(consent, make_user(Role.LEADER))
