@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.talent.permissions import sees_talent
+
 
 class TalentConfig(AppConfig):
     name = "kechuang.talent"
@@ -10,7 +12,7 @@ class TalentConfig(AppConfig):
     profile_sections = ["kechuang.talent.profile.staff_section"]
     nav = [
         (_("Talent"), "talent:talents"),
-        (_("Talent guidance directory"), "talent:editions"),
+        (_("Talent guidance directory"), "talent:editions", sees_talent),
         (_("Talent map"), "talent:map"),
     ]
 

@@ -44,14 +44,14 @@ class RemovalSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-class LevelSerializer(serializers.ModelSerializer):
+class ProgrammeLevelSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProgrammeLevel
         fields = ["code", "name"]
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
-    levels = LevelSerializer(many=True, read_only=True)
+    levels = ProgrammeLevelSerializer(many=True, read_only=True)
 
     class Meta:
         model = Programme
@@ -64,19 +64,19 @@ class DirectoryRowSerializer(serializers.ModelSerializer):
         fields = ["id", "industry", "field", "position", "profile", "programme", "education", "scarcity", "wanted"]
 
 
-class GapSerializer(serializers.Serializer):
+class DirectoryGapSerializer(serializers.Serializer):
     row = DirectoryRowSerializer()
     on_record = serializers.IntegerField()
     gap = serializers.IntegerField()
 
 
-class EditionSerializer(serializers.ModelSerializer):
+class DirectoryEditionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Edition
         fields = ["year", "title", "state", "collect_until", "published_on", "document"]
 
 
-class DemandSerializer(serializers.ModelSerializer):
+class EmployerDemandSerializer(serializers.ModelSerializer):
     edition = serializers.SlugRelatedField(slug_field="year", queryset=Edition.objects.all())
     enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
     wanted = serializers.IntegerField(min_value=1, max_value=2_147_483_647)

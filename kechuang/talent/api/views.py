@@ -14,7 +14,7 @@ from kechuang.core.permissions import api_permission
 from kechuang.talent import permissions as perms
 from kechuang.talent import services, talentmap
 from kechuang.talent.api.serializers import (
-    ConsentSerializer, DemandSerializer, EditionSerializer, GapSerializer, ProgrammeSerializer, RemovalSerializer,
+    ConsentSerializer, EmployerDemandSerializer, DirectoryEditionSerializer, DirectoryGapSerializer, ProgrammeSerializer, RemovalSerializer,
     RevealedSerializer, RevealSerializer, TalentSerializer,
 )
 from kechuang.talent.choices import EditionState
@@ -81,27 +81,27 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class EditionViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = EditionSerializer
+    serializer_class = DirectoryEditionSerializer
     lookup_field = "year"
     lookup_value_regex = r"\d{4}"
 
     def get_queryset(self):
         return Edition.objects.visible_to(self.request.user)
 
-    @extend_schema(responses={200: GapSerializer(many=True)})
+    @extend_schema(responses={200: DirectoryGapSerializer(many=True)})
     @action(detail=True, methods=["get"])
     def gaps(self, request, year=None):
-        return Response(GapSerializer(services.gaps(self.get_object()), many=True).data)
+        return Response(DirectoryGapSerializer(services.gaps(self.get_object()), many=True).data)
 
 
 class DemandViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    serializer_class = DemandSerializer
+    serializer_class = EmployerDemandSerializer
 
     def get_queryset(self):
         return EmployerDemand.objects.visible_to(self.request.user).select_related("edition", "enterprise")
 
     def create(self, request, *args, **kwargs):
-        asked = DemandSerializer(data=request.data)
+        asked = EmployerDemandSerializer(data=request.data)
         asked.is_valid(raise_exception=True)
         enterprise = perms.enterprise_of(request.user)
         if enterprise is None:
@@ -114,7 +114,7 @@ class DemandViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied from None
         except ValidationError as error:
             return _refused(error)
-        return Response(DemandSerializer(demand).data, status=status.HTTP_201_CREATED)
+        return Response(EmployerDemandSerializer(demand).data, status=status.HTTP_201_CREATED)
 
 
 class TalentMapView(APIView):

@@ -114,18 +114,34 @@ def filled(entry, namespace, talent):
         return None
 
 
+def from_api_list(client, entry, namespace):
+    """An API detail route filled from the first row its list answers (for viewsets that name no model)."""
+    view = getattr(entry.callback, "cls", None)
+    basename = (getattr(entry.callback, "initkwargs", {}) or {}).get("basename")
+    if view is None or basename is None or list(entry.pattern.regex.groupindex) != [view.lookup_url_kwarg or view.lookup_field]:
+        return None
+    try:
+        listing = client.get(reverse(f"{namespace}:{basename}-list")).json()
+        rows = listing["results"] if isinstance(listing, dict) else listing
+        value = rows[0].get(view.lookup_field, rows[0].get("id")) if rows else None
+        return reverse(f"{namespace}:{entry.name}", kwargs={view.lookup_url_kwarg or view.lookup_field: value}) if value else None
+    except (NoReverseMatch, ValueError, KeyError, TypeError):
+        return None
+
+
 def site_urls(client, talent, crawlers):
     """Every URL to walk: the patterns without parameters, those filled from their model, and for the
     rest the real links and form actions the pages show (followed two steps from every argument-free
     page as each of `crawlers`)."""
     walk, unfilled = set(), set()
+    client.force_login(crawlers[0])
     for route, namespace, entry in _patterns(get_resolver().url_patterns):
         if route.startswith(SKIPPED):
             continue
         if not entry.pattern.regex.groupindex:
             walk.add("/" + route)
             continue
-        url = filled(entry, namespace, talent)
+        url = filled(entry, namespace, talent) or from_api_list(client, entry, namespace)
         if url:
             walk.add(url)
         else:
