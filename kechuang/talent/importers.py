@@ -25,16 +25,20 @@ TITLE_SYNONYMS = {"正高": Title.SENIOR, "副高": Title.ASSOCIATE, "中级职�
 MASKED_COLUMNS = {"id_number": mask_id, "phone": mask_phone}
 
 
+# How a cell reads as text (an integer-valued float without ".0", NaN and inf as written).
+as_text = text()
+
+
 def _parse_id(value) -> str:
     try:
-        return validate_id(str(value))
+        return validate_id(as_text(value))
     except IdentityError as error:
         raise CellError(str(error)) from None
 
 
 def _parse_mobile(value) -> str:
     try:
-        return validate_mobile(str(int(value)) if isinstance(value, float) else str(value))
+        return validate_mobile(as_text(value))
     except IdentityError as error:
         raise CellError(str(error)) from None
 
@@ -146,8 +150,7 @@ class TalentImporter(ModelImporter):
         for _number, raw in table.rows:
             for index, mask in columns.items():
                 if raw[index] not in (None, ""):
-                    cell = raw[index]
-                    plain = str(int(cell)) if isinstance(cell, float) else str(cell)
+                    plain = as_text(raw[index])
                     raw[index] = mask(normalise_id(plain) if mask is mask_id else normalise_phone(plain))
 
     def instance_values(self, row):

@@ -86,6 +86,9 @@ def save_talent(talent: Talent, user, id_number: str | None = None, phone: str |
                 problems.append(("身份证号", "该身份证号已有人才记录"))
     elif talent.pk is None:
         problems.append(("身份证号", "必填项为空"))
+    else:
+        # A changed birth year must still agree with the stored number.
+        problems += age_problems(crypto.decrypt(talent.id_cipher), talent.birth_year, clock.today())
     if phone is not None:
         try:
             number = validate_mobile(phone) if phone else ""

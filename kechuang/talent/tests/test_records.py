@@ -96,3 +96,11 @@ def test_consent_is_withdrawn_once_and_dated(make_talent, make_user):
         services.withdraw_consent(consent, officer)
     with pytest.raises(PermissionDenied):
         services.withdraw_consent(consent, make_user(Role.LEADER))
+
+
+def test_a_changed_birth_year_is_checked_against_the_stored_number(make_talent, make_user):
+    officer = make_user(Role.OFFICER)
+    talent = make_talent(officer=officer)
+    talent.birth_year = 1989
+    with pytest.raises(ValidationError, match="不一致"):
+        services.save_talent(talent, officer)
