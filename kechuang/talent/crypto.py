@@ -45,6 +45,13 @@ def encrypt(plaintext: str) -> str:
     return _fernet().encrypt(plaintext.encode()).decode()
 
 
+def encrypt_reproducibly(plaintext: str, iv: bytes, at: int) -> str:
+    """The demo district's ciphertexts: the same seed must build the same rows, so the IV comes from the
+    demo's seeded generator and the timestamp from its as-of date. Real records use `encrypt` (a fresh
+    random IV each time)."""
+    return _fernet()._encrypt_from_parts(plaintext.encode(), at, iv).decode()
+
+
 def decrypt(token: str) -> str:
     try:
         return _fernet().decrypt(token.encode()).decode()

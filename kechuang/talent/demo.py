@@ -12,6 +12,7 @@ from kechuang.core.audit import record_bulk, snapshot
 from kechuang.core.choices import AuditAction, Role
 from kechuang.demo import fake, register
 from kechuang.registry.models import Enterprise, Project
+from kechuang.talent import crypto
 from kechuang.talent.choices import ConsentForm, Education, EditionState, Gender, Mode, Scarcity, Title
 from kechuang.talent.identity import check_char
 from kechuang.talent.models import Consent, DirectoryRow, Edition, EmployerDemand, Programme, ProgrammeLevel, Talent
@@ -48,7 +49,12 @@ def _id_number(rng, birth_year: int, taken: set) -> str:
 
 def _people(context, firms, demo_firm, levels, officer):
     rng, as_of = context.rng, context.as_of
-    taken, people, plain = set(), [], []
+    at = int(dt.datetime.combine(as_of, dt.time(), tzinfo=dt.timezone.utc).timestamp())
+
+    def encrypt(text):
+        return crypto.encrypt_reproducibly(text, rng.randbytes(16), at)
+
+    taken, people = set(), []
     for index in range(context.scaled(300)):
         employer = demo_firm if index < PEOPLE_AT_DEMO_FIRM and demo_firm else rng.choice(firms)
         birth_year = as_of.year - rng.randint(24, 62)
@@ -64,9 +70,8 @@ def _people(context, firms, demo_firm, levels, officer):
             position=rng.choice(POSITIONS), level=level, recognition_year=year,
             recognition_document=f"津人才认〔{year}〕{rng.randint(1, 99)}号" if level else "",
             mode=Mode.FLEXIBLE if rng.random() < 0.2 else Mode.FULL_TIME, arrival_date=arrival,
-            **sealed_id(number), **sealed_phone(phone),
+            **sealed_id(number, encrypt), **sealed_phone(phone, encrypt),
         ))
-        plain.append(number)
     Talent.objects.bulk_create(people, batch_size=1000)
     record_bulk(Talent, [(AuditAction.CREATE, str(p.pk), str(p), None, snapshot(p)) for p in people])
     consents = [Consent(talent=p, purpose="人才政策兑现与服务", necessity="核验身份、兑现人才待遇须使用身份证号与手机号",

@@ -25,4 +25,4 @@ class TalentFilterSet(django_filters.FilterSet):
         return queryset.filter(name__icontains=value) | queryset.filter(employer__name__icontains=value)
 
     def filter_field(self, queryset, name, value):
-        return queryset.filter(field_id__startswith=value.strip())
+        return queryset.filter(field__code__startswith=value.strip())

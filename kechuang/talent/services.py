@@ -25,16 +25,16 @@ ID_KIND, PHONE_KIND = "id", "phone"
 EDUCATION_RANK = {value: rank for rank, value in enumerate(Education.values)}
 
 
-def sealed_id(number: str) -> dict:
+def sealed_id(number: str, encrypt=crypto.encrypt) -> dict:
     """The stored forms of a valid identity number: ciphertext, blind index, mask."""
-    return {"id_cipher": crypto.encrypt(number), "id_index": crypto.blind_index(ID_KIND, number), "id_masked": mask_id(number)}
+    return {"id_cipher": encrypt(number), "id_index": crypto.blind_index(ID_KIND, number), "id_masked": mask_id(number)}
 
 
-def sealed_phone(number: str | None) -> dict:
+def sealed_phone(number: str | None, encrypt=crypto.encrypt) -> dict:
     if not number:
         return {"phone_cipher": "", "phone_index": "", "phone_masked": ""}
     return {
-        "phone_cipher": crypto.encrypt(number), "phone_index": crypto.blind_index(PHONE_KIND, number),
+        "phone_cipher": encrypt(number), "phone_index": crypto.blind_index(PHONE_KIND, number),
         "phone_masked": mask_phone(number),
     }
 

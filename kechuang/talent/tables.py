@@ -9,7 +9,7 @@ def _level(talent):
 
 # Only masked forms are columns: a list page and its export cannot show what they do not hold.
 TALENT_COLUMNS = [
-    Column(_("Name"), "name"),
+    Column(_("Full name"), "name"),
     Column(_("Gender"), "gender"),
     Column(_("Birth year"), "birth_year"),
     Column(_("ID number"), "id_masked"),

@@ -119,3 +119,10 @@ def test_named_queries_count_by_programme(staff, settings):
     assert run("talents_green_card", region, dt.date(2022, 1, 1)).value == 1
     assert run("talents_green_card", region, dt.date(2020, 12, 31)).value == 0
     assert run("talents_haihe", region, dt.date(2022, 1, 1)).value == 0
+
+
+def test_field_filter_narrows_by_the_field_and_the_fields_under_it(client, staff):
+    officer, *_ = staff
+    client.force_login(officer)
+    assert [r["name"] for r in client.get("/api/talent/talents/", {"field": "2"}).json()["results"]] == ["别家人"]
+    assert client.get("/api/talent/talents/", {"field": "\x18)2"}).json()["results"] == []
