@@ -429,3 +429,36 @@ def project_funds_paid(region_code, as_of, plan=None) -> Measure:
     records = STProject.objects.filter(enterprise__in=Enterprise.objects.in_district(region_code),
                                        starts_on__lte=as_of).select_related("account", "enterprise", "institution").order_by("number")
     return Measure(records.aggregate(total=Sum("account__paid"))["total"] or Decimal(0), records, PROJECT_COLUMNS)
+
+
+# --- talent (kechuang.talent) ---------------------------------------------------------------------
+
+def _talent_query(name: str, label: str, programme: str | None):
+    """People employed in the district who had arrived by the date, recognised under `programme` by then
+    (None: everyone on record); only masked numbers are columns, so a drill-down shows no plaintext."""
+    from kechuang.talent.tables import TALENT_COLUMNS
+
+    def compute(region_code, as_of, plan=None) -> Measure:
+        from kechuang.talent.models import Talent
+
+        records = Talent.objects.in_district(region_code).on_record(as_of)
+        if programme is not None:
+            records = records.filter(level__programme__code=programme, recognition_year__lte=as_of.year)
+        records = records.select_related("field", "employer", "level__programme").order_by("name", "pk")
+        return Measure(Decimal(records.count()), records, TALENT_COLUMNS)
+
+    named_query(name, label)(compute)
+
+
+# The shipped programmes (kechuang/talent/data/programmes.yaml); a district's own programme added later
+# is counted by talents_on_record and shown on the talent map.
+TALENT_INDICATORS = {
+    "talents_on_record": ("科技人才（在册）", None),
+    "talents_haihe": ("海河英才", "haihe"),
+    "talents_green_card": ("人才绿卡", "green-card"),
+    "talents_haihe_craftsman": ("海河工匠", "haihe-craftsman"),
+    "talents_outstanding": ("杰出人才", "outstanding"),
+    "talents_young": ("青年英才", "young"),
+}
+for _name, (_label, _programme) in TALENT_INDICATORS.items():
+    _talent_query(_name, _label, _programme)
