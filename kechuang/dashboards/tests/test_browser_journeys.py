@@ -236,3 +236,31 @@ def test_every_role_lands_on_a_chinese_home_page(browser, server, journey):
         page = person.log_in(username)
         assert page.evaluate("document.documentElement.lang") == "zh-hans"
         assert "退出" in _text(page)
+
+
+def test_expert_scores_an_assigned_application_without_seeing_who_applied(journey):
+    expert = journey("expert")
+    page = expert.log_in("expert")
+    page.click("a.kpi:has-text('待评分')")
+    page.wait_for_load_state("networkidle")
+    page.locator("table tbody tr td a").first.click()
+    page.wait_for_load_state("networkidle")
+    for field in page.locator("input[name^=score_]").all():
+        label = field.evaluate("input => input.parentElement.textContent")
+        field.fill(label.split("(")[1].split("–")[1].split(",")[0].strip())  # the criterion's maximum
+    page.fill("textarea[name=comment]", "浏览器测试：技术路线清晰，可行。")
+    page.click("button.primary:has-text('保存评分')")
+    page.wait_for_load_state("networkidle")
+    assert "已评分" in _text(page) or "浏览器测试：技术路线清晰" in _text(page)
+
+
+def test_carrier_operator_submits_its_yearly_return(journey):
+    carrier = journey("carrier")
+    page = carrier.log_in("carrier")
+    page.click("a.kpi:has-text('年度统计')")
+    page.wait_for_load_state("networkidle")
+    page.locator("table.data tbody tr td a").first.click()
+    page.wait_for_load_state("networkidle")
+    page.click("button[name=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "已保存" in _text(page) and "待审核" in _text(page)
