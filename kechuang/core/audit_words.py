@@ -31,10 +31,16 @@ def type_label(object_type: str) -> str:
 def _field(model, attname: str):
     if model is None:
         return None
-    for field in model._meta.concrete_fields:
-        if field.attname == attname:
+    for field in (*model._meta.concrete_fields, *model._meta.many_to_many):
+        if attname in (field.attname, field.name):
             return field
     return None
+
+
+def _keys(value) -> list[str]:
+    """The related keys a stored value holds: one for a foreign key, a list for a many-to-many field."""
+    values = value if isinstance(value, list) else [value]
+    return [str(item) for item in values if item not in (None, "")]
 
 
 def _value(field, value, names: dict) -> str:
@@ -47,7 +53,7 @@ def _value(field, value, names: dict) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
-        return names.get((field.related_model, str(value)), f"#{value}")
+        return "、".join(names.get((field.related_model, key), f"#{key}") for key in _keys(value)) or "—"
     return str(value)
 
 
@@ -61,7 +67,7 @@ def describe(entries) -> None:
         for attname, pair in (entry.changes or {}).items():
             field = _field(model, attname)
             if field is not None and field.is_relation and field.related_model is not None:
-                wanted[field.related_model].update(str(value) for value in pair if value not in (None, ""))
+                wanted[field.related_model].update(key for value in pair for key in _keys(value))
     names = {}
     for related, keys in wanted.items():
         for obj in related._base_manager.filter(pk__in=list(keys)):

@@ -67,6 +67,14 @@ def test_the_audit_log_reads_in_words(client, auditor, officer, make_enterprise)
     assert row.who_text == "王立新" and row.type_text == "企业"
     assert "联系电话：— → 022-66881234" in row.changes_text
     assert "是" in row.changes_text and "True" not in row.changes_text
+    # A many-to-many change lists the related records by name.
+    from kechuang.core.audit_words import describe
+    from kechuang.core.models import Department
+
+    departments = [Department.objects.create(code="m2m1", name="甲局"), Department.objects.create(code="m2m2", name="乙局")]
+    entry = AuditEntry(object_type="plan.task", changes={"co_departments": [[], [d.pk for d in departments]]}, actor="")
+    describe([entry])
+    assert entry.changes_text.endswith("甲局、乙局") and entry.who_text == "系统"
     region = Region.objects.get(code="120116001")
     assert f"→ {region}" in row.changes_text, row.changes_text
 
