@@ -14,6 +14,8 @@ def parse_field(value):
     from kechuang.core.models import HighTechDomain
 
     value = str(value).strip()
+    if not value.isprintable():  # a control character (NUL above all) cannot be a field's name, nor be looked up
+        raise CellError(f"技术领域「{value.encode('unicode_escape').decode()}」含有不可见的控制字符")
     domain = HighTechDomain.objects.filter(level="domain").filter(code=value).first() or HighTechDomain.objects.filter(
         level="domain", name=value).first()
     if domain is None:

@@ -12,12 +12,14 @@ from django.db import models, transaction
 from kechuang import demo
 from kechuang.core.choices import Role
 from kechuang.core.demo import DEMO_LOGINS, DEMO_PASSWORD
-from kechuang.core.models import AuditChainHead, AuditEntry, HighTechDomain, Industry, IPKind, Region, User
+from kechuang.core.models import AuditChainHead, AuditEntry, HighTechDomain, Industry, IPKind, Notification, OutboxEmail, Region, User
 from kechuang.registry.models import Enterprise
 
 N = 60
 # Reference tables come from migrations, and the audit log records when it was written.
-SKIPPED = (Region, Industry, HighTechDomain, IPKind, AuditEntry, AuditChainHead)
+# Notices and e-mails link to their records by address (/plan/reports/45/), and row ids differ between runs on
+# PostgreSQL; the records they tell of are compared themselves.
+SKIPPED = (Region, Industry, HighTechDomain, IPKind, AuditEntry, AuditChainHead, Notification, OutboxEmail)
 
 
 def _content_fields(model):
