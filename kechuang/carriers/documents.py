@@ -29,7 +29,7 @@ def carrier_report(score: CarrierScore) -> bytes:
                        f"在全区参评载体中排名第 {score.rank} 位；{previous}。")
     document.heading("二、各项指标")
     document.table(["类别", "指标", "数值", "达到档次", "权重", "得分", "数据来源"],
-                   [[i["category"], i["label"], i["value"] if i["value"] is not None else "数据缺失", i["band"] or "未达档",
+                   [[i["category"], i["label"], i.get("value_text") or i["value"] if i["value"] is not None else "数据缺失", i["band"] or "未达档",
                      i["weight"], i["points"], i["source"]] for i in score.items])
     _notes(document)
     return document.bytes()

@@ -12,6 +12,7 @@ import yaml
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from kechuang.core import formatting
 from kechuang.core.audit import lock_chain, record_bulk, snapshot
 from kechuang.core.choices import AuditAction
 from kechuang.core.scoring import rank
@@ -47,16 +48,26 @@ class Indicator:
     weights: dict
     bands: tuple  # ((lower bound, share), …), best first
 
+    @property
+    def is_share(self) -> bool:
+        """A share of the tenants or of the staff (`*_share`): read and banded as a percentage."""
+        return self.metric.endswith("_share")
+
+    def shown(self, figure, decimals: int | None = 1) -> str:
+        """A value to one decimal of a percent (33.3%); a band's bound as written (≥ 30%)."""
+        return formatting.percent(figure, decimals) if self.is_share else formatting.number(figure)
+
     def score(self, value, variant: str) -> dict:
         weight = Decimal(str(self.weights[variant]))
         band, share = None, Decimal(0)
         if value is not None:
             for bound, band_share in self.bands:
                 if Decimal(str(value)) >= bound:
-                    band, share = f"≥ {bound}", band_share
+                    band, share = f"≥ {self.shown(bound, None)}", band_share
                     break
         return {"category": self.category, "id": self.id, "label": self.label,
-                "value": None if value is None else str(value), "band": band, "weight": str(weight),
+                "value": None if value is None else str(value), "value_text": None if value is None else self.shown(value),
+                "band": band, "weight": str(weight),
                 "points": str((weight * share).quantize(HUNDREDTH)), "source": METRIC_SOURCES[self.metric],
                 "missing": value is None}
 

@@ -67,3 +67,14 @@ def test_recognition_conditions_explained_by_version(make_carrier, make_enterpri
     newer = services.evaluate_recognition(carrier, 2025)
     assert newer["document_number"] == "工信部科〔2025〕131号"
     assert {c["id"]: c["missing"] for c in newer["criteria"]}["service_income"] is True   # no 2025 return
+
+
+def test_a_share_reads_and_bands_as_a_percentage():
+    from kechuang.carriers.evaluation import Indicator
+
+    share = Indicator("孵化绩效", "ip_share", "拥有有效知识产权的在孵企业占比", "ip_share", {"comprehensive": 10},
+                      ((Decimal("0.5"), Decimal(1)), (Decimal("0.3"), Decimal("0.7"))))
+    line = share.score(Decimal("0.3333"), "comprehensive")
+    assert (line["value_text"], line["band"], line["points"]) == ("33.3%", "≥ 30%", "7.00")
+    count = Indicator("孵化绩效", "tenants", "在孵企业数", "tenants", {"comprehensive": 10}, ((Decimal(50), Decimal(1)),))
+    assert count.score(Decimal(1234), "comprehensive")["value_text"] == "1,234"
