@@ -12,7 +12,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from kechuang.carriers import evaluation, services
-from kechuang.carriers.choices import (CHAIN_STAGE, CarrierKind, CarrierLevel, Cluster, Destination, EventKind, EventState,
+from kechuang.carriers.choices import (CHAIN_STAGE, CarrierKind, CarrierLevel, Cluster, Destination, EventKind,
                                        ReportState, TenantStatus)
 from kechuang.carriers.facts import carrier_figures, tenant_facts
 from kechuang.carriers.models import Carrier, CarrierReport, Event, Tenant

@@ -2,7 +2,6 @@
 the tier pages), yearly returns, the evaluation, the incubation chain and events. Every write is a
 service call; a refusal shows its message and writes nothing."""
 import datetime as dt
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -15,11 +15,15 @@ from kechuang.core import clock
 from kechuang.core.models import DataDate
 
 
-def data_date() -> dt.date:
+def _recorded() -> DataDate | None:
+    return DataDate.objects.order_by("-as_of").first()
+
+
+def data_date(recorded: DataDate | None = None) -> dt.date:
     """The latest date the stored data speaks for: the recorded data date when it is before today."""
     today = clock.today()
-    recorded = DataDate.objects.order_by("-as_of").values_list("as_of", flat=True).first()
-    return min(recorded, today) if recorded else today
+    recorded = recorded or _recorded()
+    return min(recorded.as_of, today) if recorded else today
 
 
 def record_data_date(as_of: dt.date, source: str) -> DataDate:
@@ -53,10 +57,9 @@ def page_date(request, period_end: dt.date | None = None, period_name: str = "")
 def default_date(period_end: dt.date | None = None, period_name: str = "", query=None) -> PageDate:
     """The data date, or the end of the period a page is about when that period ended before it (a
     plan's last day); `query` is the page's query string, kept in the link to today."""
-    today = clock.today()
-    date, reasons = data_date(), []
+    today, recorded = clock.today(), _recorded()
+    date, reasons = data_date(recorded), []
     if date < today:
-        recorded = DataDate.objects.order_by("-as_of").first()
         reasons.append(_("%(source)s speaks for %(date)s.") % {"source": recorded.source, "date": date.isoformat()})
     if period_end is not None and period_end < date:
         date = period_end

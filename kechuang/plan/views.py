@@ -1,4 +1,3 @@
-import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

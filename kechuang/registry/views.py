@@ -1,4 +1,5 @@
 import datetime as dt
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -220,8 +221,12 @@ class AlertsView(PredicateRequiredMixin, TemplateView):
     predicate = can_view_alerts
     template_name = "registry/alerts.html"
 
+    @cached_property
+    def page_date(self):
+        return page_date(self.request)
+
     def as_of(self) -> dt.date:
-        return page_date(self.request).date
+        return self.page_date.date
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
@@ -243,4 +248,4 @@ class AlertsView(PredicateRequiredMixin, TemplateView):
             groups.append({"kind": kind, "label": services.AlertKind(kind).label, "page": page,
                            "querystring": urlencode({**query, **others}), "page_param": f"{kind}_page"})
         total = sum(group["page"].paginator.count for group in groups)
-        return super().get_context_data(as_of=as_of, page_date=page_date(self.request), groups=groups, total=total, **kwargs)
+        return super().get_context_data(as_of=as_of, page_date=self.page_date, groups=groups, total=total, **kwargs)
