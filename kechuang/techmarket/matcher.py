@@ -22,6 +22,7 @@ import math
 import re
 import threading
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 
 import numpy as np
@@ -44,7 +45,7 @@ NPROBE = 6  # cells read per semantic query
 QUERY_TERMS = 12  # the heaviest (weight × idf) expanded query terms sent to the full-text index
 COMMON = 0.1  # a term in more than this share of records does not choose candidates (it still ranks)
 CANDIDATES = 2000  # rows of the full-text match that are ranked (the match of common terms is cut here)
-BATCH = 64
+BATCH = 256  # rows per transaction of a rebuild: the encoder's batches and one executemany each
 
 
 def _token(term: str) -> str:
@@ -97,46 +98,71 @@ class DatabaseIndex:
         self.engine().query_terms(Record("warm-up", "预热", "预热"))
 
     def record(self, obj) -> Record:
+        model = type(obj)
+        return self._record(obj.pk, obj.title, obj.keywords, obj.high_tech_domain_id, obj.industry_id,
+                            [getattr(obj, f) for f in TEXT_OF[model]])
+
+    def _record(self, pk, title, keywords, domain, industry, texts) -> Record:
+        """A Record from a row's fields; the description is the text fields joined as
+        `Demand.description` joins them."""
         self.engine()
-        text = obj.summary if isinstance(obj, Achievement) else obj.description
         return Record(
-            str(obj.pk), obj.title or "", text or "", obj.keywords or "",
-            domain=self._labels.domain(obj.high_tech_domain_id), industry=self._labels.industry(obj.industry_id),
+            str(pk), title or "", "\n".join(t for t in texts if t), keywords or "",
+            domain=self._labels.domain(domain), industry=self._labels.industry(industry),
         )
 
     # ------------------------------------------------------------------ writing the index
 
-    def _fields(self, records: list[Record], model) -> list[dict]:
+    def _fields(self, records: list[Record], model, vectors: np.ndarray | None = None) -> list[dict]:
         engine = self.engine()
-        vectors = engine.embed(records)
+        vectors = engine.embed(records) if vectors is None else vectors
         centroids = _centroids(_kind(model))
+        has = vectors.any(axis=1)
+        cells = np.argmax(vectors @ centroids.T, axis=1) if len(centroids) else np.full(len(records), -1)
         out = []
-        for rec, vec in zip(records, vectors):
-            analysis = engine.analyze(rec)
-            terms = " ".join(" ".join([_token(t)] * min(3, max(1, round(w)))) for t, w in analysis.tf.items())
-            cell = int(np.argmax(centroids @ vec)) if len(centroids) and vec.any() else -1
-            out.append({"match_terms": terms, "match_vector": to_bytes(vec) if vec.any() else None, "match_cell": cell})
+        for rec, vec, ok, cell in zip(records, vectors, has, cells):
+            terms = " ".join(" ".join([_token(t)] * min(3, max(1, round(w)))) for t, w in engine.analyze(rec).tf.items())
+            out.append({"match_terms": terms, "match_vector": to_bytes(vec) if ok else None, "match_cell": int(cell) if ok else -1})
         return out
 
     def fields_of(self, obj) -> dict:
         [values] = self._fields([self.record(obj)], type(obj))
         return values
 
-    def index_rows(self, model, queryset=None, progress: Callable[[int], None] | None = None) -> int:
+    def index_rows(self, model, queryset=None, progress: Callable[[int], None] | None = None, batch: int = BATCH) -> int:
         """(Re)index the rows of queryset (default: all of model's rows) in batches, each batch in its own
-        transaction, so a query during a rebuild sees every row either as it was or as it is now."""
+        transaction, so a query during a rebuild sees every row either as it was or as it is now.
+
+        A batch reads only the fields the index is computed from (no model instances), encodes its texts
+        in one call, and writes all its rows with one executemany (pipelined on PostgreSQL)."""
         queryset = model.objects.all() if queryset is None else queryset
-        done = 0
+        fields = ("pk", "title", "keywords", "high_tech_domain_id", "industry_id", *TEXT_OF[model])
+        table, done, engine = model._meta.db_table, 0, self.engine()
         pks = list(queryset.order_by("pk").values_list("pk", flat=True))
-        for start in range(0, len(pks), BATCH):
-            objs = list(model.objects.filter(pk__in=pks[start:start + BATCH]))
-            values = self._fields([self.record(o) for o in objs], model)
-            with transaction.atomic():
-                for obj, v in zip(objs, values):
-                    model.objects.filter(pk=obj.pk).update(**v)
-            done += len(objs)
-            if progress:
-                progress(len(objs))
+
+        def records(start: int) -> list[Record]:
+            rows = model.objects.filter(pk__in=pks[start:start + batch]).order_by("pk").values_list(*fields)
+            return [self._record(pk, title, kw, dom, ind, texts) for pk, title, kw, dom, ind, *texts in rows]
+
+        # The encoder (BLAS, which releases the GIL) works on the next batch in a thread while this one
+        # segments and writes the current batch: the two overlap on a second core.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            current = records(0) if pks else []
+            encoding = pool.submit(engine.embed, current)
+            for start in range(0, len(pks), batch):
+                vectors = encoding.result()
+                following = records(start + batch) if start + batch < len(pks) else []
+                encoding = pool.submit(engine.embed, following)
+                values = self._fields(current, model, vectors)
+                with transaction.atomic(), connection.cursor() as cur:
+                    cur.executemany(
+                        f"UPDATE {table} SET match_terms = %s, match_vector = %s, match_cell = %s WHERE id = %s",
+                        [(v["match_terms"], v["match_vector"], v["match_cell"], int(r.id)) for r, v in zip(current, values)],
+                    )
+                done += len(current)
+                if progress:
+                    progress(len(current))
+                current = following
         return done
 
     def index_missing(self, model) -> int:
@@ -335,6 +361,9 @@ def _centroids(kind: str) -> np.ndarray:
 
 
 index = DatabaseIndex()
+
+# The text fields a record's description is made of (Demand.description joins its three).
+TEXT_OF = {Achievement: ("summary",), Demand: ("problem", "key_points", "goals")}
 
 # What a record's index is computed from; a save limited to other fields leaves the index alone.
 TEXT_FIELDS = {"title", "summary", "problem", "key_points", "goals", "keywords", "high_tech_domain", "industry"}

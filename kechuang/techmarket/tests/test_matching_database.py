@@ -90,12 +90,12 @@ def test_a_hundred_thousand_character_record_is_indexed_within_bounds(make_achie
 def test_a_query_during_a_rebuild_sees_a_whole_index_and_the_rebuild_changes_no_ranking(make_achievement, make_demand):
     for fields in (ENERGY, DRUG, COLD):
         make_achievement(**fields)
-    for i in range(70):  # more than one batch
+    for i in range(70):  # more than one batch of 50
         make_achievement(title=f"其他成果{i}", summary=f"与本需求无关的第{i}项材料加工技术。")
     demand = make_demand(title="冷库耗电大", problem="冷藏库压缩机全天开，电费高。")
     before = index.achievements_for(demand)
     during = []
-    index.index_rows(Achievement, progress=lambda n: during.append(index.achievements_for(demand)))
+    index.index_rows(Achievement, progress=lambda n: during.append(index.achievements_for(demand)), batch=50)
     assert len(during) == 2 and all(d == before for d in during)
     assert index.achievements_for(demand) == before
 
