@@ -7,6 +7,7 @@ class CarriersConfig(AppConfig):
     label = "carriers"
     workspace = "kechuang.carriers.workspace.work_items"
     verbose_name = _("Innovation carriers and events")
+    profile_sections = ["kechuang.carriers.profile.carriers_section"]
     nav = [
         (_("Innovation carriers"), "carriers:list"),
         (_("Incubation chain"), "carriers:chain"),

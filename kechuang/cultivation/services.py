@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -200,17 +201,17 @@ def exit_pipeline(enrollments: Iterable, reason: str, by, on: dt.date | None = N
     return move(enrollments, "exit", by, on, comment=reason)
 
 
+def _recognising(enterprise, tier, enrolled_on):
+    """Registry certificates that recognise an enrollment: the enterprise's own, of the tier's kind,
+    issued on or after its enrolment, and not already recognising another enrollment. The arguments
+    are values or, for a subquery, OuterRef()s."""
+    return Certificate.objects.filter(enterprise_id=enterprise, kind=tier, issued__gte=enrolled_on, enrollment__isnull=True)
+
+
 def matching_certificates(enrollment: Enrollment):
-    """Registry certificates that recognise this enrollment: the enterprise's own, of the tier's kind,
-    issued on or after its enrolment, and not already recognising another enrollment."""
     if enrollment.enrolled_on is None:
         return Certificate.objects.none()
-    return Certificate.objects.filter(
-        enterprise_id=enrollment.enterprise_id,
-        kind=enrollment.tier,
-        issued__gte=enrollment.enrolled_on,
-        enrollment__isnull=True,
-    ).order_by("issued", "pk")
+    return _recognising(enrollment.enterprise_id, enrollment.tier, enrollment.enrolled_on).order_by("issued", "pk")
 
 
 def record_certificate(enrollment: Enrollment, certificate: Certificate, by) -> Enrollment:
@@ -232,7 +233,9 @@ def record_certificate(enrollment: Enrollment, certificate: Certificate, by) -> 
 def detect_recognitions(tier: str | None = None) -> list[Enrollment]:
     """Link every enrolled or cultivating enterprise to a matching certificate that has since been
     recorded in the registry (the refresh officers run, and the nightly command)."""
-    queryset = Enrollment.objects.filter(stage__in=(Stage.ENROLLED, Stage.CULTIVATING)).select_related("enterprise")
+    # Only the enrollments that have a certificate waiting are read: one query however large the pool.
+    waiting = Exists(_recognising(OuterRef("enterprise_id"), OuterRef("tier"), OuterRef("enrolled_on")))
+    queryset = Enrollment.objects.filter(waiting, stage__in=(Stage.ENROLLED, Stage.CULTIVATING)).select_related("enterprise")
     if tier:
         queryset = queryset.for_tier(tier)
     recognised = []

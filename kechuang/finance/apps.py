@@ -9,6 +9,7 @@ class FinanceConfig(AppConfig):
     label = "finance"
     workspace = "kechuang.finance.workspace.work_items"
     verbose_name = _("Listing and innovation finance")
+    profile_sections = ["kechuang.finance.profile.finance_section"]
     nav = [
         (_("Listing and finance"), "finance:overview"),
         (_("Listing reserve pool"), "finance:pool", sees_everything),

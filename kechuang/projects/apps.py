@@ -9,6 +9,7 @@ class ProjectsConfig(AppConfig):
     label = "projects"
     workspace = "kechuang.projects.workspace.work_items"
     verbose_name = _("S&T projects")
+    profile_sections = ["kechuang.projects.profile.projects_section"]
     nav = [
         (_("S&T projects"), "projects:workspace"),
         (_("Project tracking board"), "projects:board"),

@@ -9,6 +9,7 @@ class TalentConfig(AppConfig):
     name = "kechuang.talent"
     label = "talent"
     verbose_name = _("Talent")
+    profile_sections = ["kechuang.talent.profile.staff_section"]
     nav = [
         (_("Talent"), "talent:talents"),
         (_("Talent guidance directory"), "talent:editions", sees_talent),

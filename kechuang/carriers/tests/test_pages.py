@@ -6,6 +6,7 @@ import pytest
 from kechuang.carriers import evaluation, services
 from kechuang.carriers.choices import EventKind
 from kechuang.carriers.models import Event, Score, Tenant
+from kechuang.carriers.profile import carriers_section
 from kechuang.core.choices import Role
 from kechuang.core.scoring import Criterion
 
@@ -102,10 +103,16 @@ def test_api_lists_scoped_rows_and_refuses_bad_input(client, operator_user, dist
     assert client.get("/api/carriers/scores/?year=2023").status_code == 200
 
 
-def test_evaluation_export(client, officer, district):
+def test_evaluation_export_and_the_enterprise_profile_section(client, officer, district, make_user):
     client.force_login(officer)
     export = client.get("/carriers/evaluation/?year=2023&export=xlsx")
     assert export.status_code == 200 and export.content[:2] == b"PK"
+    enterprise = district["mine"].enterprise
+    section = carriers_section(enterprise, officer)
+    assert [t.carrier.code for t in section.context["stays"]] == ["c1"]
+    assert carriers_section(enterprise, make_user(Role.ENTERPRISE, "someone-else")) is None
+    page = client.get(f"/registry/enterprises/{enterprise.uscc}/")
+    assert page.status_code == 200 and "c1孵化器" in page.content.decode()
 
 
 def test_officer_registers_and_corrects_a_carrier(client, officer, operator_user, make_enterprise):

@@ -1,7 +1,9 @@
 """The upload page (officers only): choose what to import and a file → preview → confirm.
 
 The uploaded file waits between preview and confirm in MEDIA_ROOT/imports/ under a random name that
-only the uploading session knows. The file is parsed and checked once, on the first preview: what the
+only the uploading session knows, encrypted (Fernet) under a key that only that session holds: a file
+may carry identity numbers and phones (the talent import), and a copy of the folder, a backup or a
+disk left behind must not give them away. The file is parsed and checked once, on the first preview: what the
 preview shows (and the error workbook, if any row is bad) is stored next to it, so reloading the
 preview reads that instead of parsing the file again. Confirming checks every row again (the registry
 may have changed since) and writes all or nothing.
@@ -11,6 +13,7 @@ import secrets
 import time
 from pathlib import Path
 
+from cryptography.fernet import Fernet, InvalidToken
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -73,8 +76,9 @@ class ImportForm(forms.Form):
 
 
 class Uploads:
-    """The uploads a session may preview and confirm: {token: {kind, filename, at}} in the session,
-    the bytes in MEDIA_ROOT/imports/<token>.upload."""
+    """The uploads a session may preview and confirm: {token: {kind, filename, at, key}} in the session,
+    the bytes in MEDIA_ROOT/imports/<token>.upload, and the preview's summary and error workbook beside
+    them, each encrypted under the upload's own key."""
 
     def __init__(self, request):
         self.session = request.session
@@ -89,28 +93,36 @@ class Uploads:
         for suffix in STORED_SUFFIXES:
             self.path(token, suffix).unlink(missing_ok=True)
 
+    def _cipher(self, token: str) -> Fernet:
+        return Fernet(self._all()[token]["key"].encode())
+
+    def _write(self, token: str, suffix: str, data: bytes) -> None:
+        self.path(token, suffix).write_bytes(self._cipher(token).encrypt(data))
+
+    def read(self, token: str, suffix: str = ".upload") -> bytes | None:
+        """The stored bytes, decrypted; None when there are none (or they are not this session's)."""
+        try:
+            return self._cipher(token).decrypt(self.path(token, suffix).read_bytes())
+        except (FileNotFoundError, InvalidToken, KeyError):
+            return None
+
     def add(self, kind: str, upload) -> str:
         token = secrets.token_urlsafe(24)
         upload_dir().mkdir(parents=True, exist_ok=True)
-        with self.path(token).open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
         kept = dict(sorted(self._all().items(), key=lambda item: item[1]["at"])[-(KEEP_PER_SESSION - 1) :])
         for old in set(self._all()) - set(kept):
             self._unlink(old)
-        kept[token] = {"kind": kind, "filename": upload.name, "at": time.time()}
+        kept[token] = {"kind": kind, "filename": upload.name, "at": time.time(), "key": Fernet.generate_key().decode()}
         self.session[SESSION_KEY] = kept
+        self._write(token, ".upload", b"".join(upload.chunks()))
         self._sweep_stale()
         return token
 
     def get(self, token: str) -> dict | None:
         entry = self._all().get(token)
-        if entry is None or not self.path(token).exists():
+        if entry is None or "key" not in entry or not self.path(token).exists():
             return None
         return entry
-
-    def data(self, token: str) -> bytes:
-        return self.path(token).read_bytes()
 
     def remove(self, token: str) -> None:
         kept = self._all()
@@ -119,13 +131,15 @@ class Uploads:
         self._unlink(token)
 
     def checked(self, token: str, check_file) -> dict:
-        """What the preview shows for this upload: computed by `check_file(path)` the first time (which
-        may also store the error workbook), read back from the stored summary afterwards."""
-        stored = self.path(token, SUMMARY_SUFFIX)
-        if stored.exists():
-            return json.loads(stored.read_text(encoding="utf-8"))
-        summary = check_file(self.path(token), self.path(token, ERRORS_SUFFIX))
-        stored.write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+        """What the preview shows for this upload: computed by `check_file(data)` → (summary, error
+        workbook or None) the first time, read back from the stored summary afterwards."""
+        stored = self.read(token, SUMMARY_SUFFIX)
+        if stored is not None:
+            return json.loads(stored.decode("utf-8"))
+        summary, errors = check_file(self.read(token))
+        if errors is not None:
+            self._write(token, ERRORS_SUFFIX, errors)
+        self._write(token, SUMMARY_SUFFIX, json.dumps(summary, ensure_ascii=False).encode("utf-8"))
         return summary
 
     def forget_check(self, token: str) -> None:
@@ -192,17 +206,15 @@ class ImportPreviewView(UploadMixin, View):
         context = {"upload": self.upload, "token": token, "title": importer_for(self.upload["kind"]).title}
         return render(request, self.template_name, {**context, **self.uploads.checked(token, self._summarise)})
 
-    def _summarise(self, path: Path, errors_path: Path) -> dict:
-        """Parse and check the file once; keep what the preview shows, and the error workbook."""
+    def _summarise(self, data: bytes) -> tuple[dict, bytes | None]:
+        """Parse and check the file once; what the preview shows, and the error workbook."""
         try:
-            table = read_table(path.read_bytes(), self.upload["filename"])
+            table = read_table(data, self.upload["filename"])
         except FileRejected as exc:
-            return {"file_problem": exc.reason}
+            return {"file_problem": exc.reason}, None
         check = self.importer().check(table)
-        if not check.ok:
-            errors_path.write_bytes(error_workbook(check))
         counts = check.counts
-        return {
+        summary = {
             "ok": check.ok,
             "problem_count": len(check.problems),
             "problems": [[p.row, p.column, p.reason] for p in check.problems[:PROBLEMS_SHOWN]],
@@ -212,6 +224,7 @@ class ImportPreviewView(UploadMixin, View):
             "rows": [[number, [_display(value) for value in raw]] for number, raw in self._preview_rows(table, check)],
             "row_count": len(table.rows),
         }
+        return summary, None if check.ok else error_workbook(check)
 
     @staticmethod
     def _preview_rows(table, check):
@@ -224,7 +237,7 @@ class ImportPreviewView(UploadMixin, View):
     def post(self, request, token):
         """Confirm: check every row again (the registry may have changed since the preview) and write."""
         try:
-            result = self.importer().run(read_table(self.uploads.data(token), self.upload["filename"]))
+            result = self.importer().run(read_table(self.uploads.read(token), self.upload["filename"]))
         except (FileRejected, ImportFailed):
             self.uploads.forget_check(token)  # the preview checks the file again against today's registry
             messages.error(request, gettext("The file no longer passes the checks; see the errors below."))
@@ -245,10 +258,10 @@ class ImportPreviewView(UploadMixin, View):
 
 class ImportErrorsView(UploadMixin, View):
     def get(self, request, token):
-        stored = self.uploads.path(token, ERRORS_SUFFIX)
-        if not stored.exists():  # not previewed yet, or every row passed
+        errors = self.uploads.read(token, ERRORS_SUFFIX)
+        if errors is None:  # not previewed yet, or every row passed
             return redirect("core:import-preview", token=token)
-        return _xlsx(stored.read_bytes(), f"{Path(self.upload['filename']).stem}-错误.xlsx")
+        return _xlsx(errors, f"{Path(self.upload['filename']).stem}-错误.xlsx")
 
 
 class ImportTemplateView(PredicateRequiredMixin, View):

@@ -31,6 +31,12 @@ def test_refresh_recognises_enrolled_enterprises_with_a_new_certificate(enrolled
     assert services.detect_recognitions() == []
 
 
+def test_refresh_reads_only_the_enrollments_with_a_certificate_waiting(enrolled, django_assert_num_queries):
+    enrolled(12)
+    with django_assert_num_queries(1):  # however many enrollments the pool holds
+        assert services.detect_recognitions() == []
+
+
 def test_certificates_issued_before_enrolment_or_already_used_do_not_match(enrolled, certificate, officer, make_enterprise):
     [row] = enrolled()
     early = certificate(row.enterprise, issued=D(2021, 12, 1))

@@ -116,3 +116,10 @@ def test_the_api(client, world, star_firm, officer):
     rows = points["results"] if isinstance(points, dict) else points
     assert rows[0]["rank"] == 1
 
+
+
+def test_the_enterprise_profile_shows_the_finance_section(client, world, star_firm, make_user):
+    client.force_login(make_user(Role.LEADER))
+    page = client.get(reverse("registry:enterprise", args=[star_firm.uscc])).content.decode()
+    section = page.split("上市后备与融资", 1)[1]
+    assert "科创板" in section and "300.00" in section

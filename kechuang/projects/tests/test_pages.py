@@ -43,6 +43,8 @@ def test_officer_pages_open(district, officer_user, client, call):
         assert client.get(url).status_code == 200, url
     page = client.get(f"/projects/projects/{project.number}/").content.decode()
     assert "36.00" in page and "结题" in page  # the signing payment, 40 % of 90, and the acceptance result
+    profile = client.get(f"/registry/enterprises/{project.enterprise.uscc}/").content.decode()
+    assert project.number in profile
 
 
 def test_docx_and_xlsx_exports(district, officer_user, client, call):

@@ -126,3 +126,12 @@ def test_field_filter_narrows_by_the_field_and_the_fields_under_it(client, staff
     client.force_login(officer)
     assert [r["name"] for r in client.get("/api/talent/talents/", {"field": "2"}).json()["results"]] == ["别家人"]
     assert client.get("/api/talent/talents/", {"field": "\x18)2"}).json()["results"] == []
+
+
+def test_the_enterprise_profile_lists_its_staff_masked(client, staff):
+    officer, _user, own, _other, mine, _theirs = staff
+    client.force_login(officer)
+    page = client.get(reverse("registry:enterprise", args=[own.uscc])).content.decode()
+    section = page.split("人才档案", 1)[1]
+    assert "自家人" in section and mine.id_masked in section and "人才绿卡 1" in section and "别家人" not in section
+    assert id_number(serial="101") not in page and "13912345678" not in page
