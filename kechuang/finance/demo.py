@@ -146,7 +146,7 @@ class FinanceBuilder:
             entries.append(entry)
             records.append(history)
         ListingEntry.objects.bulk_create(entries)
-        entries = list(ListingEntry.objects.order_by("enterprise__uscc"))
+        entries = list(ListingEntry.objects.select_related("enterprise").order_by("enterprise__uscc"))
         by_firm = {pk: hist for pk, hist in zip(chosen, records)}
         _audit(ListingEntry, entries)
         stage_rows, follow_ups, milestones = [], [], []
@@ -166,7 +166,7 @@ class FinanceBuilder:
                                             done_on=entry.stage_on if i < reached - 1 else None))
         for model, rows in ((StageRecord, stage_rows), (FollowUp, follow_ups), (Milestone, milestones)):
             model.objects.bulk_create(rows, batch_size=2000)
-            _audit(model, model.objects.filter(entry__in=entries).order_by("pk"))
+            _audit(model, model.objects.filter(entry__in=entries).select_related("entry__enterprise").order_by("pk"))
         return entries
 
     # ---- funds, institutions, products -----------------------------------------------------------------
@@ -187,13 +187,13 @@ class FinanceBuilder:
                                               investor=fund.name))
                 links.append(fund)
         Investment.objects.bulk_create(investments, batch_size=2000)
-        made = list(Investment.objects.filter(name__endswith="投资", investor__in=[f.name for f in funds])
+        made = list(Investment.objects.filter(name__endswith="投资", investor__in=[f.name for f in funds]).select_related("enterprise")
                     .order_by("investor", "enterprise__uscc", "date", "amount", "pk"))
         _audit(Investment, made)
         by_fund = {f.name: f for f in funds}
         fund_links = [FundInvestment(fund=by_fund[i.investor], investment=i) for i in made]
         FundInvestment.objects.bulk_create(fund_links, batch_size=2000)
-        _audit(FundInvestment, FundInvestment.objects.order_by("pk"))
+        _audit(FundInvestment, FundInvestment.objects.select_related("fund", "investment__enterprise").order_by("pk"))
         return funds
 
     def products(self):
@@ -235,7 +235,7 @@ class FinanceBuilder:
                 demand.closed_reason = self.rng.choice(("企业已通过其他渠道解决融资", "尽调未通过：经营现金流不足", "企业撤回需求"))
             demands.append(demand)
         FinancingDemand.objects.bulk_create(demands, batch_size=2000)
-        made = list(FinancingDemand.objects.order_by("enterprise__uscc", "posted_on", "amount", "pk"))
+        made = list(FinancingDemand.objects.select_related("enterprise").order_by("enterprise__uscc", "posted_on", "amount", "pk"))
         _audit(FinancingDemand, made)
         return made
 

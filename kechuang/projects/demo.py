@@ -356,16 +356,17 @@ class ProjectsBuilder:
         round_ = CollectionRound.objects.create(code=f"dqsj-{opens.year}", title=f"{opens.year}年度企业研发成果及需求定期收集",
                                                 kind=CollectionKind.BOTH, population=TargetPopulation.DISTRICT, opens_on=opens,
                                                 deadline=self.as_of + dt.timedelta(days=10), created_by=self.officer)
-        firms = list(Enterprise.objects.in_district().order_by("uscc").values_list("pk", "name"))
+        # The firms themselves, not their ids: each target's audit entry names its firm.
+        firms = list(Enterprise.objects.in_district().order_by("uscc").only("name"))
         targets = []
-        for index, (pk, _name) in enumerate(firms):
+        for index, firm in enumerate(firms):
             fate = (Answer.ANSWERED, Answer.NOTHING, Answer.SILENT, Answer.SILENT, Answer.SILENT)[index % 5]
-            targets.append(CollectionTarget(round=round_, enterprise_id=pk, answer=fate,
+            targets.append(CollectionTarget(round=round_, enterprise=firm, answer=fate,
                                             answered_on=None if fate == Answer.SILENT else opens + dt.timedelta(days=index % 15)))
         CollectionTarget.objects.bulk_create(targets, batch_size=2000)
         record_all_created(targets)
         answered = [t for t in targets if t.answer == Answer.ANSWERED][: self.context.scaled(20)]
-        names = dict(firms)
+        names = {firm.pk: firm.name for firm in firms}
         demands = [Demand(enterprise_id=t.enterprise_id, title=f"{self.rng.choice(TOPICS)}技术需求", problem="现有工艺良率偏低，需要联合攻关。",
                           solution_mode=SolutionMode.COOPERATIVE, posted_on=t.answered_on) for t in answered]
         owners = {i.enterprise_id: i for i in Institution.objects.filter(enterprise_id__in=[t.enterprise_id for t in answered[::2]])}

@@ -137,7 +137,6 @@ class VoucherBuilder:
         for claim in claims:
             serials[claim.scheme.code] = serials.get(claim.scheme.code, 0) + 1
             claim.number = claim_number(claim.scheme, serials[claim.scheme.code])
-        Claim.objects.bulk_create(claims, batch_size=2000)
         return claims
 
     def _claim(self, scheme, provider, enterprise_id, category, start, end, recent) -> Claim:
@@ -182,11 +181,12 @@ class VoucherBuilder:
 
     def _post(self, claims) -> None:
         """The ledger entries each claim's state implies, within every budget and cap (a claim that would
-        pass one is rejected instead, as an officer would have refused it)."""
+        pass one is rejected instead, as an officer would have refused it), then the claims in the states
+        that leaves them in: each claim is written once, in its final state."""
         accounts = {a.code: a for a in LedgerAccount.objects.filter(code__startswith="vouchers.scheme:")}
         firms = dict(Enterprise.objects.filter(pk__in={c.enterprise_id for c in claims}).values_list("pk", "uscc"))
         cap_accounts = {}
-        for claim in sorted(claims, key=lambda c: (c.filed_on, c.pk)):
+        for _position, claim in sorted(enumerate(claims), key=lambda item: (item[1].filed_on, item[0])):
             if claim.state not in (ClaimState.APPROVED, ClaimState.REDEEMED, ClaimState.PAID, ClaimState.EXPIRED):
                 continue
             scheme = claim.scheme
@@ -202,16 +202,19 @@ class VoucherBuilder:
                 cap_accounts[cap_code] = LedgerAccount(code=cap_code, name=f"{scheme.name} · 企业额度", limit=scheme.cap_per_enterprise)
             for code, committed in ((scheme.account.code, budget), (cap_code, cap)):
                 self._entries_for(claim, code, committed)
-        LedgerAccount.objects.bulk_create(cap_accounts.values())
-        accounts.update({a.code: a for a in LedgerAccount.objects.filter(code__in=cap_accounts)})
+        # The enterprises' cap accounts are new: written with their sums; only the schemes' few are updated.
+        for code, account in cap_accounts.items():
+            account.reserved, account.paid = self.committed[code]
+        LedgerAccount.objects.bulk_create(cap_accounts.values(), batch_size=2000)
+        accounts.update(cap_accounts)
         for entry in self.entries:
             entry.account = accounts[entry.account_code]
         LedgerEntry.objects.bulk_create(self.entries, batch_size=5000)
-        for code, (reserved, paid) in self.committed.items():
-            accounts[code].reserved, accounts[code].paid = reserved, paid
-        LedgerAccount.objects.bulk_update([accounts[code] for code in self.committed], ["reserved", "paid"])
-        Claim.objects.bulk_update(claims, ["state", "reason", "expires_on", "invoice_no", "fee_paid", "paid_subsidy",
-                                           "redeemed_at", "paid_at"], batch_size=2000)
+        schemes_used = [accounts[code] for code in self.committed if code not in cap_accounts]
+        for account in schemes_used:
+            account.reserved, account.paid = self.committed[account.code]
+        LedgerAccount.objects.bulk_update(schemes_used, ["reserved", "paid"])
+        Claim.objects.bulk_create(claims, batch_size=2000)
         record_bulk(Claim, [(AuditAction.CREATE, str(c.pk), str(c.pk), None, snapshot(c)) for c in claims])
         record_bulk(LedgerEntry, [(AuditAction.CREATE, str(e.pk), str(e), None, snapshot(e)) for e in self.entries])
 
