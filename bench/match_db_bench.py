@@ -24,6 +24,7 @@ copies are not a quality measure (bench/match_bench.py is).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import random
 import statistics
@@ -44,7 +45,10 @@ import numpy as np  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from kechuang.techmarket import fulltext, services  # noqa: E402
-from kechuang.techmarket.choices import AchievementStatus, InstitutionKind  # noqa: E402
+from kechuang.core.models import Region  # noqa: E402
+from kechuang.registry.models import Enterprise  # noqa: E402
+from kechuang.registry.validators import uscc_check_char  # noqa: E402
+from kechuang.techmarket.choices import AchievementStatus, DemandStatus, InstitutionKind, SolutionMode  # noqa: E402
 from kechuang.techmarket.matcher import index, index_terms, kmeans, store_centres  # noqa: E402
 from kechuang.techmarket.matching.evaluate import EVALSET, load_evalset  # noqa: E402
 from kechuang.techmarket.matching.semantic import code_scores, to_bytes, to_code  # noqa: E402
@@ -75,19 +79,23 @@ def ms(s: float) -> str:
     return f"{s * 1000:.1f} ms"
 
 
-def bulk_load(n: int, pool_size: int, owner: Institution, rng: random.Random) -> dict[str, float]:
-    """Writes n rows with COPY, their cells and codes computed here with the product's own k-means and
-    code (so no row is written twice), with the full-text and cell indexes dropped during the load and
-    made again after it. Returns the seconds of each step."""
-    times = {}
-    demands, labelled, _, _ = load_evalset(EVALSET)
-    pool = synthetic(pool_size, seed=11) + labelled
+def make_pool(size: int, seed: int) -> tuple[list, np.ndarray, list[str], float]:
+    """`size` generated texts and the 162 labelled achievements, segmented and encoded for real."""
+    _demands, labelled, _, _ = load_evalset(EVALSET)
+    pool = synthetic(size, seed=seed) + labelled
     engine = index.engine()
     t = time.perf_counter()
     vectors = engine.embed(pool)
     terms = [index_terms(engine.analyze(rec)) for rec in pool]
-    times["pool"] = time.perf_counter() - t
-    print(f"pool of {len(pool):,} texts segmented and encoded in {times['pool']:.1f} s", flush=True)
+    return pool, vectors, terms, time.perf_counter() - t
+
+
+def copy_rows(model, n: int, pool, vectors, terms, make, rng: random.Random) -> dict[str, float]:
+    """Writes n rows of model with COPY, each a pool text plus two random characters with the pool vector
+    plus noise; their cells and codes computed here with the product's own k-means and code (so no row is
+    written twice), with the full-text and cell indexes dropped during the load and made again after it.
+    make(record, text suffix, terms, vector) gives the unsaved row. Returns the seconds of each step."""
+    times = {}
     filler = [w for rec in pool[:2000] for w in rec.title[:8]]
     npr = np.random.default_rng(3)
 
@@ -96,39 +104,30 @@ def bulk_load(n: int, pool_size: int, owner: Institution, rng: random.Random) ->
         return vec / np.linalg.norm(vec, axis=1, keepdims=True)
 
     t = time.perf_counter()
-    cells = int(np.sqrt(n))
-    sample = noisy(npr.integers(0, len(pool), min(20000, n)))
-    centres = kmeans(sample, cells, 8, np.random.default_rng(0))
-    store_centres("achievement", centres)
+    centres = kmeans(noisy(npr.integers(0, len(pool), min(20000, n))), int(np.sqrt(n)), 8, np.random.default_rng(0))
+    store_centres(model._meta.model_name, centres)
     times["cells"] = time.perf_counter() - t
-    table = Achievement._meta.db_table
-    fields = [f for f in Achievement._meta.concrete_fields if not f.primary_key]
-    cell_index = next(i for i in Achievement._meta.indexes if i.name == "achievement_match_cell")
+    table = model._meta.db_table
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    [cell_index] = [i for i in model._meta.indexes if i.name.endswith("_match_cell")]
     with connection.cursor() as cur:
         cur.execute(f"DROP INDEX IF EXISTS {cell_index.name}")
         cur.execute(f"DROP INDEX IF EXISTS {table}_match_tsv")
     t = time.perf_counter()
-    raw = connection.connection
     columns = ", ".join(f.column for f in fields)
     done = 0
-    with raw.cursor() as cur, cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    with connection.connection.cursor() as cur, cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for start in range(0, n, 10000):
             js = np.arange(start, min(n, start + 10000)) % len(pool)
             vecs = noisy(js)
-            near = np.argmax(vecs @ centres.T, axis=1)
-            for j, vec, cell in zip(js, vecs, near):
-                rec = pool[j]
+            for j, vec, cell in zip(js, vecs, np.argmax(vecs @ centres.T, axis=1)):
                 extra = "".join(rng.sample(filler, 2))
-                obj = Achievement(
-                    title=rec.title[:190], summary=f"{rec.description}{extra}", keywords=rec.keyword_text()[:290],
-                    owner=owner, maturity=5, status=AchievementStatus.PUBLISHED, match_terms=f"{terms[j]} {extra}",
-                    match_vector=to_bytes(vec), match_code=to_code(vec), match_cell=int(cell),
-                )
+                obj = make(pool[j], extra, f"{terms[j]} {extra}", vec)
+                obj.match_vector, obj.match_code, obj.match_cell = to_bytes(vec), to_code(vec), int(cell)
                 copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
             done += len(js)
             if done % 100000 == 0 or done == n:
-                print(f"  {done:,} rows, {time.perf_counter() - t:.0f} s", flush=True)
-    raw.commit() if not raw.autocommit else None
+                print(f"  {model._meta.model_name}: {done:,} rows, {time.perf_counter() - t:.0f} s", flush=True)
     times["copy"] = time.perf_counter() - t
     t = time.perf_counter()
     with connection.cursor() as cur:
@@ -137,9 +136,26 @@ def bulk_load(n: int, pool_size: int, owner: Institution, rng: random.Random) ->
     times["gin"] = time.perf_counter() - t
     t = time.perf_counter()
     with connection.schema_editor() as editor:
-        editor.add_index(Achievement, cell_index)
+        editor.add_index(model, cell_index)
     times["cell_index"] = time.perf_counter() - t
+    with connection.cursor() as cur:
+        t = time.perf_counter()
+        cur.execute(f"VACUUM ANALYZE {table}")
+        times["vacuum"] = time.perf_counter() - t
+    t = time.perf_counter()
+    times["terms"] = index.count_terms(model)
+    times["count"] = time.perf_counter() - t
     return times
+
+
+def bench_enterprise() -> Enterprise:
+    first17 = "91120116MA0BENCH0"
+    region = Region.objects.filter(code__startswith="120116").order_by("code").first() or Region.objects.first()
+    enterprise, _ = Enterprise.objects.get_or_create(
+        uscc=first17 + uscc_check_char(first17),
+        defaults=dict(name=TAG, region=region, established=dt.date(2016, 4, 12)),
+    )
+    return enterprise
 
 
 def disk() -> str:
@@ -208,6 +224,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--pool", type=int, default=20000)
+    ap.add_argument("--demands", type=int, default=0, help="also load this many demands (pool: a twentieth), once")
     ap.add_argument("--repeat", type=int, default=4)
     ap.add_argument("--rebuild-sample", type=int, default=1000)
     ap.add_argument("--train-cells", action="store_true", help="also time `train_cells` (rewrites every row's cell)")
@@ -222,21 +239,27 @@ def main() -> None:
     with connection.cursor() as cur:  # the load and the counts are single long statements
         cur.execute("SET statement_timeout = 0")
     try:
+        loads = []
         if not args.skip_load:
-            times = bulk_load(args.n, args.pool, owner, rng)
-            t = time.perf_counter()
-            with connection.cursor() as cur:
-                cur.execute("VACUUM ANALYZE techmarket_achievement")
-            times["vacuum"] = time.perf_counter() - t
-            t = time.perf_counter()
-            terms = index.count_terms(Achievement)
-            times["terms"] = time.perf_counter() - t
+            loads.append((Achievement, args.n, args.pool, lambda rec, extra, terms, vec: Achievement(
+                title=rec.title[:190], summary=f"{rec.description}{extra}", keywords=rec.keyword_text()[:290], owner=owner,
+                maturity=5, status=AchievementStatus.PUBLISHED, match_terms=terms)))
+        if args.demands and not Demand.objects.filter(enterprise__name=TAG).exists():
+            enterprise = bench_enterprise()
+            loads.append((Demand, args.demands, args.demands // 20, lambda rec, extra, terms, vec: Demand(
+                enterprise=enterprise, title=rec.title[:190], problem=f"{rec.description}{extra}", keywords=rec.keyword_text()[:290],
+                solution_mode=SolutionMode.COOPERATIVE, status=DemandStatus.OPEN, posted_on=dt.date(2026, 11, 1), match_terms=terms)))
+        for model, count, size, make in loads:
+            pool, vectors, terms, encoded = make_pool(size, seed=11 if model is Achievement else 12)
+            print(f"{model._meta.model_name}: pool of {len(pool):,} texts segmented and encoded in {encoded:.0f} s", flush=True)
+            times = copy_rows(model, count, pool, vectors, terms, make, rng)
+            name = model._meta.verbose_name_plural
             rows += [
-                f"| pool: {args.pool:,} generated + 162 labelled texts, segmented and encoded for real | {times['pool']:.0f} s |",
-                f"| k-means of {int(np.sqrt(args.n))} cells on 20,000 noisy copies (the product's `kmeans`) | {times['cells']:.0f} s |",
-                f"| COPY {args.n:,} rows (cells and codes computed on the way) | {times['copy']:.0f} s |",
-                f"| CREATE the GIN index / the cell index (INCLUDE codes) | {times['gin']:.0f} s / {times['cell_index']:.0f} s |",
-                f"| VACUUM ANALYZE / count document frequencies ({terms:,} terms, ts_stat) | {times['vacuum']:.0f} s / {times['terms']:.0f} s |",
+                f"| {name}: pool of {size:,} generated + 162 labelled texts, segmented and encoded for real | {encoded:.0f} s |",
+                f"| {name}: k-means of {int(np.sqrt(count))} cells on 20,000 noisy copies (the product's `kmeans`) | {times['cells']:.0f} s |",
+                f"| {name}: COPY {count:,} rows (cells and codes computed on the way) | {times['copy']:.0f} s |",
+                f"| {name}: CREATE the GIN index / the cell index (INCLUDE codes) | {times['gin']:.0f} s / {times['cell_index']:.0f} s |",
+                f"| {name}: VACUUM ANALYZE / count document frequencies ({times['terms']:,} terms, ts_stat) | {times['vacuum']:.0f} s / {times['count']:.0f} s |",
             ]
             print("\n".join(rows), flush=True)
         n = Achievement.objects.published().count()
@@ -288,6 +311,7 @@ def main() -> None:
         if not args.keep:
             with connection.cursor() as cur:  # raw: the ORM's cascade would load every row first
                 cur.execute("DELETE FROM techmarket_achievement WHERE owner_id = %s", [owner.pk])
+                cur.execute("DELETE FROM techmarket_demand WHERE enterprise_id IN (SELECT id FROM registry_enterprise WHERE name = %s)", [TAG])
             owner.delete()
 
 

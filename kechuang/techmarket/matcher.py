@@ -228,8 +228,13 @@ class DatabaseIndex:
                 select={"score": " + ".join([term] * len(words))},
                 select_params=[x for w in words for x in (w, w, weights[w])],
                 where=[where], params=chosen,
-            )
-            return [str(pk) for pk in rows.order_by("-score", "pk").values_list("pk", flat=True)[: fusion.DEPTH]]
+            ).order_by().values_list("pk", "score")
+            # a rarest term that is itself common (or counts gone stale) must not make every query rank
+            # tens of thousands of rows: past 4 × CANDIDATES the database's first ones are taken
+            sql, params = rows[: 4 * CANDIDATES].query.sql_with_params()
+            with connection.cursor() as cur:
+                cur.execute(f"SELECT * FROM ({sql}) c ORDER BY 2 DESC, 1 LIMIT %s", [*params, fusion.DEPTH])
+                return [str(pk) for pk, _score in cur.fetchall()]
         fts = f"{table}_fts"  # FTS5's bm25 weighs by idf itself
         rows = _indexed(model).extra(
             select={"score": f"bm25({fts})"}, tables=[fts],
