@@ -1,24 +1,30 @@
 """Benchmark of the database-served matching index (PostgreSQL), over N generated achievements.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> .venv/bin/python bench/match_db_bench.py --n 1000000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> .venv/bin/python bench/match_db_bench.py --n 1000000 --keep
+    DATABASE_URL=… .venv/bin/python bench/match_db_bench.py --skip-load --recall     # measure again, same rows
 
 Needs a migrated database it may fill (it deletes the achievements it made when it ends, unless
---keep). Prints: bulk load time, top-10 latency for the labelled demands (p50/p95), the time to index
-one new record through the service, the rebuild rate (`kechuang match_index rebuild`'s code path) on a
-sample and its extrapolation to N, cell training, disk used, and the first query of two fresh worker
-processes against the hundredth query of a warm one.
+--keep). Prints: the load's steps, top-10 latency for the labelled demands (p50/p95) and its stages,
+institutions and the reverse direction, embedding one record, indexing one new record through the
+service, the rebuild rate (`kechuang match_index rebuild`'s code path) on a sample and its extrapolation
+to N, disk used, and two fresh worker processes' first query against their hundredth.
 
-How the rows are made, honestly: segmenting and encoding a million records would take hours of CPU
-on this machine (≈1 ms jieba + 10–40 ms encoder per record), so the bench segments and encodes a pool
-of `--pool` generated texts (bench/match_bench.py's generator) and the 162 labelled achievements, and
-writes each of the N rows as one pool text plus two random words (in its text and its tokens) with the
-pool vector plus a little Gaussian noise, renormalised. The index structures, their sizes and the
-query path are the real ones; rankings over the copies are not a quality measure.
+How the rows are made, honestly: segmenting and encoding a million records is ≈ 2 hours of one core
+here (≈ 1 ms jieba + 5–12 ms encoder per record, the rebuild rate row measures it), so the bench
+segments and encodes a pool of `--pool` generated texts (20,000 by default; bench/match_bench.py's
+generator) plus the 162 labelled achievements, for real, and writes each of the N rows as one pool text
+plus two random characters (in its text and its tokens) with the pool text's vector plus Gaussian noise
+(σ = 0.02 a component, renormalised): 50 near-copies of each text at N = 1,000,000. The cells are
+trained with the product's k-means on 20,000 of those rows before the load, so each row is written
+once with its cell and code (`--train-cells` times the product's `train_cells`, which rewrites every
+row's cell). The index structures, their sizes and the query path are the real ones; rankings over the
+copies are not a quality measure (bench/match_bench.py is).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import random
 import statistics
@@ -39,10 +45,13 @@ import numpy as np  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from kechuang.techmarket import fulltext, services  # noqa: E402
-from kechuang.techmarket.choices import AchievementStatus, InstitutionKind  # noqa: E402
+from kechuang.core.models import Region  # noqa: E402
+from kechuang.registry.models import Enterprise  # noqa: E402
+from kechuang.registry.validators import uscc_check_char  # noqa: E402
+from kechuang.techmarket.choices import AchievementStatus, DemandStatus, InstitutionKind, SolutionMode  # noqa: E402
 from kechuang.techmarket.matcher import index, index_terms, kmeans, store_centres  # noqa: E402
 from kechuang.techmarket.matching.evaluate import EVALSET, load_evalset  # noqa: E402
-from kechuang.techmarket.matching.semantic import to_bytes, to_code  # noqa: E402
+from kechuang.techmarket.matching.semantic import code_scores, to_bytes, to_code  # noqa: E402
 from kechuang.techmarket.models import Achievement, Demand, Institution  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -70,19 +79,23 @@ def ms(s: float) -> str:
     return f"{s * 1000:.1f} ms"
 
 
-def bulk_load(n: int, pool_size: int, owner: Institution, rng: random.Random) -> dict[str, float]:
-    """Writes n rows with COPY, their cells and codes computed here with the product's own k-means and
-    code (so no row is written twice), with the full-text and cell indexes dropped during the load and
-    made again after it. Returns the seconds of each step."""
-    times = {}
-    demands, labelled, _, _ = load_evalset(EVALSET)
-    pool = synthetic(pool_size, seed=11) + labelled
+def make_pool(size: int, seed: int) -> tuple[list, np.ndarray, list[str], float]:
+    """`size` generated texts and the 162 labelled achievements, segmented and encoded for real."""
+    _demands, labelled, _, _ = load_evalset(EVALSET)
+    pool = synthetic(size, seed=seed) + labelled
     engine = index.engine()
     t = time.perf_counter()
     vectors = engine.embed(pool)
     terms = [index_terms(engine.analyze(rec)) for rec in pool]
-    times["pool"] = time.perf_counter() - t
-    print(f"pool of {len(pool):,} texts segmented and encoded in {times['pool']:.1f} s", flush=True)
+    return pool, vectors, terms, time.perf_counter() - t
+
+
+def copy_rows(model, n: int, pool, vectors, terms, make, rng: random.Random) -> dict[str, float]:
+    """Writes n rows of model with COPY, each a pool text plus two random characters with the pool vector
+    plus noise; their cells and codes computed here with the product's own k-means and code (so no row is
+    written twice), with the full-text and cell indexes dropped during the load and made again after it.
+    make(record, text suffix, terms, vector) gives the unsaved row. Returns the seconds of each step."""
+    times = {}
     filler = [w for rec in pool[:2000] for w in rec.title[:8]]
     npr = np.random.default_rng(3)
 
@@ -91,50 +104,58 @@ def bulk_load(n: int, pool_size: int, owner: Institution, rng: random.Random) ->
         return vec / np.linalg.norm(vec, axis=1, keepdims=True)
 
     t = time.perf_counter()
-    cells = int(np.sqrt(n))
-    sample = noisy(npr.integers(0, len(pool), min(20000, n)))
-    centres = kmeans(sample, cells, 8, np.random.default_rng(0))
-    store_centres("achievement", centres)
+    centres = kmeans(noisy(npr.integers(0, len(pool), min(20000, n))), int(np.sqrt(n)), 8, np.random.default_rng(0))
+    store_centres(model._meta.model_name, centres)
     times["cells"] = time.perf_counter() - t
-    table = Achievement._meta.db_table
-    fields = [f for f in Achievement._meta.concrete_fields if not f.primary_key]
-    cell_index = next(i for i in Achievement._meta.indexes if i.name == "achievement_match_cell")
-    with connection.schema_editor() as editor:
-        editor.remove_index(Achievement, cell_index)
-        editor.execute(f"DROP INDEX {table}_match_tsv")
+    table = model._meta.db_table
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    [cell_index] = [i for i in model._meta.indexes if i.name.endswith("_match_cell")]
+    with connection.cursor() as cur:
+        cur.execute(f"DROP INDEX IF EXISTS {cell_index.name}")
+        cur.execute(f"DROP INDEX IF EXISTS {table}_match_tsv")
     t = time.perf_counter()
-    raw = connection.connection
     columns = ", ".join(f.column for f in fields)
     done = 0
-    with raw.cursor() as cur, cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    with connection.connection.cursor() as cur, cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for start in range(0, n, 10000):
             js = np.arange(start, min(n, start + 10000)) % len(pool)
             vecs = noisy(js)
-            near = np.argmax(vecs @ centres.T, axis=1)
-            for j, vec, cell in zip(js, vecs, near):
-                rec = pool[j]
+            for j, vec, cell in zip(js, vecs, np.argmax(vecs @ centres.T, axis=1)):
                 extra = "".join(rng.sample(filler, 2))
-                obj = Achievement(
-                    title=rec.title[:190], summary=f"{rec.description}{extra}", keywords=rec.keyword_text()[:290],
-                    owner=owner, maturity=5, status=AchievementStatus.PUBLISHED, match_terms=f"{terms[j]} {extra}",
-                    match_vector=to_bytes(vec), match_code=to_code(vec), match_cell=int(cell),
-                )
+                obj = make(pool[j], extra, f"{terms[j]} {extra}", vec)
+                obj.match_vector, obj.match_code, obj.match_cell = to_bytes(vec), to_code(vec), int(cell)
                 copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
             done += len(js)
             if done % 100000 == 0 or done == n:
-                print(f"  {done:,} rows, {time.perf_counter() - t:.0f} s", flush=True)
-    raw.commit() if not raw.autocommit else None
+                print(f"  {model._meta.model_name}: {done:,} rows, {time.perf_counter() - t:.0f} s", flush=True)
     times["copy"] = time.perf_counter() - t
     t = time.perf_counter()
     with connection.cursor() as cur:
         cur.execute("SET maintenance_work_mem = '1GB'")
-        fulltext.ensure(connection)
+    fulltext.ensure(connection)
     times["gin"] = time.perf_counter() - t
     t = time.perf_counter()
     with connection.schema_editor() as editor:
-        editor.add_index(Achievement, cell_index)
+        editor.add_index(model, cell_index)
     times["cell_index"] = time.perf_counter() - t
+    with connection.cursor() as cur:
+        t = time.perf_counter()
+        cur.execute(f"VACUUM ANALYZE {table}")
+        times["vacuum"] = time.perf_counter() - t
+    t = time.perf_counter()
+    times["terms"] = index.count_terms(model)
+    times["count"] = time.perf_counter() - t
     return times
+
+
+def bench_enterprise() -> Enterprise:
+    first17 = "91120116MA0BENCH0"
+    region = Region.objects.filter(code__startswith="120116").order_by("code").first() or Region.objects.first()
+    enterprise, _ = Enterprise.objects.get_or_create(
+        uscc=first17 + uscc_check_char(first17),
+        defaults=dict(name=TAG, region=region, established=dt.date(2016, 4, 12)),
+    )
+    return enterprise
 
 
 def disk() -> str:
@@ -180,13 +201,34 @@ def stages(queries: list[Demand]) -> str:
     return ", ".join(f"{k} {statistics.median(v) * 1000:.1f}" for k, v in parts.items())
 
 
+def cell_recall(queries: list[Demand]) -> str:
+    """How many of the true 10 nearest visible records (by code, over every row: one pass over the whole
+    table) the cell search finds, averaged over the demands."""
+    engine = index.engine()
+    q = np.stack([engine.embed([index.record(d)])[0] for d in queries])
+    best = [[] for _ in queries]
+    with connection.cursor() as cur:
+        cur.execute("SELECT id, match_code FROM techmarket_achievement WHERE match_code IS NOT NULL AND status = %s",
+                    [AchievementStatus.PUBLISHED])
+        while chunk := cur.fetchmany(50000):
+            ids = np.array([pk for pk, _code in chunk])
+            scores = np.stack([code_scores([bytes(code) for _pk, code in chunk], v) for v in q])
+            for i, row in enumerate(scores):
+                top = np.argpartition(-row, 10)[:10]
+                best[i] = sorted(best[i] + list(zip(row[top].tolist(), ids[top].tolist())), reverse=True)[:10]
+    found = [len({str(pk) for _s, pk in b} & set(index._semantic(Achievement, v)[0][:10])) for b, v in zip(best, q)]
+    return f"{statistics.mean(found) / 10:.2f}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--pool", type=int, default=20000)
+    ap.add_argument("--demands", type=int, default=0, help="also load this many demands (pool: a twentieth), once")
     ap.add_argument("--repeat", type=int, default=4)
     ap.add_argument("--rebuild-sample", type=int, default=1000)
     ap.add_argument("--train-cells", action="store_true", help="also time `train_cells` (rewrites every row's cell)")
+    ap.add_argument("--recall", action="store_true", help="also measure the cell search's recall (reads every row)")
     ap.add_argument("--keep", action="store_true", help="leave the rows for another run with --skip-load")
     ap.add_argument("--skip-load", action="store_true", help="measure the rows a --keep run left")
     args = ap.parse_args()
@@ -194,22 +236,30 @@ def main() -> None:
     rng = random.Random(5)
     owner, _ = Institution.objects.get_or_create(name=TAG, defaults={"kind": InstitutionKind.UNIVERSITY})
     rows = ["| figure | value |", "|---|---|"]
+    with connection.cursor() as cur:  # the load and the counts are single long statements
+        cur.execute("SET statement_timeout = 0")
     try:
+        loads = []
         if not args.skip_load:
-            times = bulk_load(args.n, args.pool, owner, rng)
-            t = time.perf_counter()
-            with connection.cursor() as cur:
-                cur.execute("VACUUM ANALYZE techmarket_achievement")
-            times["vacuum"] = time.perf_counter() - t
-            t = time.perf_counter()
-            terms = index.count_terms(Achievement)
-            times["terms"] = time.perf_counter() - t
+            loads.append((Achievement, args.n, args.pool, lambda rec, extra, terms, vec: Achievement(
+                title=rec.title[:190], summary=f"{rec.description}{extra}", keywords=rec.keyword_text()[:290], owner=owner,
+                maturity=5, status=AchievementStatus.PUBLISHED, match_terms=terms)))
+        if args.demands and not Demand.objects.filter(enterprise__name=TAG).exists():
+            enterprise = bench_enterprise()
+            loads.append((Demand, args.demands, args.demands // 20, lambda rec, extra, terms, vec: Demand(
+                enterprise=enterprise, title=rec.title[:190], problem=f"{rec.description}{extra}", keywords=rec.keyword_text()[:290],
+                solution_mode=SolutionMode.COOPERATIVE, status=DemandStatus.OPEN, posted_on=dt.date(2026, 11, 1), match_terms=terms)))
+        for model, count, size, make in loads:
+            pool, vectors, terms, encoded = make_pool(size, seed=11 if model is Achievement else 12)
+            print(f"{model._meta.model_name}: pool of {len(pool):,} texts segmented and encoded in {encoded:.0f} s", flush=True)
+            times = copy_rows(model, count, pool, vectors, terms, make, rng)
+            name = model._meta.verbose_name_plural
             rows += [
-                f"| pool: {args.pool:,} generated + 162 labelled texts, segmented and encoded for real | {times['pool']:.0f} s |",
-                f"| k-means of {int(np.sqrt(args.n))} cells on 20,000 noisy copies (the product's `kmeans`) | {times['cells']:.0f} s |",
-                f"| COPY {args.n:,} rows (cells and codes computed on the way) | {times['copy']:.0f} s |",
-                f"| CREATE the GIN index / the cell index (INCLUDE codes) | {times['gin']:.0f} s / {times['cell_index']:.0f} s |",
-                f"| VACUUM ANALYZE / count document frequencies ({terms:,} terms, ts_stat) | {times['vacuum']:.0f} s / {times['terms']:.0f} s |",
+                f"| {name}: pool of {size:,} generated + 162 labelled texts, segmented and encoded for real | {encoded:.0f} s |",
+                f"| {name}: k-means of {int(np.sqrt(count))} cells on 20,000 noisy copies (the product's `kmeans`) | {times['cells']:.0f} s |",
+                f"| {name}: COPY {count:,} rows (cells and codes computed on the way) | {times['copy']:.0f} s |",
+                f"| {name}: CREATE the GIN index / the cell index (INCLUDE codes) | {times['gin']:.0f} s / {times['cell_index']:.0f} s |",
+                f"| {name}: VACUUM ANALYZE / count document frequencies ({times['terms']:,} terms, ts_stat) | {times['vacuum']:.0f} s / {times['count']:.0f} s |",
             ]
             print("\n".join(rows), flush=True)
         n = Achievement.objects.published().count()
@@ -226,6 +276,8 @@ def main() -> None:
         cpu = (time.process_time() - cpu) / len(lat)
         rows.append(f"| **top-10 achievements for one demand**, {len(queries)} labelled demands × {args.repeat} (p50 / p95; mean CPU of this process) | **{p50_p95(lat)}**; {ms(cpu)} |")
         rows.append(f"| stages, medians in ms | {stages(queries)} |")
+        if args.recall:
+            rows.append(f"| semantic recall@10 of the cell search against every row's code | {cell_recall(queries)} |")
         rows.append(f"| institutions for one demand (p50 / p95) | {p50_p95(timed(lambda q: index.institutions_for(q, 10), queries))} |")
         mine = list(Achievement.objects.filter(owner=owner).order_by("pk")[:25])
         rows.append(f"| demands for one achievement, over {Demand.objects.in_pool().count():,} demands in the pool (p50 / p95) | "
@@ -259,6 +311,7 @@ def main() -> None:
         if not args.keep:
             with connection.cursor() as cur:  # raw: the ORM's cascade would load every row first
                 cur.execute("DELETE FROM techmarket_achievement WHERE owner_id = %s", [owner.pk])
+                cur.execute("DELETE FROM techmarket_demand WHERE enterprise_id IN (SELECT id FROM registry_enterprise WHERE name = %s)", [TAG])
             owner.delete()
 
 

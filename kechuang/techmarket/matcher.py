@@ -45,7 +45,7 @@ NPROBE = 6  # cells read per semantic query
 RERANK = 300  # candidates of the 8-bit codes whose full vectors are read
 QUERY_TERMS = 12  # the heaviest (weight × idf) expanded query terms sent to the full-text index
 COMMON = 0.1  # a term in more than this share of records does not choose candidates (it still ranks)
-CANDIDATES = 2000  # rows of the full-text match that are ranked (the match of common terms is cut here)
+CANDIDATES = 2000  # records the rarest query terms may bring to be ranked (`_choosing`)
 BATCH = 256  # rows per transaction of a rebuild: the encoder's batches and one executemany each
 
 
@@ -178,13 +178,14 @@ class DatabaseIndex:
 
     # ------------------------------------------------------------------ querying
 
-    def _weighted_terms(self, model, terms: dict[str, float]) -> dict[str, float]:
+    def _weighted_terms(self, model, terms: dict[str, float]) -> tuple[dict[str, float], dict[str, int]]:
         """The query terms the full-text index is asked for, each weighed by query weight × idf (idf from
-        the last count; without one, query weight alone), common terms left out."""
-        df, n = _term_stats(_kind(model))
+        the last count; without one, query weight alone), common terms left out; and their counts."""
+        tokens = {term: _token(term) for term in terms}
+        df, n = _term_stats(_kind(model), set(tokens.values()))
         weights: dict[str, float] = {}
         for term, w in terms.items():
-            tok = _token(term)
+            tok = tokens[term]
             if not re.search(r"\w", tok) or len(tok) > 100:
                 continue
             if n:
@@ -194,33 +195,53 @@ class DatabaseIndex:
                 w *= math.log(1 + (n - d + 0.5) / (d + 0.5))
             weights[tok] = max(weights.get(tok, 0.0), w)
         best = sorted(weights.items(), key=lambda x: (-x[1], x[0]))[:QUERY_TERMS]
-        return dict(best)
+        return dict(best), df
+
+    @staticmethod
+    def _choosing(weights: dict[str, float], df: dict[str, int]) -> list[str]:
+        """The rarest of the query's terms whose records together number at most CANDIDATES (at least one
+        term): the records holding any of them are the full-text candidates, all of them ranked. A more
+        common term would bring thousands of records of which any cut keeps an arbitrary few; it still
+        counts in the ranking of the candidates."""
+        chosen, postings = [], 0
+        for word in sorted(weights, key=lambda w: (df.get(w, 0), w)):
+            postings += df.get(word, 0)
+            if chosen and postings > CANDIDATES:
+                break
+            chosen.append(word)
+        return chosen
 
     def _lexical(self, model, terms: dict[str, float]) -> list[str]:
-        weights = self._weighted_terms(model, terms)
+        weights, df = self._weighted_terms(model, terms)
         if not weights:
             return []
         table = model._meta.db_table
-        visible, params = _indexed(model).order_by().values("pk").query.sql_with_params()
-        words = list(weights)
+        words, chosen = list(weights), self._choosing(weights, df)
         if connection.vendor == "postgresql":
-            # each term its own plainto_tsquery: any text is a valid query that way
-            any_term = " || ".join(["plainto_tsquery('simple', %s)"] * len(words))
-            score = " + ".join(["ts_rank(c.match_tsv, plainto_tsquery('simple', %s)) * %s"] * len(words))
-            sql = (
-                f"SELECT c.id FROM (SELECT t.id, t.match_tsv FROM {table} t WHERE t.match_tsv @@ ({any_term}) "
-                f"AND t.id IN ({visible}) LIMIT %s) c ORDER BY {score} DESC, c.id LIMIT %s"
-            )
-            args = [*words, *params, CANDIDATES, *[x for w in words for x in (w, weights[w])], fusion.DEPTH]
-        else:  # FTS5's bm25 weighs by idf itself
-            sql = (
-                f"SELECT f.rowid FROM {table}_fts f WHERE {table}_fts MATCH %s AND f.rowid IN ({visible}) "
-                f"ORDER BY bm25({table}_fts), f.rowid LIMIT %s"
-            )
-            args = [" OR ".join('"' + w.replace('"', '""') + '"' for w in words), *params, fusion.DEPTH]
-        with connection.cursor() as cur:
-            cur.execute(sql, args)
-            return [str(row[0]) for row in cur.fetchall()]
+            # each term its own plainto_tsquery (any text is a valid query that way); ts_rank only where
+            # the term occurs, which is one or two of the terms for most candidates
+            tsv = f"{table}.match_tsv"
+            any_chosen = " || ".join(["plainto_tsquery('simple', %s)"] * len(chosen))
+            where = f"{tsv} @@ ({any_chosen})"
+            term = f"CASE WHEN {tsv} @@ plainto_tsquery('simple', %s) THEN ts_rank({tsv}, plainto_tsquery('simple', %s)) * %s ELSE 0 END"
+            rows = _indexed(model).extra(
+                select={"score": " + ".join([term] * len(words))},
+                select_params=[x for w in words for x in (w, w, weights[w])],
+                where=[where], params=chosen,
+            ).order_by().values_list("pk", "score")
+            # a rarest term that is itself common (or counts gone stale) must not make every query rank
+            # tens of thousands of rows: past 4 × CANDIDATES the database's first ones are taken
+            sql, params = rows[: 4 * CANDIDATES].query.sql_with_params()
+            with connection.cursor() as cur:
+                cur.execute(f"SELECT * FROM ({sql}) c ORDER BY 2 DESC, 1 LIMIT %s", [*params, fusion.DEPTH])
+                return [str(pk) for pk, _score in cur.fetchall()]
+        fts = f"{table}_fts"  # FTS5's bm25 weighs by idf itself
+        rows = _indexed(model).extra(
+            select={"score": f"bm25({fts})"}, tables=[fts],
+            where=[f"{fts}.rowid = {table}.id", f"{fts} MATCH %s"],
+            params=[" OR ".join('"' + w.replace('"', '""') + '"' for w in words)],
+        )
+        return [str(pk) for pk in rows.order_by("score", "pk").values_list("pk", flat=True)[: fusion.DEPTH]]
 
     def count_terms(self, model) -> int:
         """Recount the document frequency of every indexed term of model's side (one transaction)."""
@@ -270,7 +291,9 @@ class DatabaseIndex:
         best = sorted(range(len(ids)), key=lambda i: (-sims[i], ids[i]))[: fusion.DEPTH]
         return [str(ids[i]) for i in best if sims[i] > 0], {str(ids[i]): float(sims[i]) for i in best}
 
-    def _rank(self, query: Record, model, top: int) -> list[Match]:
+    def _rank(self, query: Record, model, top: int, reasons: bool = True) -> list[Match]:
+        """The fused ranking; with reasons=False (institutions_for, which shows none) the records are
+        not read back nor explained."""
         engine = self.engine()
         _analysis, terms, vec = engine.query_terms(query)
         lexical = self._lexical(model, terms)
@@ -279,16 +302,16 @@ class DatabaseIndex:
             fused = fusion.fuse(lexical, semantic, top)
         else:
             fused = [(pk, fusion.DEPTH - i) for i, pk in enumerate(lexical[:top])]
-        if not fused:
-            return []
+        if not fused or not reasons:
+            return [Match(pk, score, [], sims.get(pk, 0.0)) for pk, score in fused]
         objs = model.objects.in_bulk([int(pk) for pk, _s in fused])
         close = set(semantic[:top])
         candidates = [
             (self.record(objs[int(pk)]), from_bytes(objs[int(pk)].match_vector), sims.get(pk, 0.0) if pk in close else 0.0)
             for pk, _s in fused if int(pk) in objs
         ]
-        reasons = engine.explain(query, candidates)
-        return [Match(pk, score, reasons.get(pk, []), sims.get(pk, 0.0)) for pk, score in fused if int(pk) in objs]
+        explained = engine.explain(query, candidates)
+        return [Match(pk, score, explained.get(pk, []), sims.get(pk, 0.0)) for pk, score in fused if int(pk) in objs]
 
     def achievements_for(self, demand: Demand, top: int = 10):
         """[(achievement id, score, reasons)] best first, for a demand (saved or not)."""
@@ -299,7 +322,7 @@ class DatabaseIndex:
 
     def institutions_for(self, demand: Demand, top: int = 10):
         """[(institution id, score, [achievement ids])]: the institutions behind the best achievements."""
-        matches = self._rank(self.record(demand), Achievement, OWNER_DEPTH)
+        matches = self._rank(self.record(demand), Achievement, OWNER_DEPTH, reasons=False)
         owner_of = {
             str(pk): str(owner)
             for pk, owner in Achievement.objects.filter(pk__in=[int(m.id) for m in matches]).values_list("pk", "owner_id")
@@ -357,20 +380,11 @@ def _vectors(queryset) -> tuple[list[int], np.ndarray]:
 
 
 _centroid_cache: dict[str, tuple[tuple, np.ndarray]] = {}
-_term_cache: dict[str, tuple[tuple, tuple[dict[str, int], int]]] = {}
-
-
-def _term_stats(kind: str) -> tuple[dict[str, int], int]:
-    """({term: df}, number of records) from the last count; ({}, 0) before any."""
-    rows = MatchTerm.objects.filter(kind=kind)
-    stamp = tuple(rows.aggregate(n=Count("id"), top=Max("id")).values())
-    cached = _term_cache.get(kind)
-    if cached and cached[0] == stamp:
-        return cached[1]
-    df = dict(rows.values_list("term", "df"))
-    stats = (df, df.pop("", 0))
-    _term_cache[kind] = (stamp, stats)
-    return stats
+def _term_stats(kind: str, terms) -> tuple[dict[str, int], int]:
+    """({term: df} for the given terms, number of records) from the last count; ({}, 0) before any.
+    Read per query (one index lookup): no process holds the whole table."""
+    df = dict(MatchTerm.objects.filter(kind=kind, term__in=[*terms, ""]).values_list("term", "df"))
+    return df, df.pop("", 0)
 
 
 def _centroids(kind: str) -> np.ndarray:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from kechuang.techmarket.matcher import index
@@ -38,6 +39,9 @@ class Command(BaseCommand):
                     f"粗量化中心 {MatchCentroid.objects.filter(kind=model._meta.model_name).count()} 个"
                 )
             return
+        if connection.vendor == "postgresql":  # counting and assigning cells are long single statements at scale
+            with connection.cursor() as cur:
+                cur.execute("SET statement_timeout = 0")
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()) as bar:
             for model, label in SIDES:
                 rows = model.objects.all() if action == "rebuild" else model.objects.filter(match_terms="")
