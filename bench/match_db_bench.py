@@ -38,11 +38,11 @@ django.setup()
 import numpy as np  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from kechuang.techmarket import services  # noqa: E402
+from kechuang.techmarket import fulltext, services  # noqa: E402
 from kechuang.techmarket.choices import AchievementStatus, InstitutionKind  # noqa: E402
-from kechuang.techmarket.matcher import _token, index  # noqa: E402
+from kechuang.techmarket.matcher import index, index_terms, kmeans, store_centres  # noqa: E402
 from kechuang.techmarket.matching.evaluate import EVALSET, load_evalset  # noqa: E402
-from kechuang.techmarket.matching.semantic import to_bytes  # noqa: E402
+from kechuang.techmarket.matching.semantic import to_bytes, to_code  # noqa: E402
 from kechuang.techmarket.models import Achievement, Demand, Institution  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -70,40 +70,71 @@ def ms(s: float) -> str:
     return f"{s * 1000:.1f} ms"
 
 
-def bulk_load(n: int, pool_size: int, owner: Institution, rng: random.Random) -> float:
+def bulk_load(n: int, pool_size: int, owner: Institution, rng: random.Random) -> dict[str, float]:
+    """Writes n rows with COPY, their cells and codes computed here with the product's own k-means and
+    code (so no row is written twice), with the full-text and cell indexes dropped during the load and
+    made again after it. Returns the seconds of each step."""
+    times = {}
     demands, labelled, _, _ = load_evalset(EVALSET)
     pool = synthetic(pool_size, seed=11) + labelled
     engine = index.engine()
     t = time.perf_counter()
     vectors = engine.embed(pool)
-    terms = []
-    for rec in pool:
-        tf = engine.analyze(rec).tf
-        terms.append(" ".join(" ".join([_token(w)] * min(3, max(1, round(x)))) for w, x in tf.items()))
-    print(f"pool of {len(pool):,} texts segmented and encoded in {time.perf_counter() - t:.1f} s")
+    terms = [index_terms(engine.analyze(rec)) for rec in pool]
+    times["pool"] = time.perf_counter() - t
+    print(f"pool of {len(pool):,} texts segmented and encoded in {times['pool']:.1f} s", flush=True)
     filler = [w for rec in pool[:2000] for w in rec.title[:8]]
-    t = time.perf_counter()
     npr = np.random.default_rng(3)
-    batch = []
-    for i in range(n):
-        j = i % len(pool)
-        rec = pool[j]
-        extra = "".join(rng.sample(filler, 2))
-        vec = vectors[j] + npr.normal(0, 0.02, vectors.shape[1]).astype(np.float32)
-        vec /= np.linalg.norm(vec)
-        batch.append(Achievement(
-            title=rec.title[:190], summary=f"{rec.description}{extra}", keywords=rec.keyword_text()[:290], owner=owner,
-            maturity=5, status=AchievementStatus.PUBLISHED, match_terms=f"{terms[j]} {extra}",
-            match_vector=to_bytes(vec),
-        ))
-        if len(batch) == 10000:
-            Achievement.objects.bulk_create(batch, batch_size=10000)
-            batch = []
-            if (i + 1) % 100000 == 0:
-                print(f"  {i + 1:,} rows, {time.perf_counter() - t:.0f} s", flush=True)
-    if batch:
-        Achievement.objects.bulk_create(batch)
-    return time.perf_counter() - t
+
+    def noisy(js: np.ndarray) -> np.ndarray:
+        vec = vectors[js] + npr.normal(0, 0.02, (len(js), vectors.shape[1])).astype(np.float32)
+        return vec / np.linalg.norm(vec, axis=1, keepdims=True)
+
+    t = time.perf_counter()
+    cells = int(np.sqrt(n))
+    sample = noisy(npr.integers(0, len(pool), min(20000, n)))
+    centres = kmeans(sample, cells, 8, np.random.default_rng(0))
+    store_centres("achievement", centres)
+    times["cells"] = time.perf_counter() - t
+    table = Achievement._meta.db_table
+    fields = [f for f in Achievement._meta.concrete_fields if not f.primary_key]
+    cell_index = next(i for i in Achievement._meta.indexes if i.name == "achievement_match_cell")
+    with connection.schema_editor() as editor:
+        editor.remove_index(Achievement, cell_index)
+        editor.execute(f"DROP INDEX {table}_match_tsv")
+    t = time.perf_counter()
+    raw = connection.connection
+    columns = ", ".join(f.column for f in fields)
+    done = 0
+    with raw.cursor() as cur, cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for start in range(0, n, 10000):
+            js = np.arange(start, min(n, start + 10000)) % len(pool)
+            vecs = noisy(js)
+            near = np.argmax(vecs @ centres.T, axis=1)
+            for j, vec, cell in zip(js, vecs, near):
+                rec = pool[j]
+                extra = "".join(rng.sample(filler, 2))
+                obj = Achievement(
+                    title=rec.title[:190], summary=f"{rec.description}{extra}", keywords=rec.keyword_text()[:290],
+                    owner=owner, maturity=5, status=AchievementStatus.PUBLISHED, match_terms=f"{terms[j]} {extra}",
+                    match_vector=to_bytes(vec), match_code=to_code(vec), match_cell=int(cell),
+                )
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+            done += len(js)
+            if done % 100000 == 0 or done == n:
+                print(f"  {done:,} rows, {time.perf_counter() - t:.0f} s", flush=True)
+    raw.commit() if not raw.autocommit else None
+    times["copy"] = time.perf_counter() - t
+    t = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute("SET maintenance_work_mem = '1GB'")
+        fulltext.ensure(connection)
+    times["gin"] = time.perf_counter() - t
+    t = time.perf_counter()
+    with connection.schema_editor() as editor:
+        editor.add_index(Achievement, cell_index)
+    times["cell_index"] = time.perf_counter() - t
+    return times
 
 
 def disk() -> str:
@@ -114,67 +145,116 @@ def disk() -> str:
     return f"{total / 2**20:,.0f} MB in all (table + TOAST + indexes), of which GIN {gin / 2**20:,.0f} MB, all indexes {idx / 2**20:,.0f} MB"
 
 
+def timed(fn, items, repeat: int = 1) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        for item in items:
+            t = time.perf_counter()
+            fn(item)
+            out.append(time.perf_counter() - t)
+    return out
+
+
+def p50_p95(values: list[float]) -> str:
+    return f"{ms(statistics.median(values))} / {ms(pct(values, 95))}"
+
+
+def stages(queries: list[Demand]) -> str:
+    """Median milliseconds of each stage of demand → achievements."""
+    engine, parts = index.engine(), {k: [] for k in ("analysis + expansion", "encoding", "full-text", "semantic", "whole call")}
+    for q in queries:
+        rec = index.record(q)
+        t0 = time.perf_counter()
+        terms = engine.expand(engine.analyze(rec))[0]
+        t1 = time.perf_counter()
+        vec = engine.embed([rec])[0]
+        t2 = time.perf_counter()
+        index._lexical(Achievement, terms)
+        t3 = time.perf_counter()
+        index._semantic(Achievement, vec)
+        t4 = time.perf_counter()
+        index.achievements_for(q, 10)
+        t5 = time.perf_counter()
+        for k, v in zip(parts, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
+            parts[k].append(v)
+    return ", ".join(f"{k} {statistics.median(v) * 1000:.1f}" for k, v in parts.items())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000)
-    ap.add_argument("--pool", type=int, default=3000)
+    ap.add_argument("--pool", type=int, default=20000)
     ap.add_argument("--repeat", type=int, default=4)
     ap.add_argument("--rebuild-sample", type=int, default=1000)
-    ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--train-cells", action="store_true", help="also time `train_cells` (rewrites every row's cell)")
+    ap.add_argument("--keep", action="store_true", help="leave the rows for another run with --skip-load")
+    ap.add_argument("--skip-load", action="store_true", help="measure the rows a --keep run left")
     args = ap.parse_args()
     assert connection.vendor == "postgresql", "this benchmark measures the PostgreSQL index"
     rng = random.Random(5)
     owner, _ = Institution.objects.get_or_create(name=TAG, defaults={"kind": InstitutionKind.UNIVERSITY})
+    rows = ["| figure | value |", "|---|---|"]
     try:
-        t_load = bulk_load(args.n, args.pool, owner, rng)
-        with connection.cursor() as cur:
-            cur.execute("VACUUM ANALYZE techmarket_achievement")
+        if not args.skip_load:
+            times = bulk_load(args.n, args.pool, owner, rng)
+            t = time.perf_counter()
+            with connection.cursor() as cur:
+                cur.execute("VACUUM ANALYZE techmarket_achievement")
+            times["vacuum"] = time.perf_counter() - t
+            t = time.perf_counter()
+            terms = index.count_terms(Achievement)
+            times["terms"] = time.perf_counter() - t
+            rows += [
+                f"| pool: {args.pool:,} generated + 162 labelled texts, segmented and encoded for real | {times['pool']:.0f} s |",
+                f"| k-means of {int(np.sqrt(args.n))} cells on 20,000 noisy copies (the product's `kmeans`) | {times['cells']:.0f} s |",
+                f"| COPY {args.n:,} rows (cells and codes computed on the way) | {times['copy']:.0f} s |",
+                f"| CREATE the GIN index / the cell index (INCLUDE codes) | {times['gin']:.0f} s / {times['cell_index']:.0f} s |",
+                f"| VACUUM ANALYZE / count document frequencies ({terms:,} terms, ts_stat) | {times['vacuum']:.0f} s / {times['terms']:.0f} s |",
+            ]
+            print("\n".join(rows), flush=True)
         n = Achievement.objects.published().count()
-        print(f"\n## Database-served matching, {n:,} published achievements on PostgreSQL\n")
-        print("| figure | value |\n|---|---|")
-        print(f"| bulk load of {args.n:,} rows (bulk_create, batches of 10,000; tsvector and GIN filled by the database) | {t_load:.0f} s |")
-        t = time.perf_counter()
-        terms = index.count_terms(Achievement)
-        print(f"| count document frequencies ({terms:,} terms, ts_stat) | {time.perf_counter() - t:.0f} s |")
-        t = time.perf_counter()
-        cells = index.train_cells(Achievement, cells=int(np.sqrt(n)))
-        print(f"| train the coarse quantiser ({cells} cells, k-means on 20,000, assign every row) | {time.perf_counter() - t:.0f} s |")
-        demands, _, _, _ = load_evalset(EVALSET)
+        if args.train_cells:
+            t = time.perf_counter()
+            cells = index.train_cells(Achievement, cells=int(np.sqrt(n)))
+            rows.append(f"| `train_cells` ({cells} cells, k-means on 20,000, assign every row) | {time.perf_counter() - t:.0f} s |")
+        demands, labelled, _, _ = load_evalset(EVALSET)
         queries = [Demand(title=d.title, problem=d.description) for d in demands]
         index.warm_up()
-        lat = []
-        for _ in range(args.repeat):
-            for q in queries:
-                t = time.perf_counter()
-                index.achievements_for(q, 10)
-                lat.append(time.perf_counter() - t)
-        print(f"| top-10 for one demand, {len(queries)} labelled demands × {args.repeat} (p50 / p95) | {ms(statistics.median(lat))} / {ms(pct(lat, 95))} |")
-        officer = None
-        adds = []
-        for rec in synthetic(20, seed=99):
-            t = time.perf_counter()
-            services.save_achievement(Achievement(title=rec.title, summary=rec.description, keywords=rec.keyword_text()[:290],
-                                                  owner=owner, maturity=5, status=AchievementStatus.PUBLISHED), officer)
-            adds.append(time.perf_counter() - t)
-        print(f"| index one new record (save through the service: segment, encode, write row + GIN; p50 / p95) | {ms(statistics.median(adds))} / {ms(pct(adds, 95))} |")
-        sample = Achievement.objects.filter(owner=owner).order_by("pk")[: args.rebuild_sample]
-        t = time.perf_counter()
-        done = index.index_rows(Achievement, Achievement.objects.filter(pk__in=list(sample.values_list("pk", flat=True))))
-        rate = done / (time.perf_counter() - t)
-        print(f"| rebuild rate (`match_index rebuild` code path, {done:,} rows) | {rate:,.0f} rows/s → {n / rate / 3600:,.1f} h for {n:,} on this machine |")
-        print(f"| disk | {disk()} |")
+        timed(lambda q: index.achievements_for(q, 10), queries)  # the query words' caches, as a worker's 100th query has them
+        cpu = time.process_time()
+        lat = timed(lambda q: index.achievements_for(q, 10), queries, args.repeat)
+        cpu = (time.process_time() - cpu) / len(lat)
+        rows.append(f"| **top-10 achievements for one demand**, {len(queries)} labelled demands × {args.repeat} (p50 / p95; mean CPU of this process) | **{p50_p95(lat)}**; {ms(cpu)} |")
+        rows.append(f"| stages, medians in ms | {stages(queries)} |")
+        rows.append(f"| institutions for one demand (p50 / p95) | {p50_p95(timed(lambda q: index.institutions_for(q, 10), queries))} |")
+        mine = list(Achievement.objects.filter(owner=owner).order_by("pk")[:25])
+        rows.append(f"| demands for one achievement, over {Demand.objects.in_pool().count():,} demands in the pool (p50 / p95) | "
+                    f"{p50_p95(timed(lambda a: index.demands_for(a, 10), mine))} |")
+        encoder = index.engine()
+        rows.append(f"| embed one record (labelled achievements, one at a time; p50 / p95) | {p50_p95(timed(lambda r: encoder.embed([r]), labelled[:50]))} |")
+        adds = timed(lambda rec: services.save_achievement(Achievement(
+            title=rec.title, summary=rec.description, keywords=rec.keyword_text()[:290], owner=owner, maturity=5,
+            status=AchievementStatus.PUBLISHED), None), synthetic(20, seed=99))
+        rows.append(f"| index one new record (save through the service: segment, encode, write row + GIN; p50 / p95) | {p50_p95(adds)} |")
+        sample = list(Achievement.objects.filter(owner=owner).order_by("pk").values_list("pk", flat=True)[: args.rebuild_sample])
+        t, cpu = time.perf_counter(), time.process_time()
+        done = index.index_rows(Achievement, Achievement.objects.filter(pk__in=sample))
+        wall, cpu = time.perf_counter() - t, time.process_time() - cpu
+        rows.append(f"| rebuild rate (`match_index rebuild`'s `index_rows`, {done:,} rows) | {done / wall:,.0f} rows/s ({cpu / done * 1000:.1f} ms CPU a row)"
+                    f" → {n / (done / wall) / 3600:,.1f} h for {n:,} at this rate |")
+        rows.append(f"| disk | {disk()} |")
         d0 = demands[0]
-        out = []
         for worker in (1, 2):
             code = WORKER.format(root=str(ROOT), title=d0.title, problem=d0.description)
             res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ)
             if res.returncode:
                 raise SystemExit(res.stderr)
-            out.append(res.stdout.split()[-4:])
-        for worker, (start, warm, first, hundredth) in enumerate(out, 1):
-            print(f"| fresh worker {worker}: Django start / warm-up (segmenter, encoder) / first query / 100th query | "
-                  f"{float(start):.2f} s / {float(warm):.2f} s / {ms(float(first))} / {ms(float(hundredth))} |")
-        print(f"\nload average at the end: {os.getloadavg()[0]:.1f}; cores: {os.cpu_count()}")
+            start, warm, first, hundredth = res.stdout.split()[-4:]
+            rows.append(f"| fresh worker {worker}: Django start / warm-up (segmenter, encoder) / first query / 100th query | "
+                        f"{float(start):.2f} s / {float(warm):.2f} s / {ms(float(first))} / {ms(float(hundredth))} |")
+        print(f"\n## Database-served matching, {n:,} published achievements on PostgreSQL\n")
+        print("\n".join(rows))
+        print(f"\nload average at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}; cores: {os.cpu_count()}")
     finally:
         if not args.keep:
             with connection.cursor() as cur:  # raw: the ORM's cascade would load every row first

@@ -11,4 +11,4 @@ def projects_section(enterprise, user):
     shown = list(Project.objects.visible_to(user).filter(enterprise=enterprise).select_related("call", "account")[:SHOWN])
     if not shown:
         return None
-    return ProfileSection(_("S&T projects"), "projects/_profile_projects.html", {"projects": shown})
+    return ProfileSection(_("S&T projects funded through this platform"), "projects/_profile_projects.html", {"projects": shown})

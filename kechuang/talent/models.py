@@ -68,9 +68,9 @@ STAFF_SCOPE = Scope({Role.ENTERPRISE: "employer__members", Role.INSTITUTION: "em
 
 class TalentQuerySet(ScopedQuerySet):
     def in_district(self, region_code=None):
-        from kechuang.registry.models import Enterprise
+        from kechuang.registry.models import in_district_q
 
-        return self.filter(employer__in=Enterprise.objects.in_district(region_code))
+        return self.filter(in_district_q("employer__", region_code))
 
     def on_record(self, as_of):
         """People who had arrived by the date (a person with no arrival date counts from the start)."""

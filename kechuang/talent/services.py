@@ -4,6 +4,7 @@ indexed and masked on the way in, and decrypted only by `reveal`, which records 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -241,28 +242,34 @@ class Gap:
         return min(self.on_record / self.row.wanted, 1.0)
 
 
-def _matches(row: DirectoryRow, group: dict) -> bool:
-    if not (group["field_id"] or "").startswith(row.field_id):
-        return False
-    if row.industry_id and not (group["employer__industry_id"] or "").startswith(row.industry_id):
-        return False
-    if row.programme_id and group["level__programme_id"] != row.programme_id:
-        return False
-    if row.education and EDUCATION_RANK[group["education"]] > EDUCATION_RANK[row.education]:
-        return False
-    return True
-
-
 def gaps(edition: Edition, talents=None) -> list[Gap]:
     """Each row of the directory against the talent on record in the district that fits it: the row's
     field (or a field under it), its industry (or one under it) when it names one, its programme and
-    minimum education when it names them. One grouped query, however many people."""
+    minimum education when it names them. One grouped query, however many people.
+
+    The groups are tallied once by the field and industry prefixes the rows name, so each row reads only
+    the groups under its own field and industry (a directory of 140 rows against 2,000 groups was 280,000
+    comparisons, a second of the talent map at 20,000 enterprises)."""
     talents = Talent.objects.in_district() if talents is None else talents
     groups = list(
         talents.on_record(dt.date(edition.year, 12, 31))
         .values("field_id", "employer__industry_id", "level__programme_id", "education")
         .annotate(people=Count("id")).order_by()
     )
-    rows = edition.rows.select_related("field", "industry", "programme")
-    return [Gap(row, sum(group["people"] for group in groups if _matches(row, group))) for row in rows]
+    rows = list(edition.rows.select_related("field", "industry", "programme"))
+    shapes = {(len(row.field_id), len(row.industry_id or "")) for row in rows}
+    tallies = {shape: defaultdict(Counter) for shape in shapes}
+    for group in groups:
+        field, industry = group["field_id"] or "", group["employer__industry_id"] or ""
+        for field_length, industry_length in shapes:
+            under = (field[:field_length], industry[:industry_length])
+            tallies[(field_length, industry_length)][under][(group["level__programme_id"], group["education"])] += group["people"]
+
+    def on_record(row) -> int:
+        under = tallies[(len(row.field_id), len(row.industry_id or ""))].get((row.field_id, row.industry_id or ""), {})
+        return sum(people for (programme, education), people in under.items()
+                   if (not row.programme_id or programme == row.programme_id)
+                   and (not row.education or EDUCATION_RANK[education] <= EDUCATION_RANK[row.education]))
+
+    return [Gap(row, on_record(row)) for row in rows]
 

@@ -20,4 +20,8 @@ class TechmarketConfig(AppConfig):
     ]
 
     def ready(self):
-        from kechuang.techmarket import matcher  # noqa: F401  connects the handlers that index every save
+        from django.db.models.signals import post_migrate
+
+        from kechuang.techmarket import fulltext, matcher  # noqa: F401  matcher connects the handlers that index every save
+
+        post_migrate.connect(fulltext.after_migrate, sender=self)

@@ -22,6 +22,7 @@ import math
 import re
 import threading
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 
 import numpy as np
@@ -34,17 +35,18 @@ from kechuang.core.choices import DomainLevel, IndustryLevel
 from kechuang.core.models import HighTechDomain, Industry
 from kechuang.techmarket.matching import Match, MatchEngine, Options, Record, rank_owners
 from kechuang.techmarket.matching import fusion
-from kechuang.techmarket.matching.semantic import DIM, from_bytes, to_bytes
+from kechuang.techmarket.matching.semantic import DIM, code_scores, from_bytes, to_bytes, to_code
 from kechuang.techmarket.models import Achievement, Demand, MatchCentroid, MatchTerm
 
 # Institutions are ranked from a deeper list of achievements than the page shows, so that an
 # institution with several good achievements outranks one with a single slightly better one.
 OWNER_DEPTH = 50
 NPROBE = 6  # cells read per semantic query
+RERANK = 300  # candidates of the 8-bit codes whose full vectors are read
 QUERY_TERMS = 12  # the heaviest (weight × idf) expanded query terms sent to the full-text index
 COMMON = 0.1  # a term in more than this share of records does not choose candidates (it still ranks)
 CANDIDATES = 2000  # rows of the full-text match that are ranked (the match of common terms is cut here)
-BATCH = 64
+BATCH = 256  # rows per transaction of a rebuild: the encoder's batches and one executemany each
 
 
 def _token(term: str) -> str:
@@ -53,6 +55,12 @@ def _token(term: str) -> str:
     if term.startswith("§"):
         return "zc" + term[1:].replace("~", "q")
     return term
+
+
+def index_terms(analysis) -> str:
+    """The text the full-text index reads: each token once per unit of its field-weighted frequency
+    (at most 3), so the index's term frequency follows the engine's."""
+    return " ".join(" ".join([_token(t)] * min(3, max(1, round(w)))) for t, w in analysis.tf.items())
 
 
 class _Labels:
@@ -97,46 +105,72 @@ class DatabaseIndex:
         self.engine().query_terms(Record("warm-up", "预热", "预热"))
 
     def record(self, obj) -> Record:
+        model = type(obj)
+        return self._record(obj.pk, obj.title, obj.keywords, obj.high_tech_domain_id, obj.industry_id,
+                            [getattr(obj, f) for f in TEXT_OF[model]])
+
+    def _record(self, pk, title, keywords, domain, industry, texts) -> Record:
+        """A Record from a row's fields; the description is the text fields joined as
+        `Demand.description` joins them."""
         self.engine()
-        text = obj.summary if isinstance(obj, Achievement) else obj.description
         return Record(
-            str(obj.pk), obj.title or "", text or "", obj.keywords or "",
-            domain=self._labels.domain(obj.high_tech_domain_id), industry=self._labels.industry(obj.industry_id),
+            str(pk), title or "", "\n".join(t for t in texts if t), keywords or "",
+            domain=self._labels.domain(domain), industry=self._labels.industry(industry),
         )
 
     # ------------------------------------------------------------------ writing the index
 
-    def _fields(self, records: list[Record], model) -> list[dict]:
+    def _fields(self, records: list[Record], model, vectors: np.ndarray | None = None) -> list[dict]:
         engine = self.engine()
-        vectors = engine.embed(records)
+        vectors = engine.embed(records) if vectors is None else vectors
         centroids = _centroids(_kind(model))
+        has = vectors.any(axis=1)
+        cells = np.argmax(vectors @ centroids.T, axis=1) if len(centroids) else np.full(len(records), -1)
         out = []
-        for rec, vec in zip(records, vectors):
-            analysis = engine.analyze(rec)
-            terms = " ".join(" ".join([_token(t)] * min(3, max(1, round(w)))) for t, w in analysis.tf.items())
-            cell = int(np.argmax(centroids @ vec)) if len(centroids) and vec.any() else -1
-            out.append({"match_terms": terms, "match_vector": to_bytes(vec) if vec.any() else None, "match_cell": cell})
+        for rec, vec, ok, cell in zip(records, vectors, has, cells):
+            terms = index_terms(engine.analyze(rec))
+            out.append({"match_terms": terms, "match_vector": to_bytes(vec) if ok else None,
+                        "match_code": to_code(vec) if ok else None, "match_cell": int(cell) if ok else -1})
         return out
 
     def fields_of(self, obj) -> dict:
         [values] = self._fields([self.record(obj)], type(obj))
         return values
 
-    def index_rows(self, model, queryset=None, progress: Callable[[int], None] | None = None) -> int:
+    def index_rows(self, model, queryset=None, progress: Callable[[int], None] | None = None, batch: int = BATCH) -> int:
         """(Re)index the rows of queryset (default: all of model's rows) in batches, each batch in its own
-        transaction, so a query during a rebuild sees every row either as it was or as it is now."""
+        transaction, so a query during a rebuild sees every row either as it was or as it is now.
+
+        A batch reads only the fields the index is computed from (no model instances), encodes its texts
+        in one call, and writes all its rows with one executemany (pipelined on PostgreSQL)."""
         queryset = model.objects.all() if queryset is None else queryset
-        done = 0
+        fields = ("pk", "title", "keywords", "high_tech_domain_id", "industry_id", *TEXT_OF[model])
+        table, done, engine = model._meta.db_table, 0, self.engine()
         pks = list(queryset.order_by("pk").values_list("pk", flat=True))
-        for start in range(0, len(pks), BATCH):
-            objs = list(model.objects.filter(pk__in=pks[start:start + BATCH]))
-            values = self._fields([self.record(o) for o in objs], model)
-            with transaction.atomic():
-                for obj, v in zip(objs, values):
-                    model.objects.filter(pk=obj.pk).update(**v)
-            done += len(objs)
-            if progress:
-                progress(len(objs))
+
+        def records(start: int) -> list[Record]:
+            rows = model.objects.filter(pk__in=pks[start:start + batch]).order_by("pk").values_list(*fields)
+            return [self._record(pk, title, kw, dom, ind, texts) for pk, title, kw, dom, ind, *texts in rows]
+
+        # The encoder (BLAS, which releases the GIL) works on the next batch in a thread while this one
+        # segments and writes the current batch: the two overlap on a second core.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            current = records(0) if pks else []
+            encoding = pool.submit(engine.embed, current)
+            for start in range(0, len(pks), batch):
+                vectors = encoding.result()
+                following = records(start + batch) if start + batch < len(pks) else []
+                encoding = pool.submit(engine.embed, following)
+                values = self._fields(current, model, vectors)
+                with transaction.atomic(), connection.cursor() as cur:
+                    cur.executemany(
+                        f"UPDATE {table} SET match_terms = %s, match_vector = %s, match_code = %s, match_cell = %s WHERE id = %s",
+                        [(*v.values(), int(r.id)) for r, v in zip(current, values)],
+                    )
+                done += len(current)
+                if progress:
+                    progress(len(current))
+                current = following
         return done
 
     def index_missing(self, model) -> int:
@@ -210,20 +244,31 @@ class DatabaseIndex:
         return len(counts)
 
     def _semantic(self, model, vec: np.ndarray) -> tuple[list[str], dict[str, float]]:
+        """The DEPTH nearest visible records by cosine: the 8-bit codes of the NPROBE nearest cells (and of
+        rows not yet given a cell) choose RERANK candidates, whose full vectors then rank them exactly.
+        On PostgreSQL the codes come from the cell index alone (an index-only scan, in cell order)."""
         if not vec.any():
             return [], {}
-        rows = _indexed(model).filter(match_vector__isnull=False)
+        table = model._meta.db_table
         centroids = _centroids(_kind(model))
+        where, args = "match_code IS NOT NULL", []
         if len(centroids):
-            near = np.argsort(-(centroids @ vec))[:NPROBE].tolist()
-            rows = rows.filter(match_cell__in=near + [-1])
-        ids, vectors = _vectors(rows)
+            near = np.argsort(-(centroids @ vec))[:NPROBE].tolist() + [-1]
+            where += f" AND match_cell IN ({', '.join(['%s'] * len(near))})"
+            args = near
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT id, match_code FROM {table} WHERE {where}", args)
+            rows = cur.fetchall()
+        if not rows:
+            return [], {}
+        approx = code_scores([bytes(code) for _pk, code in rows], vec)
+        chosen = np.argsort(-approx, kind="stable")[:RERANK]
+        ids, vectors = _vectors(_indexed(model).filter(pk__in=[rows[i][0] for i in chosen], match_vector__isnull=False))
         if not ids:
             return [], {}
-        pks = [str(pk) for pk in ids]
         sims = vectors @ vec
-        best = np.argsort(-sims, kind="stable")[: fusion.DEPTH]
-        return [pks[i] for i in best if sims[i] > 0], {pks[i]: float(sims[i]) for i in best}
+        best = sorted(range(len(ids)), key=lambda i: (-sims[i], ids[i]))[: fusion.DEPTH]
+        return [str(ids[i]) for i in best if sims[i] > 0], {str(ids[i]): float(sims[i]) for i in best}
 
     def _rank(self, query: Record, model, top: int) -> list[Match]:
         engine = self.engine()
@@ -266,32 +311,40 @@ class DatabaseIndex:
     def train_cells(self, model, cells: int, sample: int = 20000, iterations: int = 8, seed: int = 0) -> int:
         """k-means over a sample of model's vectors; stores the centres and assigns every row its cell.
         All in one transaction: a query sees the old cells or the new, never a mixture."""
-        kind = _kind(model)
         rng = np.random.default_rng(seed)
         pks = list(model.objects.filter(match_vector__isnull=False).values_list("pk", flat=True))
         if len(pks) < cells:
             return 0
         picked = rng.choice(len(pks), size=min(sample, len(pks)), replace=False)
-        x = _vectors(model.objects.filter(pk__in=[pks[i] for i in picked]))[1]
-        centres = x[rng.choice(len(x), size=cells, replace=False)]
-        for _ in range(iterations):
-            nearest = np.argmax(x @ centres.T, axis=1)
-            for c in range(cells):
-                members = x[nearest == c]
-                if len(members):
-                    centre = members.sum(axis=0)
-                    centres[c] = centre / (np.linalg.norm(centre) or 1.0)
+        centres = kmeans(_vectors(model.objects.filter(pk__in=[pks[i] for i in picked]))[1], cells, iterations, rng)
         with transaction.atomic():
-            MatchCentroid.objects.filter(kind=kind).delete()
-            MatchCentroid.objects.bulk_create(
-                [MatchCentroid(kind=kind, cell=c, vector=to_bytes(v)) for c, v in enumerate(centres)]
-            )
+            store_centres(_kind(model), centres)
             for start in range(0, len(pks), 20000):
                 ids, vecs = _vectors(model.objects.filter(pk__in=pks[start:start + 20000]))
-                nearest = np.argmax(vecs @ centres.T, axis=1)
-                for c in np.unique(nearest):
-                    model.objects.filter(pk__in=[ids[i] for i in np.flatnonzero(nearest == c)]).update(match_cell=int(c))
+                nearest = np.argmax(vecs @ centres.T, axis=1).tolist()
+                with connection.cursor() as cur:  # a row already in its cell is not rewritten
+                    cur.executemany(f"UPDATE {model._meta.db_table} SET match_cell = %s WHERE id = %s AND match_cell <> %s",
+                                    [(c, pk, c) for pk, c in zip(ids, nearest)])
         return cells
+
+
+def kmeans(x: np.ndarray, cells: int, iterations: int, rng: np.random.Generator) -> np.ndarray:
+    """Spherical k-means: `cells` unit centres of the rows of x (unit vectors), started from random rows."""
+    centres = x[rng.choice(len(x), size=cells, replace=False)].copy()
+    for _ in range(iterations):
+        nearest = np.argmax(x @ centres.T, axis=1)
+        sums = np.zeros_like(centres)
+        np.add.at(sums, nearest, x)
+        norms = np.linalg.norm(sums, axis=1)
+        filled = norms > 0  # an empty cell keeps its centre
+        centres[filled] = sums[filled] / norms[filled, None]
+    return centres
+
+
+def store_centres(kind: str, centres: np.ndarray) -> None:
+    """Replace the side's centres (rows keep their cell numbers until assigned anew)."""
+    MatchCentroid.objects.filter(kind=kind).delete()
+    MatchCentroid.objects.bulk_create([MatchCentroid(kind=kind, cell=c, vector=to_bytes(v)) for c, v in enumerate(centres)])
 
 
 def _vectors(queryset) -> tuple[list[int], np.ndarray]:
@@ -335,6 +388,9 @@ def _centroids(kind: str) -> np.ndarray:
 
 
 index = DatabaseIndex()
+
+# The text fields a record's description is made of (Demand.description joins its three).
+TEXT_OF = {Achievement: ("summary",), Demand: ("problem", "key_points", "goals")}
 
 # What a record's index is computed from; a save limited to other fields leaves the index alone.
 TEXT_FIELDS = {"title", "summary", "problem", "key_points", "goals", "keywords", "high_tech_domain", "industry"}

@@ -84,15 +84,19 @@ class PostedModel(StampedModel):
     # The matching index, written in the same transaction as the record (kechuang.techmarket.matcher):
     # the segmenter's tokens, which a full-text index reads (a generated tsvector column with a GIN index
     # on PostgreSQL, an FTS5 table on SQLite, both made by migration 0004), the sentence vector (512
-    # float32) and the coarse cell of that vector that narrows the semantic search.
+    # float32), its 8-bit code (516 bytes, `semantic.to_code`) that the semantic search scores first, and
+    # the coarse cell of that vector that narrows the semantic search. On PostgreSQL the cell's index
+    # carries the codes, so a query reads a cell's codes from the index alone, in cell order.
     match_terms = models.TextField(editable=False, default="")
     match_vector = models.BinaryField(editable=False, null=True)
-    match_cell = models.IntegerField(editable=False, default=-1, db_index=True)
+    match_code = models.BinaryField(editable=False, null=True)
+    match_cell = models.IntegerField(editable=False, default=-1)
 
-    audit_exclude = StampedModel.audit_exclude + ("match_terms", "match_vector", "match_cell")
+    audit_exclude = StampedModel.audit_exclude + ("match_terms", "match_vector", "match_code", "match_cell")
 
     class Meta:
         abstract = True
+        indexes = [models.Index(fields=["match_cell"], include=["match_code"], name="%(class)s_match_cell")]
 
 
 class TechContractQuerySet(ScopedQuerySet):
@@ -375,7 +379,7 @@ class Achievement(PostedModel):
         ("by_joint_development", TransferMode.JOINT),
     )
 
-    class Meta:
+    class Meta(PostedModel.Meta):
         ordering = ["-published_on", "-id"]
         verbose_name = _("achievement")
         verbose_name_plural = _("achievements")
@@ -438,7 +442,7 @@ class Demand(PostedModel):
     # pool it may answer; nobody else sees any.
     row_scope = Scope({Role.ENTERPRISE: "enterprise__members", Role.INSTITUTION: IN_POOL})
 
-    class Meta:
+    class Meta(PostedModel.Meta):
         ordering = ["-posted_on", "-id"]
         verbose_name = _("technology demand")
         verbose_name_plural = _("technology demands")

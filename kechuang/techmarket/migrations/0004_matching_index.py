@@ -2,50 +2,18 @@
 
 from django.db import migrations, models
 
-TABLES = ("techmarket_achievement", "techmarket_demand")
+from kechuang.techmarket import fulltext
 
 
 def full_text_index(apps, schema_editor):
     """PostgreSQL: a tsvector generated from match_terms (the project's jieba tokens, parsed by the
     built-in 'simple' configuration, so no server extension) with a GIN index. SQLite: an external-content
     FTS5 table kept in step by triggers. Either way a row is indexed by the statement that writes it."""
-    vendor = schema_editor.connection.vendor
-    for table in TABLES:
-        if vendor == "postgresql":
-            schema_editor.execute(
-                f"ALTER TABLE {table} ADD COLUMN match_tsv tsvector "
-                f"GENERATED ALWAYS AS (to_tsvector('simple', match_terms)) STORED"
-            )
-            schema_editor.execute(f"CREATE INDEX {table}_match_tsv ON {table} USING gin (match_tsv)")
-        elif vendor == "sqlite":
-            fts = f"{table}_fts"
-            schema_editor.execute(
-                f"CREATE VIRTUAL TABLE {fts} USING fts5(match_terms, content='{table}', content_rowid='id')"
-            )
-            schema_editor.execute(
-                f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
-                f"INSERT INTO {fts}(rowid, match_terms) VALUES (new.id, new.match_terms); END"
-            )
-            schema_editor.execute(
-                f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
-                f"INSERT INTO {fts}({fts}, rowid, match_terms) VALUES ('delete', old.id, old.match_terms); END"
-            )
-            schema_editor.execute(
-                f"CREATE TRIGGER {fts}_au AFTER UPDATE OF match_terms ON {table} BEGIN "
-                f"INSERT INTO {fts}({fts}, rowid, match_terms) VALUES ('delete', old.id, old.match_terms); "
-                f"INSERT INTO {fts}(rowid, match_terms) VALUES (new.id, new.match_terms); END"
-            )
+    fulltext.ensure(schema_editor.connection)
 
 
 def drop_full_text_index(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for table in TABLES:
-        if vendor == "postgresql":
-            schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN match_tsv")
-        elif vendor == "sqlite":
-            for suffix in ("ai", "ad", "au"):
-                schema_editor.execute(f"DROP TRIGGER {table}_fts_{suffix}")
-            schema_editor.execute(f"DROP TABLE {table}_fts")
+    fulltext.drop(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -20,11 +20,6 @@ def _migrate(targets):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="going back to 0003 unapplies the matching index, whose SQLite FTS5 table and triggers do not survive the "
-    "table rebuilds of a backward migration; the data migration is the same on both databases and runs on PostgreSQL",
-)
 def test_paid_amounts_become_pay_entries():
     old = _migrate(BEFORE)
     # its own region row: a transactional test before this one may have emptied the reference tables

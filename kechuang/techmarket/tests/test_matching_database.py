@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
-from kechuang.techmarket import services
+from kechuang.techmarket import fulltext, services
 from kechuang.techmarket.choices import AchievementStatus
 from kechuang.techmarket.matcher import DatabaseIndex, index
 from kechuang.techmarket.matching.semantic import DIM, from_bytes
@@ -90,12 +90,12 @@ def test_a_hundred_thousand_character_record_is_indexed_within_bounds(make_achie
 def test_a_query_during_a_rebuild_sees_a_whole_index_and_the_rebuild_changes_no_ranking(make_achievement, make_demand):
     for fields in (ENERGY, DRUG, COLD):
         make_achievement(**fields)
-    for i in range(70):  # more than one batch
+    for i in range(70):  # more than one batch of 50
         make_achievement(title=f"其他成果{i}", summary=f"与本需求无关的第{i}项材料加工技术。")
     demand = make_demand(title="冷库耗电大", problem="冷藏库压缩机全天开，电费高。")
     before = index.achievements_for(demand)
     during = []
-    index.index_rows(Achievement, progress=lambda n: during.append(index.achievements_for(demand)))
+    index.index_rows(Achievement, progress=lambda n: during.append(index.achievements_for(demand)), batch=50)
     assert len(during) == 2 and all(d == before for d in during)
     assert index.achievements_for(demand) == before
 
@@ -131,6 +131,18 @@ def test_vectors_round_trip_and_empty_is_zero():
     assert np.array_equal(from_bytes(to_bytes(v)), v) and not from_bytes(None).any()
 
 
+def test_eight_bit_codes_give_the_cosine_within_a_hundredth():
+    from kechuang.techmarket.matching.semantic import code_scores, to_code
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(200, DIM)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    q = x[0] + 0.5 * x[1]
+    q /= np.linalg.norm(q)
+    approx = code_scores([to_code(v) for v in x], q)
+    assert len(to_code(x[0])) == DIM + 4 and np.abs(approx - x @ q).max() < 0.01
+    assert list(np.argsort(-approx)[:2]) == [0, 1]
+
+
 def test_the_encoder_runs_with_sockets_disabled(tmp_path):
     code = (
         "import socket\n"
@@ -145,3 +157,18 @@ def test_the_encoder_runs_with_sockets_disabled(tmp_path):
                          cwd=Path(__file__).resolve().parents[3], timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "True (3, 512)"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="only SQLite rebuilds a table to alter it")
+def test_a_table_rebuild_then_migrate_leaves_the_full_text_index_working(make_achievement, make_demand):
+    cold = make_achievement(**COLD)
+    with connection.schema_editor() as editor:
+        editor._remake_table(Achievement)  # what Django does on SQLite for most AlterField operations
+    energy = make_achievement(**ENERGY)  # written while the triggers are gone
+    call_command("migrate", verbosity=0)
+    assert fulltext.ensure(connection) == []  # migrate put everything back
+    assert str(energy.pk) in index._lexical(Achievement, {"能效": 1.0})  # the row written meanwhile is found
+    cold.title = "冷库相变蓄冷板"
+    cold.save()  # and the triggers follow writes again
+    assert index._lexical(Achievement, {"蓄冷": 1.0}) == [str(cold.pk)]
