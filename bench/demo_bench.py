@@ -3,8 +3,8 @@
 Each build runs in a process of its own on a fresh, migrated database (SQLite: a file in a temporary
 folder; PostgreSQL: the database named by --postgres, dropped and created again first), so that its
 peak RSS is its own. Prints wall and CPU seconds (on a shared machine CPU is the steadier figure), peak
-RSS, the seconds of each demo part (statistics refresh included), and the growth from the smallest
-size to each larger one.
+RSS, the 1-minute load average before/after each build, the seconds of each demo part (statistics
+refresh included), and the growth from the smallest size to each larger one.
 
     .venv/bin/python bench/demo_bench.py                                # 2,000 and 20,000 on SQLite
     .venv/bin/python bench/demo_bench.py --sizes 2000 --postgres postgres://postgres@127.0.0.1:5432/demo_bench
@@ -49,9 +49,12 @@ def run(command: list[str], env: dict) -> tuple[float, float, float, str]:
 def build(database: str, size: int, url: str) -> dict:
     env = {**os.environ, "DATABASE_URL": url}
     run([*KECHUANG, "migrate", "-v0"], env)
+    load_before = os.getloadavg()[0]
     wall, cpu, peak, output = run([*KECHUANG, "demo", "--enterprises", str(size)], env)
     parts = {m.group(1): float(m.group(2)) for m in map(PART_LINE.match, output.splitlines()) if m}
-    return {"database": database, "size": size, "wall": wall, "cpu": cpu, "peak": peak, "parts": parts}
+    # The machine is shared: the load around a build says how far its wall time is its own.
+    load = f"{load_before:.1f}/{os.getloadavg()[0]:.1f}"
+    return {"database": database, "size": size, "wall": wall, "cpu": cpu, "peak": peak, "load": load, "parts": parts}
 
 
 def main() -> None:
@@ -72,9 +75,9 @@ def main() -> None:
                 print(results[-1], flush=True)
     names = sorted({name for r in results for name in r["parts"]}, key=lambda n: next(
         i for r in results for i, k in enumerate(r["parts"]) if k == n))
-    print(f"\n{'database':<11}{'enterprises':>12}{'wall s':>9}{'CPU s':>8}{'peak MiB':>10}  " + "".join(f"{n:>12}" for n in names))
+    print(f"\n{'database':<11}{'enterprises':>12}{'wall s':>9}{'CPU s':>8}{'peak MiB':>10}{'load':>10}  " + "".join(f"{n:>12}" for n in names))
     for r in results:
-        print(f"{r['database']:<11}{r['size']:>12,}{r['wall']:>9.1f}{r['cpu']:>8.1f}{r['peak']:>10.0f}  "
+        print(f"{r['database']:<11}{r['size']:>12,}{r['wall']:>9.1f}{r['cpu']:>8.1f}{r['peak']:>10.0f}{r['load']:>10}  "
               + "".join(f"{r['parts'].get(n, float('nan')):>12.1f}" for n in names))
     for database in ("sqlite", "postgresql"):
         rows = [r for r in results if r["database"] == database]

@@ -46,12 +46,36 @@ CRITERIA = [Criterion("tech", "技术创新性", Decimal(30), Decimal(10)), Crit
 OVERRIDE_REASON = "历史毕业记录：经区科技局研究同意（演示）"
 
 
+# A larger district has more carriers than the Eco-City's own: district-level ones of the chain's kinds,
+# made up, after the real ones (a district of REFERENCE_SIZE enterprises has exactly CARRIERS).
+MORE_CARRIERS = ((K.MAKERSPACE, "众创空间", 1500, 2500), (K.MAKERSPACE, "众创空间", 1500, 2500), (K.INCUBATOR, "孵化器", 5000, 9000),
+                 (K.ACCELERATOR, "加速器", 15000, 30000))
+MORE_FIELDS = ("智能科技", "电子信息", "生物医药", "数字经济", "智能制造", "新材料", "节能环保")
+
+
+def _more_carriers(context) -> list[tuple]:
+    """CARRIERS-shaped rows for the carriers a district beyond REFERENCE_SIZE has besides the real ones."""
+    rng, made = context.rng, []
+    names = {name for _code, name, *_rest in CARRIERS}
+    while len(made) < context.scaled(len(CARRIERS)) - len(CARRIERS):
+        kind, suffix, smallest, largest = MORE_CARRIERS[len(made) % len(MORE_CARRIERS)]
+        field = rng.choice(MORE_FIELDS)
+        name = f"{fake.brand(rng)}{field}{suffix}"
+        if name in names:
+            continue
+        names.add(name)
+        made.append((f"demo-{len(made) + 1:04d}", name, kind, M.DISTRICT, rng.choice(Cluster.values), field, True,
+                     round(rng.uniform(smallest, largest), -2), rng.randint(2016, context.as_of.year - 1)))
+    return made
+
+
 def _carriers(context) -> dict[str, Carrier]:
     firms = Enterprise.objects.in_district().order_by("uscc")
+    every = CARRIERS + tuple(_more_carriers(context))
     # Long-established firms run the carriers; in a small district one firm may run several.
-    operators = list(firms.filter(established__year__lte=2014)[: len(CARRIERS)]) or list(firms[: len(CARRIERS)])
+    operators = list(firms.filter(established__year__lte=2014)[: len(every)]) or list(firms[: len(every)])
     rows = []
-    for index, (code, name, kind, level, cluster, field, specialised, area, year) in enumerate(CARRIERS):
+    for index, (code, name, kind, level, cluster, field, specialised, area, year) in enumerate(every):
         operator = operators[index % len(operators)]
         recognised = min(dt.date(year, 6, 18), context.as_of)
         rows.append(Carrier(code=code, name=name, kind=kind, level=level, recognised_on=recognised,

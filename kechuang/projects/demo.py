@@ -98,7 +98,7 @@ class ProjectsBuilder:
             made.append(Expert(user=expert_user, name=expert_user.get_full_name() or fake.person(self.rng), field_id="10",
                                employer=expert_user.organisation or "天津大学", level=ExpertLevel.MUNICIPAL))
         for field in FIELDS:
-            for index in range(6):
+            for index in range(self.context.scaled(6)):  # the pool grows with the applications it reviews
                 made.append(Expert(name=fake.person(self.rng), field_id=field, employer=EMPLOYERS[(index + int(field[0])) % len(EMPLOYERS)],
                                    level=(ExpertLevel.NATIONAL, ExpertLevel.MUNICIPAL, ExpertLevel.DISTRICT)[index % 3]))
         Expert.objects.bulk_create(made)

@@ -32,6 +32,8 @@ PROVIDERS = (
     ("天津滨海科技成果转化服务中心", ProviderKind.INTERMEDIARY, ["技术转移人才培养", "挖掘技术需求", "开展技术对接", "成果评价"]),
     ("北航天津创新研究院检测中心", ProviderKind.SCIENCE_PARK, ["检验检测", "智算"]),
 )
+PROVIDER_SUFFIX = {ProviderKind.INTERMEDIARY: "服务有限公司", ProviderKind.UNIVERSITY: "中心", ProviderKind.TECH_ENTERPRISE: "科技有限公司",
+                   ProviderKind.TESTING: "检测技术有限公司", ProviderKind.INSTITUTE: "研究院", ProviderKind.SCIENCE_PARK: "科技园服务中心"}
 INSTRUMENTS = (
     ("场发射扫描电子显微镜", "SU8010", PriceUnit.HOUR, "0.06"),
     ("X射线衍射仪", "D8 ADVANCE", PriceUnit.SAMPLE, "0.03"),
@@ -80,13 +82,26 @@ class VoucherBuilder:
             f"{len(claims)} claims, {len(self.entries)} ledger entries\n"
         )
 
+    def _more_providers(self) -> list[tuple]:
+        """PROVIDERS-shaped rows for the agencies a district beyond REFERENCE_SIZE has besides the listed
+        ones: made-up names, each offering what one of the listed agencies (not the demo login's) offers."""
+        made, names = [], {name for name, _kind, _categories in PROVIDERS}
+        while len(made) < self.context.scaled(len(PROVIDERS)) - len(PROVIDERS):
+            _name, kind, categories = PROVIDERS[1 + len(made) % (len(PROVIDERS) - 1)]
+            name = f"天津{fake.brand(self.rng)}{categories[0]}{PROVIDER_SUFFIX[kind]}"
+            if name not in names:
+                names.add(name)
+                made.append((name, kind, categories))
+        return made
+
     def _providers(self) -> list[Provider]:
-        count = min(len(PROVIDERS), max(3, self.context.scaled(8)))
+        listed = PROVIDERS + tuple(self._more_providers())
+        count = min(len(listed), max(3, self.context.scaled(8)))
         made = [
             Provider(uscc=_uscc(index + 1), name=name, kind=kind, categories=categories, contact=fake.person(self.rng),
                      phone=fake.landline(self.rng),
                      status=ProviderStatus.VERIFIED if index < count - 1 else ProviderStatus.APPLIED)
-            for index, (name, kind, categories) in enumerate(PROVIDERS[:count])
+            for index, (name, kind, categories) in enumerate(listed[:count])
         ]
         Provider.objects.bulk_create(made)
         made = list(Provider.objects.order_by("uscc"))
