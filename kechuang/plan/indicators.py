@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core.formatting import Figure
 from kechuang.core.tables import CODE, DATE, Column
 from kechuang.registry.choices import CertificateKind
-from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty
+from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty, in_district_q
 from kechuang.techmarket.models import TechContract
 from kechuang.vouchers.models import Claim
 
@@ -131,7 +131,7 @@ def contract_turnover(region_code, as_of, plan=None) -> Measure:
     sold by an in-district enterprise."""
     records = (
         TechContract.objects.registered_between(dt.date(as_of.year, 1, 1), as_of)
-        .filter(seller__in=Enterprise.objects.in_district(region_code))
+        .filter(in_district_q("seller__", region_code))
         .select_related("seller")
         .order_by("registered_on", "pk")
     )
@@ -155,7 +155,7 @@ def voucher_subsidies_paid(region_code, as_of, plan=None) -> Measure:
     in-district enterprises."""
     records = (
         Claim.objects.paid_between(dt.date(as_of.year, 1, 1), as_of)
-        .filter(enterprise__in=Enterprise.objects.in_district(region_code))
+        .filter(in_district_q("enterprise__", region_code))
         .select_related("scheme", "enterprise", "provider")
         .order_by("paid_at", "pk")
     )
@@ -253,7 +253,7 @@ def _pool_on(region_code, as_of):
     from kechuang.finance.models import ListingEntry, StageRecord
 
     stage_at = StageRecord.objects.filter(entry=OuterRef("pk"), date__lte=as_of).order_by("-date", "-pk").values("stage")[:1]
-    return (ListingEntry.objects.filter(enterprise__in=Enterprise.objects.in_district(region_code))
+    return (ListingEntry.objects.filter(in_district_q("enterprise__", region_code))
             .annotate(stage_at=Subquery(stage_at)).filter(stage_at__isnull=False)
             .select_related("enterprise").order_by("enterprise__name", "pk"))
 
@@ -305,8 +305,8 @@ def financing_raised(region_code, as_of, plan=None) -> Measure:
 
     from kechuang.finance.models import FinancingDemand
 
-    records = (FinancingDemand.objects.funded().filter(funded_on__gte=dt.date(as_of.year, 1, 1), funded_on__lte=as_of,
-                                                       enterprise__in=Enterprise.objects.in_district(region_code))
+    records = (FinancingDemand.objects.funded().filter(in_district_q("enterprise__", region_code),
+                                                       funded_on__gte=dt.date(as_of.year, 1, 1), funded_on__lte=as_of)
                .select_related("enterprise", "product", "fund").order_by("funded_on", "pk"))
     return Measure(records.aggregate(total=Sum("funded_amount"))["total"] or Decimal("0"), records, FINANCING_COLUMNS)
 # --- carriers: innovation carriers, tenants, graduates and events (kechuang.carriers) --------------
@@ -426,7 +426,7 @@ def project_funds_paid(region_code, as_of, plan=None) -> Measure:
     """Project funds paid (万元, net of recoveries) to in-district enterprises' projects started by the date."""
     from django.db.models import Sum
 
-    records = STProject.objects.filter(enterprise__in=Enterprise.objects.in_district(region_code),
+    records = STProject.objects.filter(in_district_q("enterprise__", region_code),
                                        starts_on__lte=as_of).select_related("account", "enterprise", "institution").order_by("number")
     return Measure(records.aggregate(total=Sum("account__paid"))["total"] or Decimal(0), records, PROJECT_COLUMNS)
 

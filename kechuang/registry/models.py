@@ -214,8 +214,10 @@ class Certificate(AuditedModel):
         ordering = ["-issued"]
         constraints = [models.UniqueConstraint(fields=["kind", "number"], name="certificate_unique_number")]
         # (enterprise, kind): does this enterprise hold a certificate of this kind — asked once per
-        # screened enterprise by the candidate lists, 免申即享 and the expiry alerts.
-        indexes = [models.Index(fields=["kind", "issued", "expires"]), models.Index(fields=["enterprise", "kind", "expires"])]
+        # screened enterprise by the candidate lists, 免申即享 and the expiry alerts. (expires): the
+        # alerts' 90-day window read as a range, not found by walking every enterprise's certificates.
+        indexes = [models.Index(fields=["kind", "issued", "expires"]), models.Index(fields=["enterprise", "kind", "expires"]),
+                   models.Index(fields=["expires"])]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
 

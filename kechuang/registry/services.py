@@ -28,6 +28,7 @@ from kechuang.registry.models import (
     RDInstitution,
     Standard,
     YearlyData,
+    in_district_q,
 )
 
 # The yearly figures as the import template labels them (a file contract, so Chinese literals).
@@ -166,7 +167,7 @@ def expiring_certificates(as_of: dt.date):
     ).filter(Q(expires__isnull=True) | Q(expires__gt=window_end))
     return (
         Certificate.objects.expiring_between(as_of, window_end)
-        .filter(enterprise__in=Enterprise.objects.in_district())
+        .filter(in_district_q("enterprise__"))
         .exclude(Exists(renewed))
         .select_related("enterprise")
         .order_by("expires", "enterprise__name")
@@ -201,7 +202,7 @@ def rd_ratio_changes(as_of: dt.date):
     halved = Q(prev_revenue__gt=0, prev_rd__gt=0, scaled_now__lt=F("scaled_before"))
     return (
         YearlyData.objects.filter(year=year, revenue__gt=0, rd_expense__isnull=False)
-        .filter(enterprise__in=Enterprise.objects.in_district())
+        .filter(in_district_q("enterprise__"))
         .annotate(before=FilteredRelation("enterprise__yearly", condition=Q(enterprise__yearly__year=year - 1)))
         .annotate(prev_rd=F("before__rd_expense"), prev_revenue=F("before__revenue"))
         .annotate(

@@ -109,10 +109,11 @@ class TechContractQuerySet(ScopedQuerySet):
         return self.registered().filter(registered_on__gte=start, registered_on__lte=end)
 
     def sold_from_district(self):
-        """Contracts whose seller is an enterprise of the district (Enterprise.objects.in_district())."""
-        from kechuang.registry.models import Enterprise
+        """Contracts whose seller is an enterprise of the district (Enterprise.objects.in_district()),
+        tested on each contract's own seller: a period's contracts are a few of the district's enterprises."""
+        from kechuang.registry.models import in_district_q
 
-        return self.filter(seller__in=Enterprise.objects.in_district())
+        return self.filter(in_district_q("seller__"))
 
     def turnover(self) -> Decimal:
         """技术合同成交额: the sum of 合同成交额 (万元) over the queryset."""
