@@ -212,7 +212,7 @@ def cell_recall(queries: list[Demand]) -> str:
                     [AchievementStatus.PUBLISHED])
         while chunk := cur.fetchmany(50000):
             ids = np.array([pk for pk, _code in chunk])
-            scores = np.stack([code_scores([bytes(code) for _pk, code in chunk], v) for v in q])
+            scores = np.stack([code_scores(b"".join(bytes(code) for _pk, code in chunk), v) for v in q])
             for i, row in enumerate(scores):
                 top = np.argpartition(-row, 10)[:10]
                 best[i] = sorted(best[i] + list(zip(row[top].tolist(), ids[top].tolist())), reverse=True)[:10]

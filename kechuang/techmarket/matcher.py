@@ -26,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 
 import numpy as np
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.db.models.signals import post_save, pre_save
@@ -262,6 +263,11 @@ class DatabaseIndex:
                 + [MatchTerm(kind=kind, term=t, df=d) for t, d in counts.items() if 0 < len(t) <= 100],
                 batch_size=5000,
             )
+        if connection.vendor == "postgresql":
+            # the table was just replaced wholesale: with the old statistics the planner reads every term
+            # of the side for a query's few dozen (88 ms instead of 2 ms at 174,000 terms)
+            with connection.cursor() as cur:
+                cur.execute(f"ANALYZE {MatchTerm._meta.db_table}")
         return len(counts)
 
     def _semantic(self, model, vec: np.ndarray) -> tuple[list[str], dict[str, float]]:
@@ -277,12 +283,10 @@ class DatabaseIndex:
             near = np.argsort(-(centroids @ vec))[:NPROBE].tolist() + [-1]
             where += f" AND match_cell IN ({', '.join(['%s'] * len(near))})"
             args = near
-        with connection.cursor() as cur:
-            cur.execute(f"SELECT id, match_code FROM {table} WHERE {where}", args)
-            rows = cur.fetchall()
+        rows = _fetch(f"SELECT id, match_code FROM {table} WHERE {where}", args)
         if not rows:
             return [], {}
-        approx = code_scores([bytes(code) for _pk, code in rows], vec)
+        approx = code_scores(b"".join(bytes(code) for _pk, code in rows), vec)
         chosen = np.argsort(-approx, kind="stable")[:RERANK]
         ids, vectors = _vectors(_indexed(model).filter(pk__in=[rows[i][0] for i in chosen], match_vector__isnull=False))
         if not ids:
@@ -371,12 +375,31 @@ def store_centres(kind: str, centres: np.ndarray) -> None:
 
 
 def _vectors(queryset) -> tuple[list[int], np.ndarray]:
-    """(ids, vectors) of the rows; one client-side fetch (a server-side cursor costs more than it saves)."""
-    rows = list(queryset.order_by().values_list("pk", "match_vector"))
+    """(ids, vectors) of the rows; one fetch, all rows at once (a server-side cursor costs more than it saves)."""
+    try:
+        rows = _fetch(*queryset.order_by().values_list("pk", "match_vector").query.sql_with_params())
+    except EmptyResultSet:  # pk__in=[]: Django makes no SQL for it
+        rows = []
     if not rows:
         return [], np.zeros((0, DIM), dtype=np.float32)
     ids = [pk for pk, _blob in rows]
     return ids, np.frombuffer(b"".join(bytes(blob) for _pk, blob in rows), dtype="<f4").reshape(len(ids), -1)
+
+
+def _fetch(sql: str, params) -> list[tuple]:
+    """The rows of a query; on PostgreSQL in binary, where a bytea travels as its bytes rather than as hex
+    text of twice the size that the client decodes (the 6,300 codes of a query at 1,000,000 rows: 24–30 ms
+    of client CPU as text, 7–9 ms in binary)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+    import psycopg  # Django's own cursors are client-side ones, which cannot return binary results
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cur:
+        cur.execute(sql, params, binary=True)
+        return cur.fetchall()
 
 
 _centroid_cache: dict[str, tuple[tuple, np.ndarray]] = {}

@@ -73,9 +73,9 @@ def to_code(vec: np.ndarray) -> bytes:
     return np.float32(scale).astype("<f4").tobytes() + np.round(vec / scale).astype(np.int8).tobytes()
 
 
-def code_scores(blobs: list[bytes], vec: np.ndarray) -> np.ndarray:
-    """Approximate cosines of the coded vectors with vec (one per blob)."""
-    raw = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(len(blobs), 4 + DIM)
+def code_scores(codes: bytes, vec: np.ndarray) -> np.ndarray:
+    """Approximate cosines with vec of the coded vectors, given concatenated (one per 4 + DIM bytes)."""
+    raw = np.frombuffer(codes, dtype=np.uint8).reshape(-1, 4 + DIM)
     scales = raw[:, :4].copy().view("<f4").ravel()
     return (raw[:, 4:].view(np.int8).astype(np.float32) @ np.asarray(vec, dtype=np.float32)) * scales
 

@@ -138,7 +138,7 @@ def test_eight_bit_codes_give_the_cosine_within_a_hundredth():
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     q = x[0] + 0.5 * x[1]
     q /= np.linalg.norm(q)
-    approx = code_scores([to_code(v) for v in x], q)
+    approx = code_scores(b"".join(to_code(v) for v in x), q)
     assert len(to_code(x[0])) == DIM + 4 and np.abs(approx - x @ q).max() < 0.01
     assert list(np.argsort(-approx)[:2]) == [0, 1]
 
