@@ -87,6 +87,22 @@ def test_a_hundred_thousand_character_record_is_indexed_within_bounds(make_achie
     assert long.pk in ranked(demand)
 
 
+def test_a_hundred_thousand_character_demand_is_a_query_like_any_other(make_achievement, make_demand):
+    energy, drug = make_achievement(**ENERGY), make_achievement(**DRUG)
+    demand = make_demand(title="空调电费太高", problem="商场空调耗电大，想做能效诊断。" + "冷水机组全天运行。" * 11200)
+    assert len(demand.problem) > 100000
+    assert ranked(demand)[0] == energy.pk and drug.pk not in ranked(demand)[:1]
+    assert index.demands_for(energy)[0][0] == demand.pk
+
+
+@pytest.mark.parametrize("problem", ["空", "1234567890", "energy saving for HVAC chillers", "能效诊断。" * 20000])
+def test_the_demand_page_shows_its_ranking_for_bad_input(client, officer, make_achievement, make_demand, problem):
+    make_achievement(**ENERGY)
+    demand = make_demand(title=problem[:190], problem=problem)
+    client.force_login(officer)
+    assert client.get(demand.get_absolute_url()).status_code == 200
+
+
 def test_a_query_during_a_rebuild_sees_a_whole_index_and_the_rebuild_changes_no_ranking(make_achievement, make_demand):
     for fields in (ENERGY, DRUG, COLD):
         make_achievement(**fields)
