@@ -36,7 +36,7 @@ from kechuang.core.choices import DomainLevel, IndustryLevel
 from kechuang.core.models import HighTechDomain, Industry
 from kechuang.techmarket.matching import Match, MatchEngine, Options, Record, rank_owners
 from kechuang.techmarket.matching import fusion
-from kechuang.techmarket.matching.semantic import DIM, code_scores, from_bytes, to_bytes, to_code
+from kechuang.techmarket.matching.semantic import DIM, code_scores, from_bytes, one_blas_thread, to_bytes, to_code
 from kechuang.techmarket.models import Achievement, Demand, MatchCentroid, MatchTerm
 
 # Institutions are ranked from a deeper list of achievements than the page shows, so that an
@@ -282,18 +282,20 @@ class DatabaseIndex:
         centroids = _centroids(_kind(model))
         where, args = "match_code IS NOT NULL", []
         if len(centroids):
-            near = np.argsort(-(centroids @ vec))[:NPROBE].tolist() + [-1]
+            with one_blas_thread():
+                near = np.argsort(-(centroids @ vec))[:NPROBE].tolist() + [-1]
             where += f" AND match_cell IN ({', '.join(['%s'] * len(near))})"
             args = near
         rows = _fetch(f"SELECT id, match_code FROM {table} WHERE {where}", args)
         if not rows:
             return [], {}
-        approx = code_scores(b"".join(bytes(code) for _pk, code in rows), vec)
+        approx = code_scores(b"".join(code for _pk, code in rows), vec)
         chosen = np.argsort(-approx, kind="stable")[:RERANK]
         ids, vectors = _vectors(_indexed(model).filter(pk__in=[rows[i][0] for i in chosen], match_vector__isnull=False))
         if not ids:
             return [], {}
-        sims = vectors @ vec
+        with one_blas_thread():
+            sims = vectors @ vec
         best = sorted(range(len(ids)), key=lambda i: (-sims[i], ids[i]))[: fusion.DEPTH]
         return [str(ids[i]) for i in best if sims[i] > 0], {str(ids[i]): float(sims[i]) for i in best}
 
