@@ -1,7 +1,7 @@
 """Background .xlsx exports of a whole district: time, CPU and peak memory of the worker that writes them.
 
     DATABASE_URL=sqlite:///var/bench/sqlite-100000.sqlite3 .venv/bin/python bench/export_bench.py \
-        [--paths /registry/enterprises/,/registry/certificates/]
+        [--paths /registry/enterprises/,/registry/certificates/] [--keep var/exports]
 
 Reuses a demo district (the one `bench/pages_bench.py` builds). For each list page it queues the export an
 officer asks for with `?export=xlsx` (an `ExportJob`, as the page does above EXPORT_SYNC_ROWS rows) and runs
@@ -39,6 +39,7 @@ def run_worker(arguments: list[str]) -> tuple[float, float, int, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paths", default=DEFAULT_PATHS, help="comma-separated list pages to export")
+    parser.add_argument("--keep", type=Path, help="copy each written workbook into this folder (to open it) before it is removed")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kechuang.settings")
     os.environ["DATABASE_STATEMENT_TIMEOUT_MS"] = os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "30000")
@@ -74,6 +75,10 @@ def main() -> None:
         work = max(cpu - idle_cpu, 0.01)
         print(f"| `{path}` | {job.rows_done:,} | {size:.1f} | {wall:.1f} | {cpu:.1f} | {work:.1f} | {rss} | {rss - idle_rss} | "
               f"{job.rows_done / work:,.0f} |", flush=True)
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            with job.file.open("rb") as written:
+                (args.keep / f"{path.strip('/').replace('/', '-')}.xlsx").write_bytes(written.read())
         job.file.delete(save=False)
         job.delete()
     print(f"# load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "

@@ -33,14 +33,18 @@ class PlanConfig(AppConfig):
     ]
 
     def ready(self):
+        from django.apps import apps
+
+        from kechuang.core.imports import rows_written
         from kechuang.plan.evaluation import forget_year_ends
-        from kechuang.plan.models import ManualFigure
-        from kechuang.registry.models import Certificate, Enterprise, IntellectualProperty
-        from kechuang.techmarket.models import TechContract
+        from kechuang.plan.indicators import MANUAL_FIGURES, models_read
 
         post_migrate.connect(install_seed_plan, sender=self, dispatch_uid="plan-seed")
         # The records the indicators count: a change to any of them makes stored year-end values stale.
-        for model in (Enterprise, Certificate, IntellectualProperty, TechContract, ManualFigure):
-            post_save.connect(forget_year_ends, sender=model, dispatch_uid=f"plan-year-ends-save-{model.__name__}")
-            post_delete.connect(forget_year_ends, sender=model, dispatch_uid=f"plan-year-ends-delete-{model.__name__}")
-        m2m_changed.connect(forget_year_ends, sender=IntellectualProperty.owners.through, dispatch_uid="plan-year-ends-owners")
+        for label in sorted(models_read() | {MANUAL_FIGURES}):
+            model = apps.get_model(label)
+            if model._meta.auto_created:
+                m2m_changed.connect(forget_year_ends, sender=model, dispatch_uid=f"plan-year-ends-m2m-{label}")
+                continue
+            for name, signal in (("save", post_save), ("delete", post_delete), ("import", rows_written)):
+                signal.connect(forget_year_ends, sender=model, dispatch_uid=f"plan-year-ends-{name}-{label}")

@@ -207,12 +207,15 @@ def recompute_year_ends(plans, today: dt.date | None = None) -> int:
     return count
 
 
-def forget_year_ends(sender=None, **kwargs) -> None:
-    """Signal receiver: a record an indicator counts changed, so stored year-ends may be stale; they are
-    measured again the next time a cockpit asks for them."""
+def forget_year_ends(sender, action=None, **kwargs) -> None:
+    """Signal receiver: a row of `sender` changed (saved, deleted, an m2m link added or removed, or
+    written by an import), so the stored year-ends of the indicators whose figures it can move are
+    stale; they are measured again the next time a cockpit asks for them."""
     from kechuang.plan.models import YearEndValue
 
-    YearEndValue.objects.all().delete()
+    if action is not None and not action.startswith("post_"):
+        return
+    YearEndValue.objects.moved_by(sender._meta.label).delete()
 
 
 def year_ends_computed_at(plan):

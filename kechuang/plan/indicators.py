@@ -35,17 +35,33 @@ class NamedQuery:
     name: str
     label: str
     compute: Callable[[str, dt.date, object], Measure]
+    # The models ("app_label.Model") whose rows the figure depends on: a change to one of them makes the
+    # stored year-end values of the indicators using this query stale (plan.evaluation.forget_year_ends).
+    reads: tuple[str, ...] = ()
 
 
 QUERIES: dict[str, NamedQuery] = {}
+# Every query places its records in the district through the enterprise (or the carrier) they belong to.
+ENTERPRISES = "registry.Enterprise"
+# Manual indicators read their own figures (plan.evaluation, not a named query); rd_intensity reads two.
+MANUAL_FIGURES = "plan.ManualFigure"
 
 
-def named_query(name: str, label: str):
+def named_query(name: str, label: str, reads: tuple[str, ...]):
     def register(function):
-        QUERIES[name] = NamedQuery(name, label, function)
+        QUERIES[name] = NamedQuery(name, label, function, reads)
         return function
 
     return register
+
+
+def queries_reading(model_label: str) -> list[str]:
+    """The names of the queries whose figures a change to a row of `model_label` can move."""
+    return [query.name for query in QUERIES.values() if model_label in query.reads]
+
+
+def models_read() -> set[str]:
+    return {label for query in QUERIES.values() for label in query.reads}
 
 
 def run(name: str, region_code: str, as_of: dt.date, plan=None) -> Measure:
@@ -74,7 +90,8 @@ PATENT_COLUMNS = [
 ]
 
 
-@named_query("invention_patents", "有效发明专利")
+@named_query("invention_patents", "有效发明专利",
+             reads=("registry.IntellectualProperty", "registry.IntellectualProperty_owners", ENTERPRISES))
 def invention_patents(region_code, as_of, plan=None) -> Measure:
     """Distinct invention patents valid on the date and owned by at least one in-district enterprise."""
     owners = Enterprise.objects.in_district(region_code)
@@ -99,7 +116,7 @@ def _tier_query(name: str, label: str, kinds):
         records = certified_enterprises(region_code, as_of, kinds)
         return Measure(Decimal(records.count()), records, ENTERPRISE_COLUMNS)
 
-    named_query(name, label)(compute)
+    named_query(name, label, reads=("registry.Certificate", ENTERPRISES))(compute)
 
 
 # The plan's tier indicators, in the plan's own words: query name -> (label, the tiers it counts;
@@ -125,7 +142,7 @@ CONTRACT_COLUMNS = [
 ]
 
 
-@named_query("contract_turnover", "技术合同成交额")
+@named_query("contract_turnover", "技术合同成交额", reads=("techmarket.TechContract", ENTERPRISES))
 def contract_turnover(region_code, as_of, plan=None) -> Measure:
     """合同成交额 (not 技术交易额) of contracts registered from 1 January of the date's year up to the date,
     sold by an in-district enterprise."""
@@ -149,7 +166,7 @@ VOUCHER_COLUMNS = [
 ]
 
 
-@named_query("voucher_subsidies_paid", "创新券补贴拨付额")
+@named_query("voucher_subsidies_paid", "创新券补贴拨付额", reads=("vouchers.Claim", ENTERPRISES))
 def voucher_subsidies_paid(region_code, as_of, plan=None) -> Measure:
     """Innovation-voucher subsidies (万元) paid from 1 January of the date's year up to the date, to
     in-district enterprises."""
@@ -200,7 +217,7 @@ FIGURE_COLUMNS = [
 ]
 
 
-@named_query("rd_intensity", "研发投入强度")
+@named_query("rd_intensity", "研发投入强度", reads=(MANUAL_FIGURES,))
 def rd_intensity(region_code, as_of, plan=None) -> Measure:
     """全社会研发经费支出 / 地区生产总值, both entered from the statistics bureau: the newest R&D figure
     dated on or before the date, over the GDP figure of the same date."""
@@ -258,26 +275,30 @@ def _pool_on(region_code, as_of):
             .select_related("enterprise").order_by("enterprise__name", "pk"))
 
 
+LISTING_RECORDS = ("finance.ListingEntry", "finance.StageRecord", ENTERPRISES)
+
+
 def _pool_stage_query(stage):
     def compute(region_code, as_of, plan=None) -> Measure:
         records = _pool_on(region_code, as_of).filter(stage_at=stage)
         return Measure(Decimal(records.count()), records, POOL_COLUMNS)
 
-    named_query(f"listing_pool_{stage}", f"上市后备资源库企业数（{_ListingStage(stage).label.split('(')[-1].rstrip(')')}）")(compute)
+    named_query(f"listing_pool_{stage}", f"上市后备资源库企业数（{_ListingStage(stage).label.split('(')[-1].rstrip(')')}）",
+                reads=LISTING_RECORDS)(compute)
 
 
 for _stage in _LISTING_STAGES:
     _pool_stage_query(_stage)
 
 
-@named_query("listing_pool", "上市后备资源库企业数")
+@named_query("listing_pool", "上市后备资源库企业数", reads=LISTING_RECORDS)
 def listing_pool(region_code, as_of, plan=None) -> Measure:
     """Entries in the pool on the date: entered, not listed and not left (退库)."""
     records = _pool_on(region_code, as_of).exclude(stage_at__in=[_ListingStage.LISTED, _ListingStage.EXITED])
     return Measure(Decimal(records.count()), records, POOL_COLUMNS)
 
 
-@named_query("listings", "新增上市企业数")
+@named_query("listings", "新增上市企业数", reads=LISTING_RECORDS)
 def listings(region_code, as_of, plan=None) -> Measure:
     """Pool firms that reached 上市 from 1 January of the date's year up to the date."""
     from kechuang.finance.models import StageRecord
@@ -297,7 +318,7 @@ FINANCING_COLUMNS = [
 ]
 
 
-@named_query("financing_raised", "对接融资额")
+@named_query("financing_raised", "对接融资额", reads=("finance.FinancingDemand", ENTERPRISES))
 def financing_raised(region_code, as_of, plan=None) -> Measure:
     """Loans granted and investments made (万元) on financing demands followed up by the bureau, from
     1 January of the date's year up to the date, to in-district enterprises."""
@@ -340,7 +361,7 @@ EVENT_COLUMNS = [
 ]
 
 
-@named_query("national_incubators", "国家级孵化器数量")
+@named_query("national_incubators", "国家级孵化器数量", reads=("carriers.Carrier",))
 def national_incubators(region_code, as_of, plan=None) -> Measure:
     """孵化器 in the region recognised at 国家级 on or before the date (300号; 131号's 标准级 maps onto it)."""
     records = (Carrier.objects.in_region(region_code).national_incubators().filter(recognised_on__lte=as_of)
@@ -348,7 +369,7 @@ def national_incubators(region_code, as_of, plan=None) -> Measure:
     return Measure(Decimal(records.count()), records, CARRIER_COLUMNS)
 
 
-@named_query("carriers", "创新载体数量")
+@named_query("carriers", "创新载体数量", reads=("carriers.Carrier",))
 def carriers_count(region_code, as_of, plan=None) -> Measure:
     """Every carrier in the region (all types and levels) recognised on or before the date, or without a date."""
     records = (Carrier.objects.in_region(region_code).exclude(recognised_on__gt=as_of)
@@ -356,7 +377,7 @@ def carriers_count(region_code, as_of, plan=None) -> Measure:
     return Measure(Decimal(records.count()), records, CARRIER_COLUMNS)
 
 
-@named_query("tenants_incubating", "在孵企业数")
+@named_query("tenants_incubating", "在孵企业数", reads=("carriers.Tenant", "carriers.Carrier"))
 def tenants_incubating(region_code, as_of, plan=None) -> Measure:
     """Stays running on the date at the region's carriers (an enterprise at two carriers counts twice, as
     each carrier's 火炬统计 counts it)."""
@@ -365,7 +386,7 @@ def tenants_incubating(region_code, as_of, plan=None) -> Measure:
     return Measure(Decimal(records.count()), records, TENANT_COLUMNS)
 
 
-@named_query("graduates", "毕业企业数")
+@named_query("graduates", "毕业企业数", reads=("carriers.Tenant", "carriers.Carrier"))
 def graduates(region_code, as_of, plan=None) -> Measure:
     """Tenants of the region's carriers that graduated from 1 January of the date's year up to the date."""
     records = (Tenant.objects.at_carriers_in(region_code).graduated_between(dt.date(as_of.year, 1, 1), as_of)
@@ -373,7 +394,7 @@ def graduates(region_code, as_of, plan=None) -> Measure:
     return Measure(Decimal(records.count()), records, TENANT_COLUMNS)
 
 
-@named_query("innovation_events", "创新创业活动场次")
+@named_query("innovation_events", "创新创业活动场次", reads=("carriers.Event", "carriers.Carrier"))
 def innovation_events(region_code, as_of, plan=None) -> Measure:
     """Events (competitions, Demo Days, 创业周末, 路演) begun from 1 January of the date's year up to the date,
     organised by the bureau or by one of the region's carriers."""
@@ -396,7 +417,8 @@ def _project_records(model, kind: str, region_code: str):
     return model.objects.filter(pk__in=linked)
 
 
-@named_query("project_patents", "项目产出专利")
+@named_query("project_patents", "项目产出专利", reads=(
+    "projects.Outcome", "projects.Project", "registry.IntellectualProperty", ENTERPRISES))
 def project_patents(region_code, as_of, plan=None) -> Measure:
     """Distinct patents and other IP, granted by the date, that an in-district project lists as its outcome."""
     records = _project_records(IntellectualProperty, "ip", region_code).filter(kind__is_patent=True, granted__lte=as_of).prefetch_related(
@@ -404,7 +426,8 @@ def project_patents(region_code, as_of, plan=None) -> Measure:
     return Measure(Decimal(records.count()), records, PATENT_COLUMNS)
 
 
-@named_query("project_contracts", "项目产出技术合同成交额")
+@named_query("project_contracts", "项目产出技术合同成交额", reads=(
+    "projects.Outcome", "projects.Project", "techmarket.TechContract", ENTERPRISES))
 def project_contracts(region_code, as_of, plan=None) -> Measure:
     """合同成交额 of registered contracts, registered by the date, that an in-district project lists as its outcome."""
     records = _project_records(TechContract, "contract", region_code).registered().filter(
@@ -421,7 +444,9 @@ PROJECT_COLUMNS = [
 ]
 
 
-@named_query("project_funds_paid", "科技项目经费拨付额")
+# What a project has been paid moves with its account's entries (the account's running sum is updated in
+# the same transaction, by a query that sends no signal).
+@named_query("project_funds_paid", "科技项目经费拨付额", reads=("projects.Project", "core.LedgerAccount", "core.LedgerEntry", ENTERPRISES))
 def project_funds_paid(region_code, as_of, plan=None) -> Measure:
     """Project funds paid (万元, net of recoveries) to in-district enterprises' projects started by the date."""
     from django.db.models import Sum
@@ -447,7 +472,7 @@ def _talent_query(name: str, label: str, programme: str | None):
         records = records.select_related("field", "employer", "level__programme").order_by("name", "pk")
         return Measure(Decimal(records.count()), records, TALENT_COLUMNS)
 
-    named_query(name, label)(compute)
+    named_query(name, label, reads=("talent.Talent", "talent.ProgrammeLevel", ENTERPRISES))(compute)
 
 
 # The shipped programmes (kechuang/talent/data/programmes.yaml); a district's own programme added later

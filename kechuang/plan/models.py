@@ -117,6 +117,20 @@ class YearTarget(AuditedModel):
         return f"{self.indicator} {self.year}: {self.value}"
 
 
+class YearEndValueQuerySet(models.QuerySet):
+    def moved_by(self, model_label: str):
+        """The stored values a change to a row of `model_label` can move: those of computed indicators whose
+        query reads it, of manual ones when it is a manual figure, and of every rollup (its children's
+        queries are not its own)."""
+        from kechuang.plan.indicators import MANUAL_FIGURES, queries_reading
+
+        moved = Q(indicator__kind=IndicatorKind.ROLLUP) | Q(indicator__kind=IndicatorKind.COMPUTED,
+                                                            indicator__query__in=queries_reading(model_label))
+        if model_label == MANUAL_FIGURES:
+            moved |= Q(indicator__kind=IndicatorKind.MANUAL)
+        return self.filter(moved)
+
+
 class YearEndValue(models.Model):
     """An indicator's value on 31 December of a past year, measured once and read by every cockpit view
     (the baseline and the trend's history) instead of re-running the indicator's query on each date.
@@ -127,6 +141,8 @@ class YearEndValue(models.Model):
     # Wide enough for a ratio measured to Decimal's precision (研发投入强度 = R&D / GDP).
     value = models.DecimalField(_("value"), max_digits=40, decimal_places=20, null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
+
+    objects = YearEndValueQuerySet.as_manager()
 
     class Meta:
         ordering = ["indicator", "year"]

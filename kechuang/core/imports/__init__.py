@@ -73,6 +73,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from kechuang.core import dbstats
@@ -90,6 +91,10 @@ LOOKUP_CHUNK = 900
 REFRESH_STATISTICS_AFTER_ROWS = 1000
 
 Progress = Callable[[str, int, int], None]
+
+# Sent (sender=the model) once an import has created or changed rows of a model: bulk writes send no
+# post_save, and figures kept from those rows (a plan's stored year-ends) must learn they are stale.
+rows_written = Signal()
 
 
 class CellError(Exception):
@@ -778,6 +783,8 @@ class ModelImporter(Importer):
             counts.unchanged += len(batch) - len(new) - updated
             done += len(batch)
             self.progress("写入", done, len(rows))
+        if counts.created or counts.updated:
+            rows_written.send(sender=self.model)
         return counts
 
 
