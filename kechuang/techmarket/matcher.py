@@ -102,8 +102,12 @@ class DatabaseIndex:
             return self._engine
 
     def warm_up(self) -> None:
-        """Load the segmenter and the encoder now (a web worker calls this at start)."""
-        self.engine().query_terms(Record("warm-up", "预热", "预热"))
+        """Load the segmenter and the encoder, open the connection and read both sides' cell centres now
+        (a web worker calls this at start), so that its first request costs what its hundredth does."""
+        probe = Record("warm-up", "预热", "预热")
+        self.engine().query_terms(probe)
+        for model in (Achievement, Demand):
+            self._rank(probe, model, 1, reasons=False)
 
     def record(self, obj) -> Record:
         model = type(obj)

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-from kechuang.techmarket import fulltext, services
+from kechuang.techmarket import fulltext, matcher, services
 from kechuang.techmarket.choices import AchievementStatus
 from kechuang.techmarket.matcher import DatabaseIndex, index
 from kechuang.techmarket.matching.semantic import DIM, from_bytes
@@ -131,6 +132,21 @@ def test_rebuild_command_trains_cells_and_the_ranking_survives(make_achievement,
     assert MatchTerm.objects.get(kind="achievement", term="冷库").df == 1
     call_command("match_index", "status")
     assert "已索引 4 条" in capsys.readouterr().out
+
+
+def test_a_warmed_up_worker_runs_the_queries_of_its_hundredth_request_on_its_first(make_achievement, make_demand):
+    for fields in (ENERGY, DRUG, COLD):
+        make_achievement(**fields)
+    call_command("match_index", "rebuild", "--cells-from", "2")
+    demand = Demand(title="商场电费太高", problem="商场空调一直开着，电费太高，想降低能耗。")
+    matcher._centroid_cache.clear()  # as in a process that has not read the cell centres yet
+    worker = DatabaseIndex()
+    worker.warm_up()
+    with CaptureQueriesContext(connection) as first:
+        worker.achievements_for(demand)
+    with CaptureQueriesContext(connection) as later:
+        worker.achievements_for(demand)
+    assert len(first.captured_queries) == len(later.captured_queries)
 
 
 def test_bulk_written_rows_are_found_after_index_missing(make_achievement, make_demand, institution):
