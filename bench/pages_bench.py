@@ -13,6 +13,8 @@ page of that role's menu (and the home page):
   * warm: the median of `--repeat` requests after the first;
   * first: the first request to that page after the server started;
   * queries: the number of SQL queries the page runs (counted in-process with the same settings);
+  * cpu: the CPU milliseconds of that in-process request, which a busy machine stretches far less than
+    wall time (on SQLite it includes the database's work, on PostgreSQL not the server's);
 
 and, per database, the growth factor of the warm median from each size to the next. `--build-only` builds
 the districts and stops, so that builds can run side by side and the timing later on a quiet machine.
@@ -170,13 +172,15 @@ def measure(repeat: int, workers: int) -> None:
                 first, status = _get(f"http://127.0.0.1:{port}{path}", cookie)
                 warm = [_get(f"http://127.0.0.1:{port}{path}", cookie)[0] for _ in range(repeat)] if status == 200 else []
                 client.get(path, follow=True)  # the in-process count is taken warm too
+                cpu_started = time.process_time()
                 with CaptureQueriesContext(connection) as queries:
                     in_process = client.get(path, follow=True).status_code
+                cpu = time.process_time() - cpu_started
                 if in_process != status:
                     print(f"# {role} {path}: HTTP {status} from gunicorn, {in_process} in-process", file=sys.stderr)
                 print(json.dumps({"size": size, "role": role, "page": label, "path": path, "status": status,
                                   "first": first, "warm": statistics.median(warm) if warm else None,
-                                  "queries": len(queries)}, ensure_ascii=False), flush=True)
+                                  "queries": len(queries), "cpu": cpu}, ensure_ascii=False), flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -202,7 +206,7 @@ def print_table(results: dict, sizes: list[int], databases: list[str]) -> None:
     header = ["role", "page"]
     for database in databases:
         for size in sizes:
-            header.append(f"{database} {size} warm/first ms (queries)")
+            header.append(f"{database} {size} warm/first ms (queries, CPU ms)")
         for smaller, larger in zip(sizes, sizes[1:]):
             header.append(f"{database} ×{smaller}→{larger}")
     print("| " + " | ".join(header) + " |")
@@ -217,7 +221,7 @@ def print_table(results: dict, sizes: list[int], databases: list[str]) -> None:
                 elif line["status"] != 200:
                     cells.append(f"HTTP {line['status'] or 'timeout'} after {_ms(line['first'])}")
                 else:
-                    cells.append(f"{_ms(line['warm'])} / {_ms(line['first'])} ({line['queries']})")
+                    cells.append(f"{_ms(line['warm'])} / {_ms(line['first'])} ({line['queries']}, {_ms(line.get('cpu'))})")
             for smaller, larger in zip(sizes, sizes[1:]):
                 a, b = found.get((database, smaller)), found.get((database, larger))
                 ok = a and b and a["warm"] and b["warm"]
