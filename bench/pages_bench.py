@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/pages_bench.py [--sizes 2000,20000,100000] [--databases sqlite,postgres]
                                           [--postgres postgres://postgres@127.0.0.1:5432/h_scale]
-                                          [--repeat 5] [--workers 2]
+                                          [--repeat 5] [--workers 2] [--build-only]
 
 For each database and size it builds a demo district once (`kechuang migrate`, `kechuang demo
 --enterprises N`, `kechuang dbstats`) and reuses it afterwards: SQLite files under var/bench/, one
@@ -13,8 +13,16 @@ page of that role's menu (and the home page):
   * warm: the median of `--repeat` requests after the first;
   * first: the first request to that page after the server started;
   * queries: the number of SQL queries the page runs (counted in-process with the same settings);
+  * cpu: the CPU milliseconds of that in-process request, which a busy machine stretches far less than
+    wall time (on SQLite it includes the database's work, on PostgreSQL not the server's);
 
-and, per database, the growth factor of the warm median from each size to the next.
+and, per database, the growth factor of the warm median from each size to the next. `--build-only` builds
+the districts and stops, so that builds can run side by side and the timing later on a quiet machine.
+
+Each measurement is kept in var/bench/pages-<database>-<size>.jsonl with the 1-minute load average before
+and after it, its wall time and the CPU seconds of the server and of the measuring process (the machine
+is shared, so a wall time means little without them); `--table` prints the table of every kept
+measurement of the given sizes and databases without measuring again.
 Needs gunicorn (`pip install -e .[bench]`).
 """
 from __future__ import annotations
@@ -22,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -163,16 +172,22 @@ def measure(repeat: int, workers: int) -> None:
                 first, status = _get(f"http://127.0.0.1:{port}{path}", cookie)
                 warm = [_get(f"http://127.0.0.1:{port}{path}", cookie)[0] for _ in range(repeat)] if status == 200 else []
                 client.get(path, follow=True)  # the in-process count is taken warm too
+                cpu_started = time.process_time()
                 with CaptureQueriesContext(connection) as queries:
                     in_process = client.get(path, follow=True).status_code
+                cpu = time.process_time() - cpu_started
                 if in_process != status:
                     print(f"# {role} {path}: HTTP {status} from gunicorn, {in_process} in-process", file=sys.stderr)
                 print(json.dumps({"size": size, "role": role, "page": label, "path": path, "status": status,
                                   "first": first, "warm": statistics.median(warm) if warm else None,
-                                  "queries": len(queries)}, ensure_ascii=False), flush=True)
+                                  "queries": len(queries), "cpu": cpu}, ensure_ascii=False), flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # The workers are the master's children: their CPU reaches us once the master has reaped them.
+    children, own = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"summary": True, "server_cpu": children.ru_utime + children.ru_stime,
+                      "measure_cpu": own.ru_utime + own.ru_stime}), flush=True)
 
 
 # ---- the table ------------------------------------------------------------------------------------
@@ -185,11 +200,13 @@ def print_table(results: dict, sizes: list[int], databases: list[str]) -> None:
     rows: dict[tuple, dict] = {}
     for (database, size), lines in results.items():
         for line in lines:
+            if line.get("summary"):
+                continue
             rows.setdefault((line["role"], line["page"], line["path"]), {})[(database, size)] = line
     header = ["role", "page"]
     for database in databases:
         for size in sizes:
-            header.append(f"{database} {size} warm/first ms (queries)")
+            header.append(f"{database} {size} warm/first ms (queries, CPU ms)")
         for smaller, larger in zip(sizes, sizes[1:]):
             header.append(f"{database} ×{smaller}→{larger}")
     print("| " + " | ".join(header) + " |")
@@ -204,12 +221,48 @@ def print_table(results: dict, sizes: list[int], databases: list[str]) -> None:
                 elif line["status"] != 200:
                     cells.append(f"HTTP {line['status'] or 'timeout'} after {_ms(line['first'])}")
                 else:
-                    cells.append(f"{_ms(line['warm'])} / {_ms(line['first'])} ({line['queries']})")
+                    cells.append(f"{_ms(line['warm'])} / {_ms(line['first'])} ({line['queries']}, {_ms(line.get('cpu'))})")
             for smaller, larger in zip(sizes, sizes[1:]):
                 a, b = found.get((database, smaller)), found.get((database, larger))
                 ok = a and b and a["warm"] and b["warm"]
                 cells.append(f"{b['warm'] / a['warm']:.1f}× (q {a['queries']}→{b['queries']})" if ok else "")
         print("| " + " | ".join(cells) + " |")
+
+
+def _kept(database: str, size: int) -> Path:
+    return ROOT / "var" / "bench" / f"pages-{database}-{size}.jsonl"
+
+
+def run_measurement(database: str, size: int, postgres: str, repeat: int, workers: int) -> list[dict]:
+    """Measure one district in a child process and keep its lines (pages, then a summary) on disk."""
+    env = _env(district_url(database, size, postgres))
+    env["DATABASE_STATEMENT_TIMEOUT_MS"] = os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "30000")
+    load_before, started = os.getloadavg()[0], time.monotonic()
+    child = subprocess.run([sys.executable, __file__, "--measure", "--repeat", str(repeat), "--workers", str(workers)],
+                           env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    lines = [json.loads(line) for line in child.stdout.splitlines() if line.startswith("{")]
+    summary = next(line for line in lines if line.get("summary"))
+    summary.update(database=database, size=size, wall=time.monotonic() - started, load_before=load_before,
+                   load_after=os.getloadavg()[0], measured_at=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                   repeat=repeat, workers=workers)
+    _kept(database, size).write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
+    return lines
+
+
+def read_kept(database: str, size: int) -> list[dict]:
+    path = _kept(database, size)
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def print_runs(results: dict) -> None:
+    print("| database | enterprises | pages | measured | wall s | server CPU s | measuring CPU s | load 1 min before/after |")
+    print("|---|---|---|---|---|---|---|---|")
+    for (database, size), lines in results.items():
+        summary = next((line for line in lines if line.get("summary")), None)
+        if summary:
+            print(f"| {database} | {size:,} | {len(lines) - 1} | {summary['measured_at']} | {summary['wall']:.0f} | "
+                  f"{summary['server_cpu']:.0f} | {summary['measure_cpu']:.0f} | "
+                  f"{summary['load_before']:.1f} / {summary['load_after']:.1f} |")
 
 
 def main() -> None:
@@ -219,6 +272,8 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/h_scale"))
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--build-only", action="store_true", help="build the districts, measure nothing")
+    parser.add_argument("--table", action="store_true", help="print the table of the kept measurements only")
     parser.add_argument("--count-enterprises", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -228,21 +283,26 @@ def main() -> None:
         return measure(args.repeat, args.workers)
     sizes = [int(size) for size in args.sizes.split(",")]
     databases = args.databases.split(",")
+    if args.table:
+        results = {(database, size): read_kept(database, size) for database in databases for size in sizes}
+        results = {key: lines for key, lines in results.items() if lines}
+        print_runs(results)
+        print()
+        return print_table(results, sizes, databases)
     results = {}
     for database in databases:
         for size in sizes:
             built = ensure_district(database, size, args.postgres)
             if built is not None:
                 print(f"# built {database} district of {size} enterprises in {built:.0f} s", flush=True)
-            env = _env(district_url(database, size, args.postgres))
-            env["DATABASE_STATEMENT_TIMEOUT_MS"] = os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "30000")
-            child = subprocess.run([sys.executable, __file__, "--measure", "--repeat", str(args.repeat),
-                                    "--workers", str(args.workers)], env=env, cwd=ROOT, check=True,
-                                   capture_output=True, text=True)
-            results[(database, size)] = [json.loads(line) for line in child.stdout.splitlines() if line.startswith("{")]
-            print(f"# measured {database} {size}: {len(results[(database, size)])} pages", flush=True)
+            if args.build_only:
+                continue
+            results[(database, size)] = run_measurement(database, size, args.postgres, args.repeat, args.workers)
+            print(f"# measured {database} {size}: {len(results[(database, size)]) - 1} pages", flush=True)
             print_table({(database, size): results[(database, size)]}, [size], [database])  # kept if a later size fails
             sys.stdout.flush()
+    print_runs(results)
+    print()
     print_table(results, sizes, databases)
 
 

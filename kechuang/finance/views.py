@@ -200,7 +200,7 @@ class CandidateListView(FinancePage, ObjectListView):
     )
 
     def base_queryset(self):
-        return (super().base_queryset().exclude(enterprise__listing_entry__isnull=False)
+        return (super().base_queryset().outside_pool()
                 .select_related("enterprise").order_by("-suggested", "gap_count", "board", "enterprise__name"))
 
     def prepare_rows(self, rows):

@@ -73,3 +73,11 @@ def test_growth_rates_read_as_percentages_and_capped_sums_as_full_marks():
     assert criterion_threshold(capped) == "满分 30 分"
     staff = {"value": 230, "threshold": 500, "op": "<=", "source": "years.employees", "measure": "people", "node": "threshold"}
     assert (criterion_value(staff), criterion_threshold(staff)) == ("230 人", "不超过 500 人")
+
+
+def test_path_overview_reads_the_profile_once_for_every_tier(client, member, django_assert_max_num_queries):
+    # The profile alone is about a dozen queries; read per tier, the overview ran 70 or more.
+    user, enterprise = member
+    client.force_login(user)
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("cultivation:path", args=[enterprise.pk])).status_code == 200

@@ -92,3 +92,13 @@ def test_rows_are_scoped_to_the_enterprise(entry, make_user, make_enterprise, of
     assert list(ListingEntry.objects.visible_to(own)) == [entry]
     assert ListingEntry.objects.visible_to(make_user(Role.LEADER)).count() == 2
     assert ListingEntry.objects.visible_to(make_user(Role.PROVIDER)).count() == 0
+
+
+def test_candidates_leave_out_enterprises_already_in_the_pool(entry, make_enterprise):
+    from kechuang.finance.models import ListingScreening
+
+    outside = make_enterprise()
+    for enterprise in (entry.enterprise, outside):
+        ListingScreening.objects.create(enterprise=enterprise, board=Board.STAR, ruleset_version="1", as_of=clock.today(),
+                                        status="eligible")
+    assert list(ListingScreening.objects.outside_pool().values_list("enterprise", flat=True)) == [outside.pk]

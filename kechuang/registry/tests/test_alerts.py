@@ -11,7 +11,7 @@ from kechuang.core.choices import Role
 from kechuang.core.exports import table_rows
 from kechuang.registry.choices import CertificateKind, RegistrationStatus
 from kechuang.registry.models import Certificate, YearlyData
-from kechuang.registry.services import AlertKind, alerts
+from kechuang.registry.services import AlertKind, alert_counts, alert_lists, alerts
 
 AS_OF = dt.date(2025, 6, 30)
 
@@ -58,6 +58,15 @@ def test_each_rule_finds_exactly_its_enterprises(district):
     assert _found(AlertKind.RD_RATIO_HALVED) == ["丁"]
     halved = next(a for a in alerts(AS_OF) if a.kind == AlertKind.RD_RATIO_HALVED)
     assert halved.detail == "2023: 10.0% → 2024: 4.0%"
+
+
+@pytest.mark.django_db
+def test_the_two_ratio_alerts_are_counted_by_one_query(district, django_assert_num_queries):
+    # One COUNT for each of the three other kinds and one aggregate over the two years' figures for both ratio kinds.
+    with django_assert_num_queries(4):
+        counts = alert_counts(AS_OF)
+    assert counts[AlertKind.RD_RATIO_LOW] == 1 and counts[AlertKind.RD_RATIO_HALVED] == 1
+    assert counts == {kind: len(found) for kind, found in alert_lists(AS_OF).items()}
 
 
 @pytest.mark.django_db
