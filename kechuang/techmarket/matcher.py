@@ -104,10 +104,11 @@ class DatabaseIndex:
     def warm_up(self) -> None:
         """Load the segmenter and the encoder, open the connection and read both sides' cell centres now
         (a web worker calls this at start), so that its first request costs what its hundredth does."""
-        probe = Record("warm-up", "预热", "预热")
-        self.engine().query_terms(probe)
+        # ordinary words, so that the probe takes every step a request takes: full-text and semantic
+        # candidates, the records read back and their reasons
+        probe = Record("warm-up", "降低生产成本", "提高产品质量，降低能耗与生产成本")
         for model in (Achievement, Demand):
-            self._rank(probe, model, 1, reasons=False)
+            self._rank(probe, model, 1)
 
     def record(self, obj) -> Record:
         model = type(obj)
