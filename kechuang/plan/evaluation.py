@@ -215,7 +215,8 @@ def forget_year_ends(sender, action=None, **kwargs) -> None:
 
     if action is not None and not action.startswith("post_"):
         return
-    YearEndValue.objects.moved_by(sender._meta.label).delete()
+    label = sender._meta.label
+    YearEndValue.objects.moved_by(queries.queries_reading(label), label == queries.MANUAL_FIGURES).delete()
 
 
 def year_ends_computed_at(plan):

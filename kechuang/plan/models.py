@@ -118,15 +118,13 @@ class YearTarget(AuditedModel):
 
 
 class YearEndValueQuerySet(models.QuerySet):
-    def moved_by(self, model_label: str):
-        """The stored values a change to a row of `model_label` can move: those of computed indicators whose
-        query reads it, of manual ones when it is a manual figure, and of every rollup (its children's
-        queries are not its own)."""
-        from kechuang.plan.indicators import MANUAL_FIGURES, queries_reading
-
+    def moved_by(self, queries: list[str], manual_figure: bool):
+        """The stored values a change to a row can move: those of computed indicators whose named query
+        reads it (`queries`), of manual ones when it is a manual figure, and of every rollup (its
+        children's queries are not its own)."""
         moved = Q(indicator__kind=IndicatorKind.ROLLUP) | Q(indicator__kind=IndicatorKind.COMPUTED,
-                                                            indicator__query__in=queries_reading(model_label))
-        if model_label == MANUAL_FIGURES:
+                                                            indicator__query__in=queries)
+        if manual_figure:
             moved |= Q(indicator__kind=IndicatorKind.MANUAL)
         return self.filter(moved)
 
