@@ -119,13 +119,16 @@ class ObjectListView(PredicateRequiredMixin, ListView):
         return rows
 
     def _export_rows(self, queryset):
-        chunk = []
-        for obj in queryset.iterator(chunk_size=EXPORT_CHUNK):
-            chunk.append(obj)
-            if len(chunk) == EXPORT_CHUNK:
-                yield from self.prepare_rows(chunk)
-                chunk = []
-        yield from self.prepare_rows(chunk)
+        """The rows in the list's order, read a chunk at a time by key, each chunk's statement finished
+        before its rows are written. On SQLite a statement left open (a streaming iterator) holds a read
+        snapshot, and the background job's progress update from that snapshot fails at once ("database
+        is locked") when another request has written meanwhile, such as the progress page the user is
+        watching; a whole chunk at a time also leaves memory bounded."""
+        keys = list(queryset.values_list("pk", flat=True)[:EXPORT_ROW_LIMIT])
+        for start in range(0, len(keys), EXPORT_CHUNK):
+            wanted = keys[start:start + EXPORT_CHUNK]
+            found = {obj.pk: obj for obj in queryset.filter(pk__in=wanted)}
+            yield from self.prepare_rows([found[key] for key in wanted if key in found])
 
     def export_as_of(self):
         """The date the export's figures are as of (its `?as_of=`), or None for "as exported today"."""
@@ -155,7 +158,7 @@ class ObjectListView(PredicateRequiredMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
-            queryset = self.get_queryset()[:EXPORT_ROW_LIMIT]
+            queryset = self.get_queryset()
             as_of = self.export_as_of()
             title = str(self.title) or self.export_name
             filename = dated_filename(title, as_of)
@@ -165,7 +168,7 @@ class ObjectListView(PredicateRequiredMixin, ListView):
             if job is not None:
                 write_job(job, self.columns, rows, title, **report)
                 return HttpResponse(status=204)
-            total = queryset.count()
+            total = min(queryset.count(), EXPORT_ROW_LIMIT)
             if total > settings.EXPORT_SYNC_ROWS:
                 return redirect("core:export", start_export(request, filename, total).pk)
             return xlsx_response(filename, self.columns, rows, title, **report)

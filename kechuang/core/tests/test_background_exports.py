@@ -46,3 +46,33 @@ def test_the_worker_asks_the_page_as_the_user_so_a_refused_export_fails(backgrou
     call_command("exports", "run", "--job", str(job.pk))
     job.refresh_from_db()
     assert job.state == ExportJob.State.FAILED and not job.file
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_finishes_while_other_requests_write(background, monkeypatch, officer, make_enterprise):
+    """The progress page the user watches writes (its session, the audit) while the worker runs; the
+    worker's progress updates between chunks must wait their turn, never fail on a read snapshot taken
+    before those writes (SQLite: "database is locked")."""
+    from django.db import connections
+
+    from kechuang.core import exports, views
+
+    monkeypatch.setattr(views, "EXPORT_CHUNK", 3)
+    monkeypatch.setattr(exports, "PROGRESS_EVERY", 1)
+    for _ in range(12):
+        make_enterprise()
+    job = ExportJob.objects.create(user=officer, path=reverse("registry:enterprises") + "?export=xlsx",
+                                   filename="export.xlsx", rows_total=12)
+    prepare_rows = views.ObjectListView.prepare_rows
+
+    def another_request_writes_first(view, rows):
+        other = connections.create_connection("default")  # another web worker's connection
+        with other.cursor() as cursor:
+            cursor.execute("UPDATE core_user SET first_name = %s WHERE id = %s", [f"{len(rows)}", officer.pk])
+        other.close()
+        return prepare_rows(view, rows)
+
+    monkeypatch.setattr(views.ObjectListView, "prepare_rows", another_request_writes_first)
+    exports.run_export(ExportJob.objects.select_related("user").get(pk=job.pk))
+    job.refresh_from_db()
+    assert (job.state, job.rows_done, job.error) == (ExportJob.State.DONE, 12, "")
