@@ -215,6 +215,8 @@ def append(pending: Iterable[PendingEntry], actor: Actor | None = None) -> int:
     cost more than the digests themselves."""
     from django.db import connection
 
+    from kechuang.core.storedfigures import bump_versions
+
     AuditChainHead, AuditEntry = _chain_models()
 
     pending = list(pending)
@@ -252,6 +254,8 @@ def append(pending: Iterable[PendingEntry], actor: Actor | None = None) -> int:
         with connection.cursor() as cursor:
             for start in range(0, len(rows), 2000):
                 cursor.executemany(insert, rows[start:start + 2000])
+        # Every write the chain records makes the figures stored from the written tables stale.
+        bump_versions({item.object_type for item in pending})
         head.sequence, head.digest, head.mac = sequence, previous, audit_seal.head_mac(sequence, previous, key)
         head.save(update_fields=["sequence", "digest", "mac"])
         published = audit_seal.Head(head.sequence, head.digest, head.mac)

@@ -421,3 +421,26 @@ class DataDate(AuditedModel):
 
     def __str__(self):
         return f"{self.source}: {self.as_of.isoformat()}"
+
+
+class TableVersion(models.Model):
+    """How many audited writes a table has had: bumped in the writing transaction (kechuang.core.audit),
+    read by stored figures (kechuang.core.storedfigures) to know whether what they were computed from
+    has changed since."""
+
+    object_type = models.CharField(max_length=100, primary_key=True)
+    version = models.PositiveBigIntegerField(default=0)
+
+
+class StoredFigure(models.Model):
+    """A district-wide figure computed once for a key (a date, a screening run) and the versions of the
+    tables it reads; a stored value whose versions are no longer current is never shown."""
+
+    name = models.CharField(max_length=80)
+    key = models.CharField(max_length=200)
+    versions = models.CharField(max_length=500)
+    value = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "key"], name="stored_figure_one_per_key")]

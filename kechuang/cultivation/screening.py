@@ -1,10 +1,12 @@
 """What the cultivation pages read from the policy app's latest bulk screening: the candidates for a
 tier (遴选) and the 免申即享 list. Both are stated once here and used by pages, exports and tests."""
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
+
+from kechuang.core.storedfigures import stored_figure
 
 from kechuang.cultivation.choices import Tier
 from kechuang.cultivation.models import Enrollment
-from kechuang.policy.models import ScreeningResult
+from kechuang.policy.models import ScreeningResult, ScreeningRun
 from kechuang.policy.services import explain
 from kechuang.registry.models import Certificate, Enterprise, in_district_q
 
@@ -49,6 +51,17 @@ def candidates(tier: str | None = None):
     experts), or near-misses (one or two gaps), that neither hold the tier's certificate nor are in its
     pipeline yet; for one tier, or (None) for every tier."""
     return latest_results(tier).worth_cultivating().exclude(holds_certificate()).exclude(in_pipeline())
+
+
+@stored_figure("cultivation.waiting", reads=(ScreeningRun, Certificate, Enrollment, Enterprise))
+def waiting_by_tier(run_id: int | None) -> dict[str, int]:
+    """How many candidates wait in each tier: the sizes of the `candidates()` lists, for the latest
+    screening run (`run_id`, which names the stored value), stored until the records they count change."""
+    return dict(candidates().order_by().values_list("ruleset_key").annotate(n=Count("pk")))
+
+
+def waiting() -> dict[str, int]:
+    return waiting_by_tier(ScreeningRun.objects.latest_finished_id())
 
 
 def free_benefits():

@@ -57,7 +57,7 @@ class OverviewView(PipelinePage, TemplateView):
             (row["tier"], row["stage"]): row["n"]
             for row in Enrollment.objects.visible_to(self.request.user).open().order_by().values("tier", "stage").annotate(n=Count("pk"))
         }
-        waiting = dict(screening.candidates().order_by().values_list("ruleset_key").annotate(n=Count("pk")))
+        waiting = screening.waiting()
         tiers = [
             {
                 "key": key,

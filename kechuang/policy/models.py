@@ -40,11 +40,19 @@ class RuleSetVersion(AuditedModel):
         return self.criteria_count - self.verified_count
 
 
+class ScreeningRunQuerySet(models.QuerySet):
+    def latest_finished_id(self) -> int | None:
+        """The latest finished run's id: the run whose results the pages read."""
+        return self.filter(finished__isnull=False).order_by("-finished", "-id").values_list("pk", flat=True).first()
+
+
 class ScreeningRun(AuditedModel):
     as_of = models.DateField(_("as of"))
     started = models.DateTimeField(_("started"))
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
+
+    objects = ScreeningRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started"]
@@ -63,8 +71,8 @@ class ScreeningResultQuerySet(ScopedQuerySet):
         """The results of the latest finished screening run (with field names: Django's latest())."""
         if fields:
             return super().latest(*fields)
-        run = ScreeningRun.objects.filter(finished__isnull=False).order_by("-finished", "-id").first()
-        return self.filter(run=run) if run else self.none()
+        run_id = ScreeningRun.objects.latest_finished_id()
+        return self.filter(run_id=run_id) if run_id else self.none()
 
     def for_tier(self, key: str):
         return self.filter(ruleset_key=key)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.core import clock
 from kechuang.core.choices import Role
 from kechuang.core.models import AuditEntry
+from kechuang.core.storedfigures import stored_figure
 from kechuang.registry.choices import GONE_STATUSES, DataSource
 from kechuang.registry.models import (
     Award,
@@ -285,26 +286,40 @@ class AlertList:
         return (self.to_alert(row) for row in self.queryset.iterator(chunk_size=2000))
 
 
-def alert_lists(as_of: dt.date) -> dict[str, AlertList]:
-    """Each kind's alerts as of a date, in the kinds' order; within a kind, by its own order."""
+def _alert_lists(as_of: dt.date, counted=None) -> dict[str, AlertList]:
     missing_detail = str(_("No data for %(year)s") % {"year": as_of.year - 1})
     ratios = rd_ratio_changes(as_of)
     ratio_counts = SharedCount(ratios, **{AlertKind.RD_RATIO_LOW: Q(below_floor=True), AlertKind.RD_RATIO_HALVED: Q(halved=True)})
     lists = [
-        AlertList(AlertKind.CERTIFICATE_EXPIRING, expiring_certificates(as_of), _certificate_alert),
+        AlertList(AlertKind.CERTIFICATE_EXPIRING, expiring_certificates(as_of), _certificate_alert, counted),
         AlertList(AlertKind.YEARLY_MISSING, missing_last_year(as_of),
-                  lambda firm: Alert(AlertKind.YEARLY_MISSING, firm.pk, firm.name, firm.uscc, missing_detail)),
+                  lambda firm: Alert(AlertKind.YEARLY_MISSING, firm.pk, firm.name, firm.uscc, missing_detail), counted),
         AlertList(AlertKind.GONE, gone_enterprises(),
-                  lambda firm: Alert(AlertKind.GONE, firm.pk, firm.name, firm.uscc, firm.get_status_display())),
-        AlertList(AlertKind.RD_RATIO_LOW, ratios.filter(below_floor=True), _ratio_low_alert, ratio_counts),
-        AlertList(AlertKind.RD_RATIO_HALVED, ratios.filter(halved=True), _ratio_halved_alert, ratio_counts),
+                  lambda firm: Alert(AlertKind.GONE, firm.pk, firm.name, firm.uscc, firm.get_status_display()), counted),
+        AlertList(AlertKind.RD_RATIO_LOW, ratios.filter(below_floor=True), _ratio_low_alert, counted or ratio_counts),
+        AlertList(AlertKind.RD_RATIO_HALVED, ratios.filter(halved=True), _ratio_halved_alert, counted or ratio_counts),
     ]
     return {found.kind: found for found in lists}
 
 
+def alert_lists(as_of: dt.date) -> dict[str, AlertList]:
+    """Each kind's alerts as of a date, in the kinds' order; within a kind, by its own order. Their sizes
+    are the stored `alert_counts`, so that a page of one kind reads only its rows."""
+    counts = None
+
+    def counted(kind: str) -> int:
+        nonlocal counts
+        counts = counts or alert_counts(as_of)
+        return counts[kind]
+
+    return _alert_lists(as_of, counted)
+
+
+@stored_figure("registry.alert_counts", reads=(Enterprise, Certificate, YearlyData))
 def alert_counts(as_of: dt.date) -> dict[str, int]:
-    """How many alerts of each kind, counted by the database (one COUNT per kind, one for both R&D ratio kinds)."""
-    return {kind: found.count() for kind, found in alert_lists(as_of).items()}
+    """How many alerts of each kind, counted by the database (one COUNT per kind, one for both R&D ratio
+    kinds) and stored until the records they count change."""
+    return {kind: found.count() for kind, found in _alert_lists(as_of).items()}
 
 
 def alerts(as_of: dt.date) -> list[Alert]:

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear, Substr
 
 from kechuang.core.models import HighTechDomain, Industry
+from kechuang.core.storedfigures import stored_figure
 from kechuang.talent.choices import Education, Gender, Mode
 from kechuang.talent.clusters import cluster_of
+from kechuang.talent.models import DirectoryRow, Edition, Programme, ProgrammeLevel, Talent
 from kechuang.talent.services import gaps
 
 AGE_BANDS = ((16, 29, "29岁及以下"), (30, 34, "30–34岁"), (35, 39, "35–39岁"), (40, 44, "40–44岁"), (45, 49, "45–49岁"),
@@ -195,6 +197,19 @@ def figures(talents, edition, as_of: dt.date) -> list[Figure]:
     found = [by_field_and_cluster(talents), by_employer(talents), by_programme(talents), age_pyramid(talents, as_of.year),
              education_pyramid(talents), inflow(talents), network(talents), directory_gaps(edition, talents)]
     return [figure for figure in found if figure is not None]
+
+
+@stored_figure("talent.district_map", reads=(Talent, Programme, ProgrammeLevel, Edition, DirectoryRow, "registry.Enterprise",
+                                             "registry.Project", "techmarket.Achievement"))
+def _district_figures(as_of: dt.date, edition_id: int | None) -> list[dict]:
+    edition = Edition.objects.filter(pk=edition_id).first() if edition_id else None
+    return [asdict(figure) for figure in figures(Talent.objects.in_district(), edition, as_of)]
+
+
+def district_figures(edition, as_of: dt.date) -> list[Figure]:
+    """The map of the district's talent on a day, against an edition's directory: computed once a day and
+    edition, and again after any change to the records it is drawn from."""
+    return [Figure(**figure) for figure in _district_figures(as_of, edition.pk if edition else None)]
 
 
 def workbook_sheets(found: list[Figure]):

@@ -295,7 +295,7 @@ class TalentMapView(PredicateRequiredMixin, View):
     def get(self, request):
         today = clock.today()
         edition = Edition.objects.filter(state=EditionState.PUBLISHED).order_by("-year").first()
-        found = talentmap.figures(Talent.objects.in_district(), edition, today)
+        found = talentmap.district_figures(edition, today)
         if request.GET.get("export") == "xlsx":
             response = HttpResponse(workbook_bytes(talentmap.workbook_sheets(found)), content_type=XLSX_CONTENT_TYPE)
             response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('科技人才图谱.xlsx')}"

@@ -109,3 +109,25 @@ def test_free_benefit_page_states_the_definition_and_exports(make_enterprise, sc
     assert "甲" in page and "已申请" in page
     response = client.get(reverse("cultivation:free_benefits") + "?export=xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_stored_waiting_counts_follow_the_candidates_lists(make_enterprise, screened, certificate, officer):
+    e = {name: make_enterprise(name) for name in ("甲", "乙", "丙")}
+    screened({(firm, Tier.HNTE): ("eligible", 0) for firm in e.values()})
+
+    def waiting_matches_the_list() -> int:
+        count = screening.waiting().get(Tier.HNTE, 0)
+        assert count == screening.candidates(Tier.HNTE).count()
+        return count
+
+    assert waiting_matches_the_list() == 3
+    # A selection writes its enrollments in bulk; the stored count must still learn of it.
+    [selected] = services.select_candidates([e["甲"]], Tier.HNTE, 2022, officer, on=D(2022, 7, 1))
+    assert waiting_matches_the_list() == 2
+    certificate(e["乙"], issued=D(2021, 12, 1), expires=D(2024, 11, 30))
+    assert waiting_matches_the_list() == 1
+    services.exit_pipeline([selected], "企业暂无申报意愿", officer, D(2022, 7, 2))
+    assert waiting_matches_the_list() == 2
+    # A newer screening is counted as soon as it has finished.
+    screened({(e["丙"], Tier.HNTE): ("ineligible", 3)})
+    assert waiting_matches_the_list() == 0

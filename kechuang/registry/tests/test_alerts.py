@@ -64,7 +64,7 @@ def test_each_rule_finds_exactly_its_enterprises(district):
 def test_the_two_ratio_alerts_are_counted_by_one_query(district, django_assert_num_queries):
     # One COUNT for each of the three other kinds and one aggregate over the two years' figures for both ratio kinds.
     with django_assert_num_queries(4):
-        counts = alert_counts(AS_OF)
+        counts = alert_counts.compute(AS_OF)
     assert counts[AlertKind.RD_RATIO_LOW] == 1 and counts[AlertKind.RD_RATIO_HALVED] == 1
     assert counts == {kind: len(found) for kind, found in alert_lists(AS_OF).items()}
 
