@@ -59,6 +59,9 @@ def test_the_worker_finishes_while_other_requests_write(background, monkeypatch,
 
     monkeypatch.setattr(views, "EXPORT_CHUNK", 3)
     monkeypatch.setattr(exports, "PROGRESS_EVERY", 1)
+    # Column widths are taken from the first rows before any is written: keep that sample inside the first
+    # chunk, so that progress is written while the list is still being read.
+    monkeypatch.setattr(exports, "SAMPLE_ROWS", 2)
     for _ in range(12):
         make_enterprise()
     job = ExportJob.objects.create(user=officer, path=reverse("registry:enterprises") + "?export=xlsx",
