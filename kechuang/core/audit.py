@@ -207,6 +207,21 @@ def _entry_fields(sequence: int, at: str, actor: Actor, item: PendingEntry, stor
     }
 
 
+def bump_versions(object_types: Iterable[str]) -> None:
+    """One more write to each of these tables, counted in the writing transaction: the versions stored
+    figures (kechuang.core.storedfigures) compare to know whether what they counted has changed."""
+    from django.apps import apps
+    from django.db import connection
+
+    table = connection.ops.quote_name(apps.get_model("core", "TableVersion")._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (object_type, version) VALUES (%s, 1) "
+            f"ON CONFLICT (object_type) DO UPDATE SET version = {table}.version + 1",
+            [(object_type,) for object_type in sorted(set(object_types))],
+        )
+
+
 def append(pending: Iterable[PendingEntry], actor: Actor | None = None) -> int:
     """Append entries to the chain in one transaction; returns how many were written.
 
@@ -214,8 +229,6 @@ def append(pending: Iterable[PendingEntry], actor: Actor | None = None) -> int:
     import appends hundreds of thousands of entries, and building and compiling an ORM row per entry
     cost more than the digests themselves."""
     from django.db import connection
-
-    from kechuang.core.storedfigures import bump_versions
 
     AuditChainHead, AuditEntry = _chain_models()
 

@@ -21,23 +21,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kechuang.core.audit import object_type_of
-
-
-def bump_versions(object_types: Iterable[str]) -> None:
-    """One more write to each of these tables (called by the audit trail inside the writing transaction)."""
-    from kechuang.core.models import TableVersion
-
-    table = connection.ops.quote_name(TableVersion._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (object_type, version) VALUES (%s, 1) "
-            f"ON CONFLICT (object_type) DO UPDATE SET version = {table}.version + 1",
-            [(object_type,) for object_type in sorted(set(object_types))],
-        )
 
 
 def current_versions(object_types: tuple[str, ...]) -> str:
@@ -66,7 +54,8 @@ def stored_figure(name: str, *, reads: Iterable) -> Callable:
             value = compute(*args)
             try:
                 with transaction.atomic():
-                    StoredFigure.objects.filter(name=name, key=key).delete()
+                    # Values of older versions can never be served again, whatever their key.
+                    StoredFigure.objects.filter(name=name).filter(Q(key=key) | ~Q(versions=versions)).delete()
                     StoredFigure.objects.create(name=name, key=key, versions=versions, value=value, computed_at=timezone.now())
             except IntegrityError:  # another request stored it meanwhile: its value is as good as ours
                 pass

@@ -25,7 +25,8 @@ NOT_AUDITED = {
     # A user's own download being written; the rows it exports are audited where they live.
     "core.ExportJob": "a download",
     # Derived: measured again from audited records (year-end values) or rebuilt from them (the matching index).
-    "plan.YearEndValue": "derived", "techmarket.MatchCentroid": "derived", "techmarket.MatchTerm": "derived",
+    "plan.YearEndValue": "derived", "core.StoredFigure": "derived", "core.TableVersion": "the chain's count of writes",
+    "techmarket.MatchCentroid": "derived", "techmarket.MatchTerm": "derived",
     # finance: derived, rewritten in bulk from audited registry rows by the listing screening and by the
     # yearly innovation-points run (finance.PointsRun, audited).
     "finance.ListingScreening": "derived", "finance.PointsScore": "derived",

@@ -36,9 +36,12 @@ def test_a_save_or_delete_of_a_table_it_reads_makes_it_count_again():
     assert departments_named("甲") == {"count": 1}
     Department.objects.create(code="a2", name="甲办")
     assert departments_named("甲") == {"count": 2}
+    assert departments_named("乙") == {"count": 0}
     first.delete()
     assert departments_named("甲") == {"count": 1}
-    assert computed == ["甲", "甲", "甲"]
+    assert computed == ["甲", "甲", "乙", "甲"]
+    # The value for 乙 was of the versions before the delete: gone with them, not kept to pile up.
+    assert list(StoredFigure.objects.filter(name="test.departments").values_list("key", flat=True)) == ["甲"]
 
 
 @pytest.mark.django_db
