@@ -8,27 +8,36 @@ and `kechuang dbstats` runs it on a schedule."""
 from django.db import DEFAULT_DB_ALIAS, connections
 
 
-def refresh_statistics(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Gather fresh statistics for every table after a bulk write (imports, the demo, migrations).
+def refresh_statistics(using: str = DEFAULT_DB_ALIAS, models=None) -> None:
+    """Gather fresh statistics for every table after a bulk write (imports, the demo, migrations), or for
+    the tables of `models` only, when a write touched just those (a screening: its results and its run).
 
     Runs inside the caller's transaction if there is one: both databases then plan the rest of that
     transaction on the rows it has written so far."""
     connection = connections[using]
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            # A full ANALYZE: SQLite's `PRAGMA optimize` alone skips tables it has never analysed.
-            cursor.execute("ANALYZE")
+        if models is not None:
+            names = [model._meta.db_table for model in models]
         elif connection.vendor == "postgresql":
-            # The statement timeout guards pages; maintenance of a large database may take longer.
             # Only the product's tables: a bare ANALYZE also takes the catalogs every database on the
             # server shares, and waits behind any other database's transaction that holds them.
-            tables = ", ".join(connection.ops.quote_name(name) for name in connection.introspection.table_names(cursor))
-            cursor.execute("SET statement_timeout = 0")
-            try:
-                if tables:
-                    cursor.execute(f"ANALYZE {tables}")
-            finally:
-                cursor.execute("RESET statement_timeout")
+            names = connection.introspection.table_names(cursor)
+        else:
+            # A full ANALYZE: SQLite's `PRAGMA optimize` alone skips tables it has never analysed.
+            cursor.execute("ANALYZE")
+            return
+        if connection.vendor == "sqlite":
+            for name in names:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
+            return
+        tables = ", ".join(connection.ops.quote_name(name) for name in names)
+        # The statement timeout guards pages; maintenance of a large database may take longer.
+        cursor.execute("SET statement_timeout = 0")
+        try:
+            if tables:
+                cursor.execute(f"ANALYZE {tables}")
+        finally:
+            cursor.execute("RESET statement_timeout")
 
 
 def refresh_after_migrate(sender, using=DEFAULT_DB_ALIAS, plan=None, **kwargs) -> None:
