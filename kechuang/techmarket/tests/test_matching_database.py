@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
+from kechuang.core.tests.test_production_server import database_url_for_a_subprocess
 from kechuang.techmarket import fulltext, matcher, services
 from kechuang.techmarket.choices import AchievementStatus
 from kechuang.techmarket.matcher import DatabaseIndex, index
@@ -177,21 +178,13 @@ print(json.dumps(out))
 """
 
 
-def database_url() -> str:
-    """The test database as a DATABASE_URL, for a process started by a test."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(db['NAME']).resolve()}"
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.mark.django_db(transaction=True)
-def test_a_web_worker_starts_so_that_its_first_request_costs_what_its_second_does(make_achievement, make_demand, officer):
+def test_a_web_worker_starts_so_that_its_first_request_costs_what_its_second_does(make_achievement, make_demand, officer, tmp_path):
     for fields in (ENERGY, DRUG, COLD):
         make_achievement(**fields)
     demand = make_demand(title="商场电费太高", problem="商场空调一直开着，电费太高，想降低能耗。")
     token = Token.objects.create(user=officer).key
-    env = {**os.environ, "DATABASE_URL": database_url()}
+    env = {**os.environ, "DATABASE_URL": database_url_for_a_subprocess(tmp_path)}
     done = subprocess.run([sys.executable, "-c", WORKER, token, f"/api/techmarket/demands/{demand.pk}/achievements/"],
                           capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[3], timeout=300)
     assert done.returncode == 0, done.stderr
