@@ -7,7 +7,8 @@ Needs a migrated database it may fill (it deletes the achievements it made when 
 --keep). Prints: the load's steps, top-10 latency for the labelled demands (p50/p95) and its stages,
 institutions and the reverse direction, embedding one record, indexing one new record through the
 service, the rebuild rate (`kechuang match_index rebuild`'s code path) on a sample and its extrapolation
-to N, disk used, and two fresh worker processes' first query against their hundredth.
+to N, disk used, and two gunicorn workers' first request to the ranking endpoint against their hundredth
+(`--workers-only`: that alone).
 
 How the rows are made, honestly: segmenting and encoding a million records is ≈ 2 hours of one core
 here (≈ 1 ms jieba + 5–12 ms encoder per record, the rebuild rate row measures it), so the bench
