@@ -281,9 +281,17 @@ def _store_results(run, rs, outcome: pl.DataFrame, pks: list[int]) -> None:
             outcome.get_column("idx").to_list(), outcome.get_column("status").to_list(), scores, costs)
     ]
     table = connection.ops.quote_name(ScreeningResult._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(_RESULT_COLUMNS))
+    columns = ", ".join(_RESULT_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({', '.join(_RESULT_COLUMNS)}) VALUES ({placeholders})", rows)
+        if connection.vendor == "postgresql":
+            # COPY: the server parses one stream instead of an INSERT per row, half of a 100,000-enterprise
+            # screening's time on PostgreSQL.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(_RESULT_COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
 
 
 def _run_counts(run, rulesets, enterprises: int) -> dict:
