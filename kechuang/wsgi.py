@@ -39,7 +39,9 @@ def warm_up() -> None:
             formats.get_format("DATE_FORMAT")
     # A template is compiled on its first use and kept (the cached loader), ≈ 50 ms of a demand page's
     # first request; the project's own 118 templates are compiled now (≈ 0.2 s of CPU).
-    root = Path(settings.BASE_DIR).resolve()
+    # The package's own folders only: a virtual environment inside the checkout holds other apps' templates,
+    # some for libraries the product does not install (unfold's crispy-forms templates).
+    root = Path(__file__).resolve().parent
     for directory in get_template_directories():
         if directory.resolve().is_relative_to(root):
             for template in directory.rglob("*.html"):
