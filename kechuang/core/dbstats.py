@@ -15,29 +15,25 @@ def refresh_statistics(using: str = DEFAULT_DB_ALIAS, models=None) -> None:
     Runs inside the caller's transaction if there is one: both databases then plan the rest of that
     transaction on the rows it has written so far."""
     connection = connections[using]
+    names = None if models is None else [model._meta.db_table for model in models]
     with connection.cursor() as cursor:
-        if models is not None:
-            names = [model._meta.db_table for model in models]
+        if connection.vendor == "sqlite":
+            # All tables by a full ANALYZE: SQLite's `PRAGMA optimize` alone skips tables it has never analysed.
+            statements = ["ANALYZE"] if names is None else [f"ANALYZE {connection.ops.quote_name(name)}" for name in names]
+            for statement in statements:
+                cursor.execute(statement)
         elif connection.vendor == "postgresql":
             # Only the product's tables: a bare ANALYZE also takes the catalogs every database on the
             # server shares, and waits behind any other database's transaction that holds them.
-            names = connection.introspection.table_names(cursor)
-        else:
-            # A full ANALYZE: SQLite's `PRAGMA optimize` alone skips tables it has never analysed.
-            cursor.execute("ANALYZE")
-            return
-        if connection.vendor == "sqlite":
-            for name in names:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
-            return
-        tables = ", ".join(connection.ops.quote_name(name) for name in names)
-        # The statement timeout guards pages; maintenance of a large database may take longer.
-        cursor.execute("SET statement_timeout = 0")
-        try:
-            if tables:
-                cursor.execute(f"ANALYZE {tables}")
-        finally:
-            cursor.execute("RESET statement_timeout")
+            names = names if names is not None else connection.introspection.table_names(cursor)
+            tables = ", ".join(connection.ops.quote_name(name) for name in names)
+            # The statement timeout guards pages; maintenance of a large database may take longer.
+            cursor.execute("SET statement_timeout = 0")
+            try:
+                if tables:
+                    cursor.execute(f"ANALYZE {tables}")
+            finally:
+                cursor.execute("RESET statement_timeout")
 
 
 def refresh_after_migrate(sender, using=DEFAULT_DB_ALIAS, plan=None, **kwargs) -> None:
