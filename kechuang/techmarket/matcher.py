@@ -45,6 +45,9 @@ OWNER_DEPTH = 50
 NPROBE = 6  # cells read per semantic query
 RERANK = 300  # candidates of the 8-bit codes whose full vectors are read
 QUERY_TERMS = 12  # the heaviest (weight × idf) expanded query terms sent to the full-text index
+# and besides them, the heaviest of those the last count did not see: each would otherwise take the top
+# idf and, when a query has a dozen, push out every term the records hold (a query that finds nothing)
+UNSEEN_TERMS = 4
 COMMON = 0.1  # a term in more than this share of records does not choose candidates (it still ranks)
 CANDIDATES = 2000  # records the rarest query terms may bring to be ranked (`_choosing`)
 BATCH = 256  # rows per transaction of a rebuild: the encoder's batches and one executemany each
@@ -186,7 +189,8 @@ class DatabaseIndex:
 
     def _weighted_terms(self, model, terms: dict[str, float]) -> tuple[dict[str, float], dict[str, int]]:
         """The query terms the full-text index is asked for, each weighed by query weight × idf (idf from
-        the last count; without one, query weight alone), common terms left out; and their counts."""
+        the last count; without one, query weight alone), common terms left out: the QUERY_TERMS heaviest
+        of the terms the count saw and the UNSEEN_TERMS heaviest of those it did not; and their counts."""
         tokens = {term: _token(term) for term in terms}
         df, n = _term_stats(_kind(model), set(tokens.values()))
         weights: dict[str, float] = {}
@@ -200,8 +204,12 @@ class DatabaseIndex:
                     continue
                 w *= math.log(1 + (n - d + 0.5) / (d + 0.5))
             weights[tok] = max(weights.get(tok, 0.0), w)
-        best = sorted(weights.items(), key=lambda x: (-x[1], x[0]))[:QUERY_TERMS]
-        return dict(best), df
+
+        def heaviest(seen: bool, count: int) -> list[tuple[str, float]]:
+            side = [(t, w) for t, w in weights.items() if not n or bool(df.get(t)) == seen]
+            return sorted(side, key=lambda x: (-x[1], x[0]))[:count]
+
+        return dict(heaviest(True, QUERY_TERMS) + heaviest(False, UNSEEN_TERMS if n else 0)), df
 
     @staticmethod
     def _choosing(weights: dict[str, float], df: dict[str, int]) -> list[str]:
@@ -412,6 +420,8 @@ def _fetch(sql: str, params) -> list[tuple]:
 
 
 _centroid_cache: dict[str, tuple[tuple, np.ndarray]] = {}
+
+
 def _term_stats(kind: str, terms) -> tuple[dict[str, int], int]:
     """({term: df} for the given terms, number of records) from the last count; ({}, 0) before any.
     Read per query (one index lookup): no process holds the whole table."""

@@ -59,14 +59,20 @@ ABLATIONS = {
 }
 
 
-def reverse_figures(k: int = 10, directory: Path = EVALSET) -> dict[str, dict[str, float]]:
-    """Achievement → demands, on the transposed judgements (achievements with a grade ≥ 2 demand)."""
-    demands, achievements, qrels, _ = load_evalset(directory)
+def transposed(qrels: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """The judgements seen from the achievement's side: {achievement: {demand: grade}}, for the
+    achievements with a grade ≥ 2 demand."""
     rq: dict[str, dict[str, int]] = {}
     for d, gs in qrels.items():
         for a, g in gs.items():
             rq.setdefault(a, {})[d] = g
-    rq = {a: gs for a, gs in rq.items() if max(gs.values()) >= 2}
+    return {a: gs for a, gs in rq.items() if max(gs.values()) >= 2}
+
+
+def reverse_figures(k: int = 10, directory: Path = EVALSET) -> dict[str, dict[str, float]]:
+    """Achievement → demands, on the transposed judgements (achievements with a grade ≥ 2 demand)."""
+    demands, achievements, qrels, _ = load_evalset(directory)
+    rq = transposed(qrels)
     by_id = {a.id: a for a in achievements}
     eng = MatchEngine()
     eng.bulk_demands(demands)

@@ -213,6 +213,21 @@ def test_a_web_worker_starts_so_that_its_first_requests_cost_what_its_second_do(
     assert out["tracked"] < out["frozen"] / 10
 
 
+def test_terms_no_record_held_at_the_last_count_do_not_push_out_those_records_hold(make_achievement):
+    cold = make_achievement(**COLD)
+    for fields in (ENERGY, DRUG):
+        make_achievement(**fields)
+    index.count_terms(Achievement)
+    # a dozen words none of the records holds, each the heaviest a count can weigh, and one they hold
+    unseen = {word: 1.0 for word in "区块链 量子 纳米 卫星 基因 疫苗 芯片 光刻 氢能 锂电 机器人 无人机 石墨烯 元宇宙".split()}
+    weights, _df = index._weighted_terms(Achievement, {**unseen, "冷库": 0.5})
+    assert "冷库" in weights and len(weights) == 1 + matcher.UNSEEN_TERMS
+    assert index._lexical(Achievement, {**unseen, "冷库": 0.5}) == [str(cold.pk)]
+    # a record written since the count is still found by a word the count has not seen
+    new = make_achievement(title="元宇宙展厅", summary="元宇宙数字展厅搭建。")
+    assert str(new.pk) in index._lexical(Achievement, {"元宇宙": 1.0})
+
+
 def test_bulk_written_rows_are_found_after_index_missing(make_achievement, make_demand, institution):
     Achievement.objects.bulk_create([Achievement(owner=institution, maturity=5, status=AchievementStatus.PUBLISHED, **COLD)])
     demand = make_demand(title="冷库耗电大", problem="冷藏库压缩机全天开，电费高。")

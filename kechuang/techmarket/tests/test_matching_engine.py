@@ -135,6 +135,28 @@ def test_thesaurus_ships_in_the_package():
     assert "注射" in th.cilin_synonyms("打针")
 
 
+def test_word_neighbours_are_the_nearest_words_of_the_whole_vocabulary():
+    th = get_thesaurus()
+    rng = np.random.default_rng(7)
+    sample = [th.words[i] for i in rng.choice(len(th.words), 300, replace=False)] + [w for w in ("生锈", "电费", "跌倒", "能耗") if w in th.index]
+    looked_up = th.neighbours(sample, 5, 0.75)
+    for word in sample:
+        cos = th.matrix @ th.matrix[th.index[word]]
+        nearest = np.argsort(-cos, kind="stable")[:6]
+        expected = [th.words[j] for j in nearest if th.words[j] != word and cos[j] >= 0.75 and len(th.words[j]) >= 2][:5]
+        assert [w for w, _ in looked_up[word]] == expected, word
+        assert all(abs(c - cos[th.index[w]]) < 1e-5 for w, c in looked_up[word])
+
+
+def test_word_neighbours_refuse_what_the_table_does_not_keep():
+    th = get_thesaurus()
+    assert th.neighbours(["没有这个词汇的词"]) == {"没有这个词汇的词": []}
+    with pytest.raises(ValueError, match="k ≤ 8"):
+        th.neighbours(["生锈"], k=th.NEIGHBOUR_MAX + 1)
+    with pytest.raises(ValueError, match="threshold=0.5"):
+        th.neighbours(["生锈"], threshold=0.5)
+
+
 def test_matching_runs_without_network(tmp_path):
     code = (
         "import socket\n"
