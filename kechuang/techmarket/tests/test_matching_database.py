@@ -245,13 +245,14 @@ def test_vectors_round_trip_and_empty_is_zero():
 def test_eight_bit_codes_give_the_cosine_within_a_hundredth():
     from kechuang.techmarket.matching.semantic import code_scores, to_code
     rng = np.random.default_rng(1)
-    x = rng.normal(size=(200, DIM)).astype(np.float32)
+    x = rng.normal(size=(2500, DIM)).astype(np.float32)  # more codes than one block widens at a time
     x /= np.linalg.norm(x, axis=1, keepdims=True)
-    q = x[0] + 0.5 * x[1]
+    q = x[0] + 0.5 * x[-1]
     q /= np.linalg.norm(q)
     approx = code_scores(b"".join(to_code(v) for v in x), q)
-    assert len(to_code(x[0])) == DIM + 4 and np.abs(approx - x @ q).max() < 0.01
-    assert list(np.argsort(-approx)[:2]) == [0, 1]
+    assert len(approx) == len(x) and len(to_code(x[0])) == DIM + 4 and np.abs(approx - x @ q).max() < 0.01
+    assert list(np.argsort(-approx)[:2]) == [0, len(x) - 1]
+    assert np.abs(code_scores(to_code(x[5]), q) - approx[5]).max() < 1e-6  # one code, as in a block
 
 
 def test_the_encoder_runs_with_sockets_disabled(tmp_path):
